@@ -1,0 +1,3 @@
+from hunnan_gk.cli import main
+
+main()

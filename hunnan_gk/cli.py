@@ -1,0 +1,136 @@
+"""The root command: joins the command groups, speaks Chinese, and turns every
+project error into a message on stderr with its documented exit code (README: 退出码)."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+import typer
+from typer import rich_utils
+from typer.core import TyperGroup
+
+from hunnan_gk import __version__
+from hunnan_gk.errors import GkError
+
+# Typer's help and error panels, in Chinese.
+rich_utils.OPTIONS_PANEL_TITLE = "选项"
+rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
+rich_utils.COMMANDS_PANEL_TITLE = "命令"
+rich_utils.ERRORS_PANEL_TITLE = "错误"
+rich_utils.REQUIRED_LONG_STRING = "[必填]"
+rich_utils.DEFAULT_STRING = "[默认：{}]"
+rich_utils.ENVVAR_STRING = "[环境变量：{}]"
+rich_utils.RICH_HELP = "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。"
+rich_utils.ABORTED_TEXT = "已中止。"
+
+# The vendored Click's usage messages, in Chinese (pattern → replacement).
+_USAGE_MESSAGES = [
+    (r"Missing option '(.+?)'\.?", r"缺少选项 \1。"),
+    (r"Missing argument '(.+?)'\.?", r"缺少参数 \1。"),
+    (r"No such option: (\S+)", r"没有选项 \1"),
+    (r"No such command '(.+?)'\.?", r"没有命令 \1。"),
+    (r"Did you mean (.+?)\?", r"您是否想输入 \1？"),
+    (r"\(Possible options: (.+?)\)", r"（可能是：\1）"),
+    (r"Option '(.+?)' requires an argument\.?", r"选项 \1 需要一个值。"),
+    (r"Option '(.+?)' does not take a value\.?", r"选项 \1 不带值。"),
+    (r"Got unexpected extra arguments? \((.+?)\)", r"多余的参数：\1"),
+    (r"Invalid value for '(.+?)': ", r"\1 的值无效："),
+    (r"'(.+?)' is not a valid integer( range)?\.?", r"“\1”不是整数。"),
+    (r"'(.+?)' is not one of (.+?)\.", r"“\1”不在可选值 \2 之中。"),
+    (r"'(.+?)' is not a valid boolean\.?", r"“\1”不是 true/false。"),
+    (r"File '(.+?)' does not exist\.?", r"文件 \1 不存在。"),
+    (r"(.+?) is not in the range (.+?)\.", r"\1 不在范围 \2 之内。"),
+]
+
+
+def _chinese_usage(message: str) -> str:
+    for pattern, replacement in _USAGE_MESSAGES:
+        message = re.sub(pattern, replacement, message)
+    return message
+
+
+def _translate_usage_error(exc: Exception) -> None:
+    """Click's usage errors (vendored by Typer, so matched by their method): Typer prints
+    them with exit code 2; make what it prints Chinese."""
+    format_message = getattr(exc, "format_message", None)
+    if callable(format_message) and hasattr(exc, "exit_code"):
+        text = _chinese_usage(format_message())
+        exc.format_message = lambda: text  # type: ignore[method-assign]
+
+
+def fail(exc: GkError) -> None:
+    """Print a project error for the clerk and exit with its code."""
+    typer.echo(f"错误：{exc.message}", err=True)
+    if exc.hint:
+        typer.echo(f"提示：{exc.hint}", err=True)
+    raise typer.Exit(exc.exit_code)
+
+
+class GkGroup(TyperGroup):
+    """The root group: every command runs inside this error boundary."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except GkError as exc:
+            fail(exc)
+        except sqlite3.Error as exc:
+            from hunnan_gk.storage import describe_sqlite_error
+
+            fail(describe_sqlite_error(exc))
+        except Exception as exc:
+            _translate_usage_error(exc)
+            raise
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except Exception as exc:
+            _translate_usage_error(exc)
+            raise
+
+
+app = typer.Typer(
+    cls=GkGroup,
+    name="hunnan-gk",
+    help="浑南区政务公开办工具：依申请公开办理、超期预警、主动公开目录、年度报告。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,  # locals can hold applicants' personal data
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode="rich",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"hunnan-gk {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(
+        False, "--version", help="显示版本并退出", callback=_version, is_eager=True
+    ),
+) -> None:
+    """浑南区政务公开办工具：依申请公开办理、超期预警、主动公开目录、年度报告。
+
+    数据保存在本地 SQLite 文件中（见 hunnan-gk db path）。退出码：0 成功，1 被拒绝或失败，
+    2 用法错误，3 数据库问题，4 报告达到 --fail-on 阈值。
+    """
+
+
+def _register_groups() -> None:
+    from hunnan_gk.commands import db
+
+    app.add_typer(db.app, name="db")
+
+
+_register_groups()
+
+
+def main() -> None:
+    app()
+

@@ -1,0 +1,114 @@
+"""Options shared by many commands, and the per-command environment (config, today, db)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from hunnan_gk.config import Settings, load_settings
+
+if TYPE_CHECKING:
+    from hunnan_gk.workdays import WorkCalendar
+
+DB_ENV = "HUNNAN_GK_DB"
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        envvar=DB_ENV,
+        help="数据库文件（默认：配置中的 db，或用户数据目录下的 hunnan-gk.db）",
+        show_envvar=True,
+        dir_okay=False,
+    ),
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        envvar="HUNNAN_GK_CONFIG",
+        help="配置文件（默认：./hunnan-gk.yaml，再 ~/.config/hunnan-gk/config.yaml）",
+        show_envvar=True,
+        dir_okay=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON")]
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("hunnan-gk", appauthor=False) / "hunnan-gk.db"
+
+
+@dataclass
+class Env:
+    """What a command needs around it: settings, today's date, the calendar, the database."""
+
+    config_path: Path | None = None
+    db_option: Path | None = None
+
+    @cached_property
+    def settings(self) -> Settings:
+        return load_settings(self.config_path)
+
+    @cached_property
+    def today(self) -> date:
+        """Today in the configured timezone (Beijing time by default, also on a UTC server)."""
+        from zoneinfo import ZoneInfo
+
+        return datetime.now(ZoneInfo(self.settings.timezone)).date()
+
+    def now(self) -> datetime:
+        """The current moment with its UTC offset, for `*_at` timestamps."""
+        from zoneinfo import ZoneInfo
+
+        return datetime.now(ZoneInfo(self.settings.timezone)).replace(microsecond=0)
+
+    @cached_property
+    def calendar(self) -> "WorkCalendar":
+        from hunnan_gk.workdays import load_calendar
+
+        return load_calendar(self.settings.holidays)
+
+    @property
+    def db_path(self) -> Path:
+        if self.db_option is not None:
+            return self.db_option
+        if self.settings.db is not None:
+            return self.settings.db
+        return default_db_path()
+
+    def date(self, text: str | None, option: str) -> date:
+        """A date option as the clerk typed it; today when not given."""
+        from hunnan_gk.dates import parse_date
+
+        if text is None:
+            return self.today
+        return parse_date(text, today=self.today, option=option)
+
+    def optional_date(self, text: str | None, option: str) -> date | None:
+        return None if text is None else self.date(text, option)
+
+    def open_db(self):
+        from hunnan_gk.storage import open_db
+
+        return open_db(self.db_path)
+
+
+def clerk_name(given: str | None) -> str:
+    """The clerk recorded on an event: --clerk, else the OS user."""
+    if given:
+        return given
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in a bare container: still record something
+        return os.environ.get("USER") or "unknown"

@@ -1,0 +1,64 @@
+"""hunnan-gk db: where the data lives, backups, and a health check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hunnan_gk.commands.common import ConfigOption, DbOption, Env
+
+app = typer.Typer(help="数据库：路径、备份、完整性检查。", no_args_is_help=True)
+
+
+@app.command("path")
+def path_command(db: DbOption = None, config: ConfigOption = None) -> None:
+    """显示正在使用的数据库文件路径。
+
+    示例：hunnan-gk db path
+    """
+    typer.echo(str(Env(config, db).db_path))
+
+
+@app.command("backup")
+def backup_command(
+    target: Annotated[Path, typer.Argument(help="备份文件路径", dir_okay=False)],
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """写出数据库的一致副本，其他人可同时继续办理。
+
+    示例：hunnan-gk db backup /srv/backup/hunnan-gk-$(date +%F).db
+    """
+    from hunnan_gk import storage
+    from hunnan_gk.errors import DatabaseError
+
+    env = Env(config, db)
+    if target.resolve() == env.db_path.resolve():
+        raise DatabaseError("备份文件不能与数据库文件相同")
+    database = storage.open_db(env.db_path, create=False)
+    try:
+        storage.backup(database, target)
+    except OSError as exc:
+        raise DatabaseError(f"无法写入备份文件 {target}：{exc.strerror}") from None
+    typer.echo(f"已备份到 {target}")
+
+
+@app.command("check")
+def check_command(db: DbOption = None, config: ConfigOption = None) -> None:
+    """检查数据库完整性并核验审计链（适合断电后或 cron 中运行）。
+
+    示例：hunnan-gk db check
+    """
+    from hunnan_gk import storage
+    from hunnan_gk.errors import DatabaseError, Refused
+
+    database = storage.open_db(Env(config, db).db_path, create=False)
+    problems = storage.integrity_problems(database)
+    if problems:
+        raise DatabaseError("完整性检查未通过：" + "；".join(problems[:5]))
+    broken = storage.first_broken_event(database)
+    if broken:
+        raise Refused(f"审计链核验失败：事件 #{broken[0]} {broken[1]}")
+    typer.echo(f"完整性检查通过；审计链 {storage.event_count(database)} 条事件全部核验通过")

@@ -1,0 +1,106 @@
+"""The schema, one migration a change. Names are `mNNN_description` and never edited once landed."""
+
+from __future__ import annotations
+
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "hunnan_gk"
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations()
+def m001_requests_events(db):
+    db.execute(
+        """
+        CREATE TABLE requests (
+            number TEXT PRIMARY KEY,
+            year INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            applicant TEXT NOT NULL,
+            applicant_type TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            received_on TEXT NOT NULL,
+            content TEXT NOT NULL,
+            id_number TEXT,
+            phone TEXT,
+            email TEXT,
+            address TEXT,
+            department TEXT,
+            clerk TEXT,
+            delivery TEXT,
+            note TEXT,
+            stage TEXT NOT NULL,
+            clock_start_on TEXT NOT NULL,
+            supplement_asked_on TEXT,
+            supplement_until TEXT,
+            supplement_received_on TEXT,
+            extended_days INTEGER NOT NULL DEFAULT 0,
+            outcome TEXT,
+            replied_on TEXT,
+            closed_on TEXT,
+            last_event_on TEXT NOT NULL,
+            imported INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (year, seq)
+        )
+        """
+    )
+    # The overdue report reads only requests without a reply: keep them in a small index.
+    db.execute("CREATE INDEX requests_open ON requests (received_on) WHERE replied_on IS NULL")
+    db.execute("CREATE INDEX requests_received ON requests (received_on)")
+    db.execute("CREATE INDEX requests_replied ON requests (replied_on)")
+    db.execute(
+        """
+        CREATE TABLE consultations (
+            id INTEGER PRIMARY KEY,
+            request_number TEXT NOT NULL REFERENCES requests(number),
+            party TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            start_on TEXT NOT NULL,
+            end_on TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX consultations_request ON consultations (request_number)")
+    db.execute(
+        """
+        CREATE TABLE counters (
+            year INTEGER PRIMARY KEY,
+            last_seq INTEGER NOT NULL
+        )
+        """
+    )
+    # The audit trail: append-only, each event holding the hash of the one before.
+    db.execute(
+        """
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            request_number TEXT NOT NULL REFERENCES requests(number),
+            action TEXT NOT NULL,
+            stage_before TEXT,
+            stage_after TEXT,
+            happened_on TEXT NOT NULL,
+            at TEXT NOT NULL,
+            clerk TEXT NOT NULL,
+            note TEXT,
+            data TEXT NOT NULL,
+            imported INTEGER NOT NULL DEFAULT 0,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX events_request ON events (request_number, id)")
+    db.execute(
+        """
+        CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END
+        """
+    )

@@ -1,0 +1,190 @@
+"""The only module that opens the database; all SQL lives here.
+
+Every command is one transaction (`write`), taken with BEGIN IMMEDIATE so that two clerks
+on one server queue behind the busy timeout instead of seeing "database is locked".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import sqlite_utils
+
+from hunnan_gk.errors import DatabaseError
+from hunnan_gk.migrations import MIGRATION_SET, migrations
+
+BUSY_TIMEOUT_MS = 30_000
+GENESIS_HASH = "0" * 64
+
+
+def describe_sqlite_error(exc: sqlite3.Error) -> DatabaseError:
+    """A Chinese message for an error SQLite raised."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return DatabaseError("数据库正被其他程序长时间占用，请稍后再试")
+    if "readonly" in text or "read-only" in text:
+        return DatabaseError("数据库文件只读，无法写入：请检查文件及其目录的权限")
+    if "malformed" in text or "not a database" in text or "disk image" in text:
+        return DatabaseError(
+            "数据库文件已损坏或不是 SQLite 文件",
+            hint="用 hunnan-gk db check 检查，必要时从备份恢复",
+        )
+    if "unable to open" in text:
+        return DatabaseError("无法打开数据库文件：请检查路径和权限")
+    return DatabaseError(f"数据库错误：{text}")
+
+
+def open_db(path: Path, *, create: bool = True) -> sqlite_utils.Database:
+    """Open (and on first use create, mode 0600) a hunnan-gk database, migrated to this version.
+
+    Refuses, with DatabaseError (exit 3), a file that is not a hunnan-gk database or
+    was written by a newer hunnan-gk.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise DatabaseError(f"{path} 是一个目录，不是数据库文件")
+    if not path.exists():
+        if not create:
+            raise DatabaseError(f"数据库文件 {path} 不存在")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        except OSError as exc:
+            raise DatabaseError(f"无法创建数据库文件 {path}：{exc.strerror}") from None
+    try:
+        conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        db = sqlite_utils.Database(conn)
+        _check_ours(db, path)
+        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        if migrations.pending(db):
+            with write(db):
+                migrations.apply(db)
+    except sqlite3.Error as exc:
+        raise describe_sqlite_error(exc) from None
+    return db
+
+
+def _check_ours(db: sqlite_utils.Database, path: Path) -> None:
+    tables = set(db.table_names())
+    if not tables:
+        return  # a new, empty file
+    if "_sqlite_migrations" not in tables:
+        raise DatabaseError(f"{path} 不是 hunnan-gk 的数据库（没有迁移记录），未做任何改动")
+    applied = {m.name for m in migrations.applied(db)}
+    if not applied:
+        raise DatabaseError(f"{path} 不是 hunnan-gk 的数据库，未做任何改动")
+    known = {m.name for m in migrations._migrations}
+    unknown = sorted(applied - known)
+    if unknown:
+        raise DatabaseError(
+            f"{path} 由更新版本的 hunnan-gk 写入（结构版本 {unknown[-1]}），本版本不能安全使用它",
+            hint="请升级 hunnan-gk：pip install -U hunnan-gk",
+        )
+
+
+def schema_version(db: sqlite_utils.Database) -> str:
+    applied = migrations.applied(db)
+    return applied[-1].name if applied else ""
+
+
+@contextmanager
+def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One write transaction, taking the write lock up front (BEGIN IMMEDIATE)."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    else:
+        db.execute("COMMIT")
+
+
+def backup(db: sqlite_utils.Database, target: Path) -> None:
+    """A consistent copy of the database while others keep writing (SQLite's backup API)."""
+    target = Path(target)
+    if target.exists():
+        target.unlink()
+    os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o600))
+    dest = sqlite3.connect(str(target))
+    try:
+        db.conn.backup(dest)
+    finally:
+        dest.close()
+
+
+def integrity_problems(db: sqlite_utils.Database) -> list[str]:
+    """What PRAGMA integrity_check finds; an empty list when the file is sound."""
+    rows = [row[0] for row in db.execute("PRAGMA integrity_check").fetchall()]
+    return [] if rows == ["ok"] else rows
+
+
+# --- the audit trail ---------------------------------------------------------------
+
+_HASHED_FIELDS = (
+    "request_number",
+    "action",
+    "stage_before",
+    "stage_after",
+    "happened_on",
+    "at",
+    "clerk",
+    "note",
+    "data",
+    "imported",
+)
+
+
+def event_hash(prev_hash: str, event: dict[str, Any]) -> str:
+    payload = json.dumps(
+        [prev_hash] + [event.get(name) for name in _HASHED_FIELDS],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def append_event(db: sqlite_utils.Database, event: dict[str, Any]) -> dict[str, Any]:
+    """Append one event to the hash chain. Call inside `write()`: the chain's tail is read
+    and extended under the same lock."""
+    row = {name: event.get(name) for name in _HASHED_FIELDS}
+    row["data"] = json.dumps(event.get("data") or {}, ensure_ascii=False, sort_keys=True)
+    row["imported"] = int(bool(event.get("imported")))
+    tail = db.execute("SELECT hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
+    row["prev_hash"] = tail[0] if tail else GENESIS_HASH
+    row["hash"] = event_hash(row["prev_hash"], row)
+    cursor = db.execute(
+        f"INSERT INTO events ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+        list(row.values()),
+    )
+    row["id"] = cursor.lastrowid
+    return row
+
+
+def first_broken_event(db: sqlite_utils.Database) -> tuple[int, str] | None:
+    """The id of the first event that does not verify, and why; None when the chain holds."""
+    prev = GENESIS_HASH
+    columns = ", ".join(("id", "prev_hash", "hash") + _HASHED_FIELDS)
+    for values in db.execute(f"SELECT {columns} FROM events ORDER BY id"):
+        event = dict(zip(("id", "prev_hash", "hash") + _HASHED_FIELDS, values))
+        if event["prev_hash"] != prev:
+            return event["id"], "与前一条事件的哈希不衔接（有事件被删除或插入）"
+        if event_hash(prev, event) != event["hash"]:
+            return event["id"], "内容与其哈希不符（事件被修改）"
+        prev = event["hash"]
+    return None
+
+
+def event_count(db: sqlite_utils.Database) -> int:
+    return db.execute("SELECT count(*) FROM events").fetchone()[0]

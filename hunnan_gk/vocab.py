@@ -1,0 +1,182 @@
+"""The project's vocabularies, each defined once: an ASCII code and its Chinese label.
+
+Everything else (CLI choices, JSON, tables, the annual report's rows and columns) is
+derived from these enums. Codes are what the database stores; labels are what clerks read.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from hunnan_gk.errors import InputError
+
+
+class Vocab(str, Enum):
+    """A code (the enum value) with a Chinese label."""
+
+    label: str
+
+    def __new__(cls, code: str, label: str):
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.label = label
+        return member
+
+    def __str__(self) -> str:
+        return self.value
+
+    @classmethod
+    def parse(cls, text: str, *, option: str = "") -> "Vocab":
+        """The member whose code or label is `text`; otherwise an InputError listing the choices."""
+        wanted = (text or "").strip()
+        for member in cls:
+            if wanted in (member.value, member.label):
+                return member
+        for member in cls:  # codes are case-insensitive
+            if wanted.lower() == member.value:
+                return member
+        where = f"{option} " if option else ""
+        raise InputError(f"{where}无法识别“{wanted}”，可选：{cls.choices_text()}")
+
+    @classmethod
+    def choices_text(cls) -> str:
+        return "、".join(f"{m.value}（{m.label}）" for m in cls)
+
+
+class ApplicantType(Vocab):
+    """申请人类型 = the annual report's columns (条例第27条; domain.md §5)."""
+
+    NATURAL = ("natural", "自然人")
+    COMMERCIAL = ("commercial", "商业企业")
+    RESEARCH = ("research", "科研机构")
+    PUBLIC_INTEREST = ("public_interest", "社会公益组织")
+    LEGAL_SERVICE = ("legal_service", "法律服务机构")
+    OTHER_ORG = ("other_org", "其他")
+
+
+class Channel(Vocab):
+    """申请方式; the receipt date depends on it (条例第31条)."""
+
+    IN_PERSON = ("in_person", "当面")
+    POST = ("post", "邮寄")
+    LETTER = ("letter", "平常信函")
+    ONLINE = ("online", "网络")
+    EMAIL = ("email", "电子邮件")
+    FAX = ("fax", "传真")
+
+
+class Stage(Vocab):
+    """The eight handling stages of work plan item 10, then closed (domain.md §1)."""
+
+    REGISTER = ("register", "接收登记")
+    REVIEW = ("review", "申请表审查")
+    SEARCH = ("search", "查找信息")
+    SECRECY = ("secrecy", "保密审查")
+    DRAFT = ("draft", "拟定答复意见")
+    APPROVE = ("approve", "答复意见审核")
+    REPLY = ("reply", "答复申请")
+    ARCHIVE = ("archive", "归档备查")
+    CLOSED = ("closed", "已办结")
+
+    @property
+    def position(self) -> int:
+        """1 for register … 8 for archive, 9 for closed."""
+        return list(Stage).index(self) + 1
+
+    def next(self) -> "Stage":
+        members = list(Stage)
+        return members[min(members.index(self) + 1, len(members) - 1)]
+
+
+#: The eight stages proper, without `closed`.
+HANDLING_STAGES: tuple[Stage, ...] = tuple(s for s in Stage if s is not Stage.CLOSED)
+
+
+class Outcome(Vocab):
+    """Outcome of a request = one row of the annual report, section 三 (条例第36-39条;
+    国办公开办函〔2021〕30号; domain.md §4). `group` is the row group （一）…（六）."""
+
+    DISCLOSED = ("disclosed", "（一）予以公开")
+    PARTIAL = ("partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）")
+    WITHHELD_STATE_SECRET = ("withheld_state_secret", "1.属于国家秘密")
+    WITHHELD_PROHIBITED = ("withheld_prohibited", "2.其他法律行政法规禁止公开")
+    WITHHELD_SECURITY = ("withheld_security", "3.危及“三安全一稳定”")
+    WITHHELD_THIRD_PARTY = ("withheld_third_party", "4.保护第三方合法权益")
+    WITHHELD_INTERNAL = ("withheld_internal", "5.属于三类内部事务信息")
+    WITHHELD_PROCESS = ("withheld_process", "6.属于四类过程性信息")
+    WITHHELD_ENFORCEMENT = ("withheld_enforcement", "7.属于行政执法案卷")
+    WITHHELD_QUERY = ("withheld_query", "8.属于行政查询事项")
+    UNAVAILABLE_NOT_HELD = ("unavailable_not_held", "1.本机关不掌握相关政府信息")
+    UNAVAILABLE_NEEDS_CREATION = ("unavailable_needs_creation", "2.没有现成信息需要另行制作")
+    UNAVAILABLE_UNCLEAR = ("unavailable_unclear", "3.补正后申请内容仍不明确")
+    UNPROCESSED_PETITION = ("unprocessed_petition", "1.信访举报投诉类申请")
+    UNPROCESSED_REPEAT = ("unprocessed_repeat", "2.重复申请")
+    UNPROCESSED_PUBLICATION = ("unprocessed_publication", "3.要求提供公开出版物")
+    UNPROCESSED_EXCESSIVE = ("unprocessed_excessive", "4.无正当理由大量反复申请")
+    UNPROCESSED_CONFIRMATION = (
+        "unprocessed_confirmation",
+        "5.要求行政机关确认或重新出具已获取信息",
+    )
+    OTHER_NO_SUPPLEMENT = (
+        "other_no_supplement",
+        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    )
+    OTHER_UNPAID_FEE = (
+        "other_unpaid_fee",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+    )
+    OTHER = ("other", "3.其他")
+
+    @property
+    def group(self) -> str:
+        """The row group this outcome belongs to, e.g. （三）不予公开."""
+        prefix = self.value.split("_")[0]
+        return OUTCOME_GROUPS.get(prefix, self.label)
+
+    @property
+    def short_label(self) -> str:
+        """A label that reads on its own, e.g. 不予公开·属于国家秘密."""
+        if self.group == self.label:  # （一）予以公开, （二）部分公开（…）
+            return self.label[3:].split("（")[0]
+        item = self.label.split(".", 1)[1]
+        return f"{self.group[3:]}·{item}"
+
+
+OUTCOME_GROUPS: dict[str, str] = {
+    "withheld": "（三）不予公开",
+    "unavailable": "（四）无法提供",
+    "unprocessed": "（五）不予处理",
+    "other": "（六）其他处理",
+}
+
+
+class ConsultKind(Vocab):
+    """征求意见的对象: a third party (条例第32条) or another organ (条例第34条)."""
+
+    THIRD_PARTY = ("third_party", "第三方")
+    ORGAN = ("organ", "其他机关")
+
+
+class Light(Vocab):
+    """Red/yellow/green of work plan item 10, plus paused (domain.md §9)."""
+
+    RED = ("red", "红灯")
+    YELLOW = ("yellow", "黄灯")
+    GREEN = ("green", "绿灯")
+    PAUSED = ("paused", "暂停")
+
+
+class AppealKind(Vocab):
+    """Annual report section 四: 行政复议 and the two kinds of 行政诉讼."""
+
+    RECONSIDERATION = ("reconsideration", "行政复议")
+    LITIGATION_DIRECT = ("litigation_direct", "行政诉讼·未经复议直接起诉")
+    LITIGATION_AFTER = ("litigation_after", "行政诉讼·复议后起诉")
+
+
+class AppealResult(Vocab):
+    """How an appeal ended (annual report section 四)."""
+
+    UPHELD = ("upheld", "结果维持")
+    CORRECTED = ("corrected", "结果纠正")
+    OTHER = ("other", "其他结果")
