@@ -55,6 +55,9 @@ class Env:
     config_path: Path | None = None
     db_option: Path | None = None
 
+    def __post_init__(self) -> None:
+        self.settings  # a broken config is reported before the command does anything
+
     @cached_property
     def settings(self) -> Settings:
         return load_settings(self.config_path)
