@@ -123,9 +123,10 @@ def root(
 
 
 def _register_groups() -> None:
-    from hunnan_gk.commands import db
+    from hunnan_gk.commands import calendar, db
 
     app.add_typer(db.app, name="db")
+    app.add_typer(calendar.app, name="calendar")
 
 
 _register_groups()
