@@ -150,10 +150,11 @@ def root(
 
 
 def _register_groups() -> None:
-    from hunnan_gk.commands import db, requests
+    from hunnan_gk.commands import calendar, db, requests
 
     app.add_typer(requests.app)
     app.add_typer(db.app, name="db")
+    app.add_typer(calendar.app, name="calendar")
 
 
 _register_groups()

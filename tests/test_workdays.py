@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hunnan_gk.errors import ConfigError, InputError
 from hunnan_gk.workdays import (
@@ -371,3 +373,23 @@ def test_workdays_is_pure():
     assert not imported & {"typer", "rich", "sqlite_utils"}
     source = Path(module.__file__).read_text(encoding="utf-8")
     assert "date.today" not in source and "now(" not in source
+
+
+_SHARED = WorkCalendar()
+
+
+@given(
+    start=st.dates(min_value=D(2003, 1, 1), max_value=D(2028, 12, 31)),
+    n=st.integers(min_value=0, max_value=400),
+)
+def test_add_then_between_gives_n_back(start, n):
+    result = _SHARED.add(start, n)
+    assert _SHARED.between(start, result.date).workdays == n
+    assert _SHARED.between(result.date, start).workdays == -n
+    if n:
+        assert _SHARED.is_workday(result.date)
+        back = _SHARED.add(result.date, -n).date  # n back from the result: not after start
+        assert back <= start and _SHARED.between(back, result.date).workdays == n
+    touches = {y for y in range(start.year, result.date.year + 1)} - set(range(2004, 2027))
+    if not touches:
+        assert not result.provisional
