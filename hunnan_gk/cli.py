@@ -34,7 +34,7 @@ _USAGE_MESSAGES = [
     (r"\(Possible options: (.+?)\)", r"（可能是：\1）"),
     (r"Option '(.+?)' requires an argument\.?", r"选项 \1 需要一个值。"),
     (r"Option '(.+?)' does not take a value\.?", r"选项 \1 不带值。"),
-    (r"Got unexpected extra arguments? \((.+?)\)", r"多余的参数：\1"),
+    (r"Got unexpected extra argument(?:s|\(s\))? \((.+?)\)", r"多余的参数：\1"),
     (r"Invalid value for '(.+?)': ", r"\1 的值无效："),
     (r"'(.+?)' is not a valid integer( range)?\.?", r"“\1”不是整数。"),
     (r"Input should be a valid integer.*", "应为整数。"),

@@ -91,3 +91,8 @@ def test_installed_command_runs(isolated):
     result = subprocess.run(command + ["show", "2024-0001", "--db", str(isolated / "none.db")],
                             capture_output=True, text=True, cwd=PROJECT, timeout=60)
     assert result.returncode == 1 and "找不到申请" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_extra_argument_is_chinese(cli):
+    result = cli("db", "path", "extra")
+    assert result.exit_code == 2 and "多余的参数" in result.stderr
