@@ -90,7 +90,7 @@ def test_installed_command_runs(isolated):
     assert result.stdout.split()[0] == "2024-04-29"
     result = subprocess.run(command + ["show", "2024-0001", "--db", str(isolated / "none.db")],
                             capture_output=True, text=True, cwd=PROJECT, timeout=60)
-    assert result.returncode == 1 and "找不到申请" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 3 and "不存在" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_extra_argument_is_chinese(cli):

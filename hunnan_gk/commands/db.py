@@ -37,7 +37,7 @@ def backup_command(
     env = Env(config, db)
     if target.resolve() == env.db_path.resolve():
         raise DatabaseError("备份文件不能与数据库文件相同")
-    database = storage.open_db(env.db_path, create=False)
+    database = env.open_db(create=False)
     try:
         storage.backup(database, target)
     except OSError as exc:
@@ -54,7 +54,7 @@ def check_command(db: DbOption = None, config: ConfigOption = None) -> None:
     from hunnan_gk import storage
     from hunnan_gk.errors import DatabaseError, Refused
 
-    database = storage.open_db(Env(config, db).db_path, create=False)
+    database = Env(config, db).open_db(create=False)
     problems = storage.integrity_problems(database)
     if problems:
         raise DatabaseError("完整性检查未通过：" + "；".join(problems[:5]))
