@@ -194,6 +194,16 @@ def event_count(db: sqlite_utils.Database) -> int:
     return db.execute("SELECT count(*) FROM events").fetchone()[0]
 
 
+def verify_audit(db: sqlite_utils.Database) -> int:
+    """The number of events when the whole chain verifies; Refused naming the first that does not."""
+    from hunnan_gk.errors import Refused
+
+    broken = first_broken_event(db)
+    if broken:
+        raise Refused(f"审计链核验失败：事件 #{broken[0]} {broken[1]}")
+    return event_count(db)
+
+
 # --- requests ----------------------------------------------------------------------
 
 REQUEST_NUMBER_SHORT = re.compile(r"(\d{4})\D+0*(\d{1,6})\D*")
