@@ -705,3 +705,168 @@ def _colon_hint(node: Node) -> str:
     if isinstance(node, ScalarNode) and "：" in node.value:
         return "；键后面要用半角冒号加空格“: ”，不能用全角冒号“：”"
     return ""
+
+
+# --- publishing: rows as published, the JSON Schema for editors, and 动态更新 diffs ---
+
+# The channels work plan item 15/16 names (domain.md §8): offered to editors as completions.
+PLAN_CHANNELS = ("政府网站", "政务新媒体", "政务公开专区", "新闻发布会", "新闻媒体")
+
+
+def cell_text(value: Any) -> str:
+    """A value as one published cell: channels joined with 、, dates as YYYY-MM-DD."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "、".join(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def published_rows(catalogue: Catalogue) -> tuple[list[str], list[list[str]]]:
+    """Column headers and one row of text per item, in the format's field order."""
+    columns = catalogue.columns()
+    return columns, [[cell_text(item.get(key)) for key in columns] for item in catalogue.items]
+
+
+def header_line(catalogue: Catalogue) -> str:
+    """编制单位 · 版本 · 更新日期 · N 项, for titles of tables and pages."""
+    parts = [cell_text(catalogue.header.get(key)) for key in ("编制单位", "版本", "更新日期")]
+    labelled = [parts[0], f"版本 {parts[1]}" if parts[1] else "", f"更新日期 {parts[2]}" if parts[2] else ""]
+    return " · ".join([part for part in labelled if part] + [f"共 {len(catalogue.items)} 项"])
+
+
+def _schema_for(f: Field) -> dict[str, Any]:
+    text = {"type": "string", "minLength": 1, "pattern": r"\S"}
+    if f.kind == "text":
+        schema: dict[str, Any] = dict(text)
+    elif f.kind == "version":
+        schema = {"type": ["string", "number"]}
+    elif f.kind == "date":
+        schema = {"type": "string", "pattern": _DATE_PATTERN}
+    elif f.kind in ("channels", "channel_list"):
+        channel = {**text, "examples": list(PLAN_CHANNELS)}
+        listed = {"type": "array", "items": channel, "minItems": 1, "uniqueItems": True}
+        schema = {"anyOf": [channel, listed]} if f.kind == "channels" else listed
+    else:  # pragma: no cover - the top-level parts are built in json_schema()
+        raise AssertionError(f.kind)
+    return {"description": f.description, **schema}
+
+
+def _object_schema(fields: tuple[Field, ...], description: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": description,
+        "required": [f.key for f in fields if f.required],
+        "properties": {f.key: _schema_for(f) for f in fields},
+        "additionalProperties": False,
+    }
+
+
+def json_schema() -> dict[str, Any]:
+    """A JSON Schema (draft 2020-12) of the format, built from the same field definitions the
+    validator checks. Rules a schema cannot say (duplicate 编号, declared channels, dates that
+    do not exist, the warnings) are left to `hunnan-gk catalog validate`."""
+    top = {f.key: f for f in TOP_FIELDS}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "主动公开事项目录",
+        "description": "浑南区政务公开工作要点第3项：每个事项含公开事项、公开内容、公开依据、公开时限、"
+        "公开主体、公开渠道、责任单位七要素。由 hunnan-gk catalog schema 生成。",
+        "type": "object",
+        "required": [f.key for f in TOP_FIELDS if f.required],
+        "properties": {
+            "目录": _object_schema(HEADER_FIELDS, top["目录"].description),
+            "渠道": _schema_for(top["渠道"]),
+            "事项": {
+                "description": top["事项"].description,
+                "type": "array",
+                "items": {"$ref": "#/$defs/item"},
+            },
+        },
+        "additionalProperties": False,
+        "$defs": {"item": _object_schema(ITEM_FIELDS, "一个公开事项")},
+    }
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: Any
+    new: Any
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "old": _plain(self.old), "new": _plain(self.new)}
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    number: str
+    title: str
+    changes: list[Change]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"编号": self.number, "公开事项": self.title, "changes": [c.as_dict() for c in self.changes]}
+
+
+@dataclass
+class CatalogueDiff:
+    """What changed between two versions of a catalogue, item by item (by 编号)."""
+
+    old_path: str
+    new_path: str
+    header: list[Change]
+    added: list[dict[str, Any]]
+    removed: list[dict[str, Any]]
+    changed: list[ItemChange]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.header or self.added or self.removed or self.changed)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "old": self.old_path,
+            "new": self.new_path,
+            "catalogue": [c.as_dict() for c in self.header],
+            "added": [_plain_item(item) for item in self.added],
+            "removed": [_plain_item(item) for item in self.removed],
+            "changed": [c.as_dict() for c in self.changed],
+        }
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _plain_item(item: dict[str, Any]) -> dict[str, Any]:
+    return {key: _plain(item[key]) for key in ITEM_KEYS if key in item}
+
+
+def _changes(old: dict[str, Any], new: dict[str, Any], keys: Iterable[str]) -> list[Change]:
+    return [Change(key, old.get(key), new.get(key)) for key in keys if old.get(key) != new.get(key)]
+
+
+def diff_catalogues(old: Catalogue, new: Catalogue) -> CatalogueDiff:
+    """Items added, removed and changed (field by field), matched by 编号 (动态更新)."""
+    old_items = {item["编号"]: item for item in old.items if "编号" in item}
+    new_items = {item["编号"]: item for item in new.items if "编号" in item}
+    header_keys = [f.key for f in HEADER_FIELDS]
+    header = _changes(old.header, new.header, header_keys)
+    if old.channels != new.channels:
+        header.append(Change("渠道", old.channels, new.channels))
+    changed = []
+    for number, item in new_items.items():
+        if number in old_items:
+            changes = _changes(old_items[number], item, ITEM_KEYS)
+            if changes:
+                changed.append(ItemChange(number, str(item.get("公开事项", "")), changes))
+    return CatalogueDiff(
+        old_path=old.path,
+        new_path=new.path,
+        header=header,
+        added=[item for number, item in new_items.items() if number not in old_items],
+        removed=[item for number, item in old_items.items() if number not in new_items],
+        changed=changed,
+    )

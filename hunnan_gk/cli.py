@@ -123,9 +123,10 @@ def root(
 
 
 def _register_groups() -> None:
-    from hunnan_gk.commands import db
+    from hunnan_gk.commands import catalog, db
 
     app.add_typer(db.app, name="db")
+    app.add_typer(catalog.app, name="catalog")
 
 
 _register_groups()

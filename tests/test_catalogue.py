@@ -63,6 +63,21 @@ def test_a_valid_catalogue_has_no_problems():
     assert checked.catalogue.header["更新日期"] == date(2024, 7, 26)
 
 
+def test_the_shipped_catalogue_validates_clean():
+    checked = check_file(SHIPPED)
+    assert [p.as_text() for p in checked.problems] == []
+    assert checked.item_count >= 25
+    subjects = {item["公开主体"] for item in checked.catalogue.items}
+    assert len(subjects) >= 4
+
+
+def test_every_code_is_documented_in_the_module_and_the_docs():
+    docs = (SHIPPED.parent.parent / "docs" / "catalogue.md").read_text(encoding="utf-8")
+    for code in CODES:
+        assert f"| {code} |" in catalogue.__doc__
+        assert f"| {code} |" in docs
+
+
 def test_the_module_stays_pure():
     tree = ast.parse(Path(catalogue.__file__).read_text(encoding="utf-8"))
     imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
