@@ -519,9 +519,9 @@ class _Validator:
                 self.report(key, "E010", f"{where}有未知的键“{shown}”，是否应为“{guess}”？")
             else:
                 self.report(key, "E010", f"{where}有未知的键“{shown}”，可用的键：{'、'.join(known)}")
-        for f in fields:
-            if f.required and f.key not in found and f.key not in suggested:
-                self.report(node, "E007", f"{where}缺少“{f.key}”")
+        missing = [f"“{f.key}”" for f in fields if f.required and f.key not in found and f.key not in suggested]
+        if missing:
+            self.report(node, "E007", f"{where}缺少{'、'.join(missing)}")
         return found
 
     def header(self, node: Node) -> dict[str, Any]:

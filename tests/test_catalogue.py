@@ -13,28 +13,9 @@ from hypothesis import strategies as st
 from hunnan_gk import catalogue
 from hunnan_gk.catalogue import CODES, check_bytes, check_file, check_text
 
+from catalogue_samples import HEAD, ITEM
+
 SHIPPED = Path(__file__).resolve().parent.parent / "catalogs" / "hunnan-2024.yaml"
-
-HEAD = """\
-目录:
-  名称: 测试目录
-  编制单位: 浑南区人民政府办公室
-  更新日期: 2024-07-26
-渠道: [政府网站, 政务新媒体]
-事项:
-"""
-# line 7 onwards: one valid item; its keys sit at column 5, its values at column 5 + len(key) + 2
-ITEM = """\
-  - 编号: "HN-001"
-    公开事项: 服务事项基本目录
-    公开内容: 事项名称、办理条件、申请材料
-    公开依据: 《中华人民共和国政府信息公开条例》第二十条
-    公开时限: 信息形成或变更之日起20个工作日内
-    公开主体: 浑南区营商环境建设局
-    公开渠道: [政府网站, 政务新媒体]
-    责任单位: 浑南区营商环境建设局
-"""
-
 
 def found(text: str) -> list[tuple[str, int, int]]:
     return [(p.code, p.line, p.column) for p in check_text(text, "t.yaml").problems]
