@@ -42,7 +42,9 @@ _USAGE_MESSAGES = [
     (r"Input should be (greater|less) than or equal to (\S+)", r"应\1等于 \2"),
     (r"'(.+?)' is not one of (.+?)\.", r"“\1”不在可选值 \2 之中。"),
     (r"'(.+?)' is not a valid boolean\.?", r"“\1”不是 true/false。"),
-    (r"File '(.+?)' does not exist\.?", r"文件 \1 不存在。"),
+    (r"[Ff]ile '(.+?)' does not exist\.?", r"文件 \1 不存在。"),
+    (r"[Ff]ile '(.+?)' is a directory\.?", r"\1 是一个目录，不是文件。"),
+    (r"[Pp]ath '(.+?)' does not exist\.?", r"路径 \1 不存在。"),
     (r"(.+?) is not in the range (.+?)\.", r"\1 不在范围 \2 之内。"),
 ]
 
@@ -150,11 +152,12 @@ def root(
 
 
 def _register_groups() -> None:
-    from hunnan_gk.commands import calendar, db, requests
+    from hunnan_gk.commands import calendar, catalog, db, requests
 
     app.add_typer(requests.app)
     app.add_typer(db.app, name="db")
     app.add_typer(calendar.app, name="calendar")
+    app.add_typer(catalog.app, name="catalog")
 
 
 _register_groups()
