@@ -96,3 +96,9 @@ def test_installed_command_runs(isolated):
 def test_extra_argument_is_chinese(cli):
     result = cli("db", "path", "extra")
     assert result.exit_code == 2 and "多余的参数" in result.stderr
+
+
+def test_a_directory_where_a_file_is_expected(cli, isolated):
+    result = cli("catalog", "export", "catalogs/none.yaml", "--format", "html", "-o", isolated)
+    assert result.exit_code == 2
+    assert "--output 的值无效" in result.stderr and "是一个目录" in result.stderr
