@@ -199,7 +199,9 @@ def overdue_csv(report: dict) -> str:
     )
 
 
-def overdue_html(report: dict, *, title: str = "依申请公开办理预警", content: bool = True) -> str:
+def overdue_html(
+    report: dict, *, title: str = "依申请公开办理预警", content: bool = True, intro: str | None = None
+) -> str:
     """One self-contained page (inline styles, no scripts, no links): what the e-mail carries."""
     from html import escape as esc
 
@@ -227,6 +229,8 @@ def overdue_html(report: dict, *, title: str = "依申请公开办理预警", co
         tds = "".join(f"<td {cell}>{value}</td>" for value in values)
         rows.append(f'<tr style="background:{background}">{tds}</tr>')
     ths = "".join(f'<th {cell} bgcolor="#f0f0f0">{esc(name)}</th>' for name in head)
+    lines = intro.splitlines() if intro else [overdue_summary(report)]
+    intro_html = "\n".join(f"<p>{esc(line)}</p>" for line in lines if line)
     body = "\n".join(rows) or f'<tr><td {cell} colspan="{len(head)}">没有需要列出的申请</td></tr>'
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
@@ -236,7 +240,7 @@ def overdue_html(report: dict, *, title: str = "依申请公开办理预警", co
 </head>
 <body style="font-family:'Microsoft YaHei','PingFang SC','Noto Sans CJK SC',sans-serif;font-size:14px;color:#222">
 <h2 style="font-size:18px">{esc(title)} {esc(report["as_of"])}</h2>
-<p>{esc(overdue_summary(report))}</p>
+{intro_html}
 <table style="border-collapse:collapse" cellspacing="0">
 <thead><tr>{ths}</tr></thead>
 <tbody>
