@@ -123,8 +123,9 @@ def root(
 
 
 def _register_groups() -> None:
-    from hunnan_gk.commands import db
+    from hunnan_gk.commands import db, requests
 
+    app.add_typer(requests.app)
     app.add_typer(db.app, name="db")
 
 
