@@ -123,9 +123,11 @@ def root(
 
 
 def _register_groups() -> None:
-    from hunnan_gk.commands import db, requests
+    from hunnan_gk.commands import db, reports, requests
 
     app.add_typer(requests.app)
+    app.add_typer(reports.app, name="report")
+    app.add_typer(reports.top)
     app.add_typer(db.app, name="db")
 
 

@@ -8,12 +8,12 @@ does not carry them, and whatever a clerk typed into free text is masked as a la
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from hunnan_gk.errors import ConfigError
+from hunnan_gk.privacy import mask_in_text
 from hunnan_gk.reports import LIGHT_ORDER, at_or_worse, light_counts
 from hunnan_gk.vocab import Light
 
@@ -26,22 +26,8 @@ PASSWORD_ENV = "HUNNAN_GK_SMTP_PASSWORD"
 SUBJECT_PREFIX = "依申请公开办理预警"
 DEFAULT_SCOPE = ""  # the general digest to smtp.to; otherwise a department's name
 
-# 居民身份证号码 (GB 11643) and 15-digit old-style numbers; mobile and landline numbers.
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{4})(\d{10}|\d{7})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
-_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})([- ]?)(\d{3,4})(\d{4})(?!\d)")
-
-
-def mask_personal(text: str) -> str:
-    """ID and phone numbers in free text, masked as the ledger masks them:
-    `2101**********123X`, `138****5678`, `024-****5678`."""
-    text = _ID_NUMBER.sub(lambda m: m[1] + "*" * len(m[2]) + m[3], text)
-    text = _MOBILE.sub(lambda m: f"{m[1]}****{m[3]}", text)
-    return _LANDLINE.sub(lambda m: f"{m[1]}{m[2]}{'*' * len(m[3])}{m[4]}", text)
-
-
 def _masked_item(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: mask_personal(v) if isinstance(v, str) else v for key, v in item.items()}
+    return {key: mask_in_text(v) if isinstance(v, str) else v for key, v in item.items()}
 
 
 @dataclass
@@ -175,8 +161,8 @@ def compose(
         scope=batch.scope,
         recipients=batch.recipients,
         subject=subject,
-        text=mask_personal("\n".join(lines) + "\n"),
-        html=mask_personal(html),
+        text=mask_in_text("\n".join(lines) + "\n"),
+        html=mask_in_text(html),
         lights={item["number"]: item["light"] for item in items},
     )
 

@@ -272,7 +272,7 @@ def overdue_table(report: dict) -> Table:
     result.add_column("编号", overflow="fold")
     result.add_column("申请人", overflow="fold")
     result.add_column("承办部门", overflow="fold")
-    result.add_column("环节", overflow="fold", width=10)
+    result.add_column("环节", overflow="fold", width=12)
     result.add_column("答复期限", overflow="fold", width=10)
     result.add_column("剩余", justify="right", no_wrap=True)
     result.add_column("说明", overflow="fold")

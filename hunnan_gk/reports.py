@@ -75,8 +75,13 @@ def request_light(
     (light_label, paused, watch, ceiling, review_limit, content, clerk)."""
     clock = compute_clock(request, consultations, calendar, as_of)
     remaining: int | None = None
+    due_provisional = False
     if clock.due is not None:
-        remaining = calendar.between(as_of, clock.due).workdays
+        counted = calendar.between(as_of, clock.due)
+        remaining = counted.workdays
+        # Only the count up to the due date decides whether the due date is provisional
+        # (Clock.provisional also covers the ceiling, 40 working days out).
+        due_provisional = counted.provisional or calendar.between(clock.start, clock.due).provisional
     if clock.paused:
         light = Light.PAUSED
     elif as_of > clock.due:
@@ -105,7 +110,7 @@ def request_light(
         "remaining_workdays": remaining,
         "light": light.value,
         "seriously_overdue": bool(clock.ceiling and as_of > clock.ceiling),
-        "due_provisional": bool(clock.provisional),
+        "due_provisional": due_provisional,
         # extra keys beyond the contract
         "light_label": light.label,
         "applicant_type_label": ApplicantType(request["applicant_type"]).label,

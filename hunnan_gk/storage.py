@@ -482,3 +482,25 @@ def record_notification(
 
 def notification_count(db: sqlite_utils.Database) -> int:
     return db.execute("SELECT count(*) FROM notifications").fetchone()[0]
+
+
+# --- demo -------------------------------------------------------------------------------
+
+
+def count_demo_requests(path: Path, note_prefix: str) -> tuple[int, int]:
+    """(all requests, demo requests whose note starts with `note_prefix`) in the database at
+    `path`, read without migrating it. DatabaseError when it is not a hunnan-gk database."""
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if "requests" not in tables:
+                raise DatabaseError(f"{path} 不是 hunnan-gk 的数据库，未做任何改动")
+            return conn.execute(
+                "SELECT count(*), coalesce(sum(substr(coalesce(note, ''), 1, ?) = ?), 0) FROM requests",
+                [len(note_prefix), note_prefix],
+            ).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise describe_sqlite_error(exc) from None
