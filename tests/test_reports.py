@@ -223,3 +223,194 @@ def test_reports_module_stays_pure():
     }
     assert not imported & {"typer", "rich", "sqlite_utils", "sqlite3", "smtplib"}
     assert "today()" not in Path(module.__file__).read_text(encoding="utf-8")
+
+
+# --- the command ----------------------------------------------------------------------
+
+TODAY = "2024-11-20"  # a Wednesday
+
+
+def register(cli, received, applicant="王秀兰", department="区营商局",
+             content="浑南区老旧小区改造资金使用情况", **options):
+    args = ["register", "--applicant", applicant, "--type", "natural", "--channel", "online",
+            "--received", received, "--content", content, "--department", department]
+    for name, value in options.items():
+        args += [f"--{name.replace('_', '-')}", value]
+    result = cli(*args, "--json")
+    assert result.exit_code == 0, result.stderr
+    import json
+
+    return json.loads(result.stdout)["number"]
+
+
+@pytest.fixture
+def office(cli, monkeypatch):
+    """Four requests on 2024-11-20: red, yellow, green and paused for 补正."""
+    monkeypatch.setenv("HUNNAN_GK_TODAY", TODAY)
+    numbers = {
+        "green": register(cli, "2024-11-15", "沈阳智联芯科技有限公司", "区教育局"),
+        "red": register(cli, "2024-10-18", "李建国"),  # due Friday 11-15
+        "paused": register(cli, "2024-11-11", "刘桂芝"),
+        "yellow": register(cli, "2024-10-25", "张伟", "区住建局"),  # due 11-22
+    }
+    asked = cli("supplement", "ask", numbers["paused"], "--on", "2024-11-13", "--until", "2024-11-27")
+    assert asked.exit_code == 0, asked.stderr
+    return numbers
+
+
+def report_json(cli, *args):
+    import json
+
+    result = cli("report", "overdue", "--format", "json", *args)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_json_report_from_the_database(cli, office):
+    report = report_json(cli)
+    assert report["as_of"] == TODAY
+    assert report["counts"] == {"red": 1, "yellow": 1, "green": 1, "paused": 1}
+    assert [i["number"] for i in report["requests"]] == [
+        office["red"], office["yellow"], office["green"], office["paused"]
+    ]
+    red, yellow, green, paused = report["requests"]
+    assert set(CONTRACT_KEYS) <= set(red)
+    assert (red["due"], red["remaining_workdays"], red["light"]) == ("2024-11-15", -3, "red")
+    assert (yellow["due"], yellow["remaining_workdays"]) == ("2024-11-22", 2)
+    assert green["stage"] == "review" and green["stage_label"] == "申请表审查"
+    assert green["review_limit"] == "2024-11-26"
+    assert (paused["paused"], paused["watch"], paused["due"]) == ("supplement", "2024-11-27", None)
+
+
+def test_as_of_department_and_light_options(cli, office):
+    weekend = report_json(cli, "--as-of", "2024年11月23日")
+    assert weekend["as_of"] == "2024-11-23"
+    assert weekend["counts"]["red"] == 2  # the yellow one's Friday deadline passed
+    assert [i["number"] for i in report_json(cli, "--department", "区住建局")["requests"]] == [
+        office["yellow"]
+    ]
+    reds = report_json(cli, "--light", "红灯,paused")
+    assert [i["light"] for i in reds["requests"]] == ["red", "paused"]
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        ((), 0),
+        (("--fail-on", "red"), 4),
+        (("--fail-on", "yellow"), 4),
+        (("--fail-on", "red", "--light", "yellow,green"), 0),
+        (("--fail-on", "yellow", "--department", "区教育局"), 0),
+        (("--fail-on", "黄灯", "--department", "区住建局"), 4),
+    ],
+)
+def test_fail_on_exits_4_at_that_light_or_worse(cli, office, args, code):
+    result = cli("report", "overdue", *args)
+    assert result.exit_code == code
+    if code == 4:
+        assert "达到" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--fail-on", "green"), "--fail-on 只能是 red"),
+        (("--format", "xml"), "--format 无法识别"),
+        (("--light", "blue"), "--light 无法识别"),
+        (("--as-of", "2024-13-01"), "不是一个存在的日期"),
+    ],
+)
+def test_mistakes_are_usage_errors(cli, office, args, message):
+    result = cli("report", "overdue", *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_text_is_the_default_when_piped_and_has_no_ansi(cli, office):
+    result = cli("report", "overdue")
+    assert "\x1b[" not in result.stdout
+    for word in ("红灯", "黄灯", "绿灯", "暂停", "补正至", "2024-11-27"):
+        assert word in result.stdout
+    assert f"{TODAY} 未答复 4 件：红灯 1 件，黄灯 1 件，绿灯 1 件，暂停 1 件" in result.stdout
+    assert cli("report", "overdue", "--format", "text").stdout == result.stdout
+
+
+def test_table_fits_80_columns_and_folds_chinese(office, cli, monkeypatch):
+    from rich.cells import cell_len
+
+    monkeypatch.setenv("COLUMNS", "80")
+    long_name = "沈阳市浑南区某某科技园区开发建设有限责任公司第一分公司"
+    register(cli, "2024-11-18", long_name, "区自然资源分局")
+    result = cli("report", "overdue", "--format", "table")
+    lines = result.stdout.splitlines()
+    assert max(cell_len(line) for line in lines[:-1]) <= 80
+    assert "…" not in result.stdout
+    assert "第一分公司" in "".join(result.stdout.split())  # folded over lines, never cut
+
+
+def test_table_colours_rows_on_a_terminal(monkeypatch):
+    from io import StringIO
+
+    from rich.console import Console
+
+    from hunnan_gk.render import overdue_table
+
+    report = overdue_report(
+        [row("2024-0001", received="2024-10-08"), row("2024-0002", received="2024-11-12")],
+        CAL, date(2024, 11, 20),
+    )
+    monkeypatch.delenv("NO_COLOR")
+    out = StringIO()
+    Console(file=out, force_terminal=True, color_system="standard", width=80).print(overdue_table(report))
+    assert "\x1b[1;31m红灯" in out.getvalue()  # bold red, and the word beside the colour
+    assert "\x1b[32m绿灯" in out.getvalue()
+
+
+def test_provisional_due_is_marked_in_the_table():
+    from hunnan_gk.render import overdue_text
+
+    report = overdue_report([row(received="2026-12-10")], CAL, date(2026, 12, 15))
+    assert report["requests"][0]["due_provisional"] is True
+    assert "暂定" in overdue_text(report)
+
+
+def test_csv_has_bom_and_chinese_headers(cli, office):
+    import csv
+    import io
+
+    result = cli("report", "overdue", "--format", "csv")
+    assert result.exit_code == 0
+    raw = result.stdout_bytes
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][:12] == [
+        "编号", "申请人", "申请人类型", "承办部门", "环节代码", "环节", "收到日期", "答复期限",
+        "剩余工作日", "灯", "严重超期", "期限暂定",
+    ]
+    assert rows[1][0] == office["red"] and rows[1][9] == "红灯" and rows[1][8] == "-3"
+    assert len(rows) == 5
+
+
+def test_html_is_one_self_contained_page(cli, office):
+    result = cli("report", "overdue", "--format", "html")
+    page = result.stdout
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert '<meta charset="utf-8">' in page
+    for outside in ("<script", "<link", "src=", "http://", "https://", "@import"):
+        assert outside not in page
+    assert page.count("<tr style=\"background:") == 4
+    assert "红灯" in page and "暂停" in page and "张伟" in page
+
+
+def test_html_escapes_what_clerks_typed():
+    from hunnan_gk.render import overdue_html
+
+    report = overdue_report([row(applicant="<b>张三</b>&")], CAL, date(2024, 11, 1))
+    page = overdue_html(report)
+    assert "&lt;b&gt;张三&lt;/b&gt;&amp;" in page and "<b>张三" not in page
+
+
+def test_empty_database_reports_nothing(cli):
+    report = report_json(cli)
+    assert report["requests"] == [] and report["counts"] == {"red": 0, "yellow": 0, "green": 0, "paused": 0}
