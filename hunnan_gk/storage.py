@@ -52,7 +52,10 @@ def open_db(path: Path, *, create: bool = True) -> sqlite_utils.Database:
         raise DatabaseError(f"{path} 是一个目录，不是数据库文件")
     if not path.exists():
         if not create:
-            raise DatabaseError(f"数据库文件 {path} 不存在")
+            raise DatabaseError(
+                f"数据库文件 {path} 不存在",
+                hint="检查 --db、环境变量 HUNNAN_GK_DB 或配置中的 db；尚未登记过申请时先用 hunnan-gk register",
+            )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
@@ -189,6 +192,16 @@ def first_broken_event(db: sqlite_utils.Database) -> tuple[int, str] | None:
 
 def event_count(db: sqlite_utils.Database) -> int:
     return db.execute("SELECT count(*) FROM events").fetchone()[0]
+
+
+def verify_audit(db: sqlite_utils.Database) -> int:
+    """The number of events when the whole chain verifies; Refused naming the first that does not."""
+    from hunnan_gk.errors import Refused
+
+    broken = first_broken_event(db)
+    if broken:
+        raise Refused(f"审计链核验失败：事件 #{broken[0]} {broken[1]}")
+    return event_count(db)
 
 
 # --- requests ----------------------------------------------------------------------

@@ -31,7 +31,7 @@ class Clock:
 
     start: date  # the 20 working days count from the day after this
     due: date | None  # the reply deadline; None while stopped for 补正
-    provisional: bool  # some count crossed a year without official holiday data
+    provisional: bool  # the due date's count crossed a year without official holiday data
     paused: str | None  # "supplement" | "consultation" | None
     watch: date | None  # while paused: the 补正 deadline, or the end of the party's window
     ceiling: date | None  # legal ceiling: start + 40 working days + paused days
@@ -77,7 +77,7 @@ def compute_clock(
     extended = int(request.get("extended_days") or 0)
     stopped_on = _day(request.get("outcome_on"))
     review = calendar.add(received, SUPPLEMENT_NOTICE_WORKDAYS)
-    provisional = review.provisional
+    provisional = False  # of the due date; the ceiling and review limit do not taint it
 
     asked = _day(request.get("supplement_asked_on"))
     corrected = _day(request.get("supplement_received_on"))
@@ -122,13 +122,11 @@ def compute_clock(
     paused = None
     if open_since is not None and stopped_on is None:
         paused = "consultation"
-        window = calendar.add(open_since, CONSULTATION_WORKDAYS)
-        watch = window.date
-        provisional = provisional or window.provisional
+        watch = calendar.add(open_since, CONSULTATION_WORKDAYS).date
     return Clock(
         start=start,
         due=due.date,
-        provisional=provisional or due.provisional or ceiling.provisional,
+        provisional=provisional or due.provisional,
         paused=paused,
         watch=watch,
         ceiling=ceiling.date,
@@ -321,11 +319,15 @@ def supplement_ask(row: Mapping[str, Any], *, on: date, until: date, today: date
     )
 
 
-def supplement_received(row: Mapping[str, Any], *, on: date, today: date) -> Change:
-    """The corrected application arrived: the 20 working days restart from `on` (条例第30条)."""
+def _check_awaiting_supplement(row: Mapping[str, Any]) -> None:
     _check_open(row)
     if not _supplement_pending(row):
         raise _refuse(f"申请 {row['number']} 没有待补正的告知")
+
+
+def supplement_received(row: Mapping[str, Any], *, on: date, today: date) -> Change:
+    """The corrected application arrived: the 20 working days restart from `on` (条例第30条)."""
+    _check_awaiting_supplement(row)
     _check_on(row, on, today)
     warnings = []
     if on > _day(row["supplement_until"]):
@@ -342,9 +344,7 @@ def supplement_lapsed(row: Mapping[str, Any], *, on: date, today: date) -> Chang
     """No correction in time: treated as abandoned (条例第30条), outcome other_no_supplement."""
     from hunnan_gk.vocab import Outcome, Stage
 
-    _check_open(row)
-    if not _supplement_pending(row):
-        raise _refuse(f"申请 {row['number']} 没有待补正的告知")
+    _check_awaiting_supplement(row)
     until = _day(row["supplement_until"])
     if on <= until:
         raise _refuse(f"补正期限 {until} 尚未届满，{on} 不能登记为逾期未补正")

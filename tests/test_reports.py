@@ -411,6 +411,16 @@ def test_html_escapes_what_clerks_typed():
     assert "&lt;b&gt;张三&lt;/b&gt;&amp;" in page and "<b>张三" not in page
 
 
-def test_empty_database_reports_nothing(cli):
+def test_missing_database_is_an_error_not_an_empty_report(cli, isolated):
+    result = cli("report", "overdue", "--db", isolated / "typo.db")
+    assert result.exit_code == 3
+    assert not (isolated / "typo.db").exists()
+
+
+def test_empty_database_reports_nothing(cli, isolated):
+    from hunnan_gk import storage
+
+    storage.open_db(isolated / "gk.db").conn.close()
+    assert "未答复 0 件" in cli("report", "overdue").stdout
     report = report_json(cli)
     assert report["requests"] == [] and report["counts"] == {"red": 0, "yellow": 0, "green": 0, "paused": 0}

@@ -55,6 +55,9 @@ class Env:
     config_path: Path | None = None
     db_option: Path | None = None
 
+    def __post_init__(self) -> None:
+        self.settings  # a broken config is reported before the command does anything
+
     @cached_property
     def settings(self) -> Settings:
         return load_settings(self.config_path)
@@ -107,10 +110,12 @@ class Env:
     def optional_date(self, text: str | None, option: str) -> date | None:
         return None if text is None else self.date(text, option)
 
-    def open_db(self):
+    def open_db(self, *, create: bool = True):
+        """The database; commands that only read pass create=False, so that a mistyped
+        path is an error instead of an empty report."""
         from hunnan_gk.storage import open_db
 
-        return open_db(self.db_path)
+        return open_db(self.db_path, create=create)
 
 
 def clerk_name(given: str | None) -> str:

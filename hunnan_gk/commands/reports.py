@@ -27,7 +27,7 @@ def build_overdue_report(
     day = env.date(as_of, "--as-of")
     shown = reports.parse_lights(lights)
     yellow_days = env.settings.yellow_days
-    rows = storage.unreplied_requests(env.open_db(), department=department)
+    rows = storage.unreplied_requests(env.open_db(create=False), department=department)
     return reports.overdue_report(
         rows, env.calendar, day, yellow_days, lights=shown, department=department
     )
@@ -153,7 +153,7 @@ def notify_command(
 
             raise ConfigError("没有收件人：请在配置文件 smtp.to 中填写，或用 --to 指定")
 
-    database = env.open_db()
+    database = env.open_db(create=False)
     holder = _lock_holder()
     if not dry_run:
         import time
