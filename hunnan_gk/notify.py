@@ -184,6 +184,8 @@ def _plain_item(item: Mapping[str, Any], as_of: str) -> list[str]:
     left = item["remaining_workdays"]
     if item["light"] == Light.RED.value:
         where = f"已超期 {-left} 个工作日" if left else "已过期限"
+    elif left == 0:
+        where = "今天到期"
     else:
         where = f"还剩 {left} 个工作日"
     head = (

@@ -282,3 +282,10 @@ def test_fresh_since_and_subject():
     assert subject_line("2024-10-30", [{"light": "red"}] * 2 + [{"light": "yellow"}] * 3, Light.YELLOW) == (
         "依申请公开办理预警 2024-10-30：红灯 2 件，黄灯 3 件"
     )
+
+
+def test_missing_database_is_exit_3(cli, inbox, isolated):
+    result = cli("notify", "--db", isolated / "typo.db")
+    assert result.exit_code == 3
+    assert not (isolated / "typo.db").exists()
+    assert inbox.envelopes == []

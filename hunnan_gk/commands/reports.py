@@ -55,7 +55,7 @@ def overdue_command(
         str | None,
         typer.Option(
             "--format",
-            help="输出格式：table（彩色表格）、text（无颜色）、json、csv（Excel 用）、html（默认：终端上 table，否则 text）",
+            help="table、text、json、csv 或 html（默认：终端上 table，否则 text）",
         ),
     ] = None,
     light: Annotated[
@@ -123,7 +123,9 @@ def notify_command(
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """把黄灯、红灯的申请发邮件提醒（纯文本加 HTML 表格），适合每个工作日早上由 cron 运行。
+    """把黄灯、红灯的申请发邮件提醒，适合 cron 每个工作日早上运行。
+
+    邮件含纯文本和 HTML 表格；同一天再次运行只发新增或变为红灯的申请。
 
     示例：hunnan-gk notify --workdays-only --by-department
     """
@@ -233,7 +235,9 @@ def demo_command(
     ] = None,
     config: ConfigOption = None,
 ) -> None:
-    """建一个演示数据库（约三十件申请，日期相对今天），并显示超期预警表。
+    """建演示数据库（约三十件申请）并显示超期预警表。
+
+    日期相对今天计算，涵盖各环节、四种灯、补正、征求意见、延期和已办结的申请。
 
     示例：hunnan-gk demo
     """
