@@ -153,9 +153,11 @@ def root(
 
 
 def _register_groups() -> None:
-    from hunnan_gk.commands import calendar, catalog, db, requests
+    from hunnan_gk.commands import calendar, catalog, db, reports, requests
 
     app.add_typer(requests.app)
+    app.add_typer(reports.app, name="report")
+    app.add_typer(reports.top)
     app.add_typer(db.app, name="db")
     app.add_typer(calendar.app, name="calendar")
     app.add_typer(catalog.app, name="catalog")
