@@ -368,6 +368,7 @@ def catalogue_diff_lines(diff) -> list[str]:
         )
     return lines
 
+
 # --- overdue report ---------------------------------------------------------------
 
 # Rich styles and HTML colours of each light; the word (红灯…) always stands beside them.
