@@ -75,13 +75,8 @@ def request_light(
     (light_label, paused, watch, ceiling, review_limit, content, clerk)."""
     clock = compute_clock(request, consultations, calendar, as_of)
     remaining: int | None = None
-    due_provisional = False
     if clock.due is not None:
-        counted = calendar.between(as_of, clock.due)
-        remaining = counted.workdays
-        # Only the count up to the due date decides whether the due date is provisional
-        # (Clock.provisional also covers the ceiling, 40 working days out).
-        due_provisional = counted.provisional or calendar.between(clock.start, clock.due).provisional
+        remaining = calendar.between(as_of, clock.due).workdays
     if clock.paused:
         light = Light.PAUSED
     elif as_of > clock.due:
@@ -110,7 +105,7 @@ def request_light(
         "remaining_workdays": remaining,
         "light": light.value,
         "seriously_overdue": bool(clock.ceiling and as_of > clock.ceiling),
-        "due_provisional": due_provisional,
+        "due_provisional": clock.provisional,
         # extra keys beyond the contract
         "light_label": light.label,
         "applicant_type_label": ApplicantType(request["applicant_type"]).label,
