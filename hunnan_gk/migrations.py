@@ -149,3 +149,35 @@ def m003_notifications(db):
         )
         """
     )
+
+
+@migrations()
+def m006_audit_head(db):
+    # The chain's head (how many events, the last hash), kept by a trigger on every insert,
+    # so that deleting the newest events (which leaves a shorter chain that still links up)
+    # is found by `audit verify` too.
+    db.execute(
+        """
+        CREATE TABLE audit_head (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            events INTEGER NOT NULL,
+            last_hash TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        INSERT INTO audit_head (id, events, last_hash)
+        SELECT 1, count(*), coalesce((SELECT hash FROM events ORDER BY id DESC LIMIT 1), ?)
+        FROM events
+        """,
+        ["0" * 64],
+    )
+    db.execute(
+        """
+        CREATE TRIGGER events_head AFTER INSERT ON events
+        BEGIN
+            UPDATE audit_head SET events = events + 1, last_hash = NEW.hash WHERE id = 1;
+        END
+        """
+    )

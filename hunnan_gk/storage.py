@@ -179,6 +179,7 @@ def append_event(db: sqlite_utils.Database, event: dict[str, Any]) -> dict[str, 
 def first_broken_event(db: sqlite_utils.Database) -> tuple[int, str] | None:
     """The id of the first event that does not verify, and why; None when the chain holds."""
     prev = GENESIS_HASH
+    count, last_id = 0, 0
     columns = ", ".join(("id", "prev_hash", "hash") + _HASHED_FIELDS)
     for values in db.execute(f"SELECT {columns} FROM events ORDER BY id"):
         event = dict(zip(("id", "prev_hash", "hash") + _HASHED_FIELDS, values))
@@ -187,6 +188,11 @@ def first_broken_event(db: sqlite_utils.Database) -> tuple[int, str] | None:
         if event_hash(prev, event) != event["hash"]:
             return event["id"], "内容与其哈希不符（事件被修改）"
         prev = event["hash"]
+        count += 1
+        last_id = event["id"]
+    head = db.execute("SELECT events, last_hash FROM audit_head").fetchone()
+    if head and (head[0] != count or head[1] != prev):
+        return last_id + 1, f"链尾缺失：记录的链头有 {head[0]} 条事件，现存 {count} 条（最新的事件被删除）"
     return None
 
 
@@ -194,14 +200,15 @@ def event_count(db: sqlite_utils.Database) -> int:
     return db.execute("SELECT count(*) FROM events").fetchone()[0]
 
 
-def verify_audit(db: sqlite_utils.Database) -> int:
-    """The number of events when the whole chain verifies; Refused naming the first that does not."""
+def verify_audit(db: sqlite_utils.Database) -> tuple[int, str]:
+    """The number of events and the head hash when the whole chain verifies; Refused naming
+    the first event that does not."""
     from hunnan_gk.errors import Refused
 
     broken = first_broken_event(db)
     if broken:
         raise Refused(f"审计链核验失败：事件 #{broken[0]} {broken[1]}")
-    return event_count(db)
+    return db.execute("SELECT events, last_hash FROM audit_head").fetchone()
 
 
 # --- requests ----------------------------------------------------------------------

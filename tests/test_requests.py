@@ -417,3 +417,15 @@ def test_reading_commands_never_create_a_database(cli, isolated):
         result = cli(*args, "--db", isolated / "typo.db")
         assert result.exit_code == 3 and "不存在" in result.stderr, args
     assert not (isolated / "typo.db").exists()
+
+
+def test_audit_verify_catches_deleting_the_newest_event(cli, isolated):
+    register(cli)
+    cli("advance", "2024-0001", "--on", "2024-04-02")
+    head = cli("audit", "verify").stdout.split("链头")[-1].strip()
+    with sqlite3.connect(isolated / "gk.db") as conn:
+        assert head == conn.execute("SELECT hash FROM events ORDER BY id DESC LIMIT 1").fetchone()[0]
+        conn.execute("DROP TRIGGER events_no_delete")
+        conn.execute("DELETE FROM events WHERE id = 2")
+    result = cli("audit", "verify")
+    assert result.exit_code == 1 and "链尾" in result.stderr
