@@ -123,9 +123,10 @@ def root(
 
 
 def _register_groups() -> None:
-    from hunnan_gk.commands import db
+    from hunnan_gk.commands import db, reports
 
     app.add_typer(db.app, name="db")
+    app.add_typer(reports.app, name="report")
 
 
 _register_groups()

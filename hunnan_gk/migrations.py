@@ -106,3 +106,23 @@ def m001_requests_events(db):
         BEGIN SELECT RAISE(ABORT, 'events are append-only'); END
         """
     )
+
+
+@migrations()
+def m002_appeals(db):
+    # Annual report section 四: 行政复议 and 行政诉讼 brought against a request's handling.
+    db.execute(
+        """
+        CREATE TABLE appeals (
+            id INTEGER PRIMARY KEY,
+            request_number TEXT NOT NULL REFERENCES requests(number),
+            kind TEXT NOT NULL,
+            filed_on TEXT NOT NULL,
+            result TEXT,
+            decided_on TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX appeals_request ON appeals (request_number, kind)")
