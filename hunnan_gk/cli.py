@@ -123,10 +123,12 @@ def root(
 
 
 def _register_groups() -> None:
-    from hunnan_gk.commands import db, reports
+    from hunnan_gk.commands import appeal, db, fee, reports
 
     app.add_typer(db.app, name="db")
     app.add_typer(reports.app, name="report")
+    app.add_typer(fee.app, name="fee")
+    app.add_typer(appeal.app, name="appeal")
 
 
 _register_groups()

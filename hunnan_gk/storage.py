@@ -282,3 +282,26 @@ def decide_appeal(db: sqlite_utils.Database, appeal_id: int, result: str, on: st
         "UPDATE appeals SET result = ?, decided_on = ?, updated_at = ? WHERE id = ?",
         [result, on, at, appeal_id],
     )
+
+
+# --- fees ----------------------------------------------------------------------------
+
+
+def applicant_month_position(db: sqlite_utils.Database, request: dict[str, Any]) -> tuple[int, int]:
+    """(n, count): this request is the applicant's n-th in its calendar month of receipt, of
+    `count` so far. The same applicant is the same ID number when one is recorded, else the
+    same name and type (国办函〔2020〕109号: 同一申请人一个自然月内)."""
+    month = request["received_on"][:7]
+    if request.get("id_number"):
+        who, params = "id_number = :id", {"id": request["id_number"]}
+    else:
+        who = "applicant = :name AND applicant_type = :type"
+        params = {"name": request["applicant"], "type": request["applicant_type"]}
+    params |= {"first": f"{month}-01", "last": f"{month}-31"}
+    rows = db.execute(
+        f"SELECT number FROM requests WHERE {who} AND received_on BETWEEN :first AND :last "
+        "ORDER BY received_on, year, seq",
+        params,
+    ).fetchall()
+    numbers = [row[0] for row in rows]
+    return numbers.index(request["number"]) + 1, len(numbers)
