@@ -123,8 +123,9 @@ def root(
 
 
 def _register_groups() -> None:
-    from hunnan_gk.commands import appeal, db, fee, reports
+    from hunnan_gk.commands import appeal, db, fee, reports, requests
 
+    app.add_typer(requests.app)
     app.add_typer(db.app, name="db")
     app.add_typer(reports.app, name="report")
     app.add_typer(fee.app, name="fee")

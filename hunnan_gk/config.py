@@ -103,10 +103,7 @@ def parse_settings(text: str, path: Path | None = None) -> Settings:
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"第 {mark.line + 1} 行" if mark else ""
-        problem = getattr(exc, "problem", None) or "YAML 格式错误"
-        raise ConfigError(f"{where} {line}YAML 格式错误：{problem}") from None
+        raise yaml_error(exc, where) from None
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -145,6 +142,14 @@ def parse_settings(text: str, path: Path | None = None) -> Settings:
     if "prefix" in numbering:
         settings.number_prefix = numbering["prefix"]
     return settings
+
+
+def yaml_error(exc: Exception, where: str) -> ConfigError:
+    """A YAML syntax error as a ConfigError naming the file and line."""
+    mark = getattr(exc, "problem_mark", None)
+    line = f"第 {mark.line + 1} 行" if mark else ""
+    problem = getattr(exc, "problem", None) or "YAML 格式错误"
+    return ConfigError(f"{where} {line}YAML 格式错误：{problem}")
 
 
 def _check(raw: dict, schema: dict, where: str, parent: str) -> None:

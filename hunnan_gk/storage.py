@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import sqlite_utils
 
@@ -190,6 +191,224 @@ def event_count(db: sqlite_utils.Database) -> int:
     return db.execute("SELECT count(*) FROM events").fetchone()[0]
 
 
+# --- requests ----------------------------------------------------------------------
+
+REQUEST_NUMBER_SHORT = re.compile(r"(\d{4})\D+0*(\d{1,6})\D*")
+
+
+def _rows(cursor) -> list[dict[str, Any]]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, values)) for values in cursor.fetchall()]
+
+
+def find_request(db: sqlite_utils.Database, text: str) -> dict[str, Any] | None:
+    """The request numbered `text`; also found by its year and sequence (2024-1, 2024-0001)
+    whatever the configured prefix."""
+    rows = _rows(db.execute("SELECT * FROM requests WHERE number = ?", [text.strip()]))
+    if rows:
+        return rows[0]
+    match = REQUEST_NUMBER_SHORT.fullmatch(text.strip())
+    if match:
+        rows = _rows(
+            db.execute(
+                "SELECT * FROM requests WHERE year = ? AND seq = ?",
+                [int(match.group(1)), int(match.group(2))],
+            )
+        )
+        if rows:
+            return rows[0]
+    return None
+
+
+def next_seq(db: sqlite_utils.Database, year: int) -> int:
+    """The next sequence number of `year`: gap-free and never reused (call inside `write`)."""
+    db.execute(
+        "INSERT INTO counters (year, last_seq) VALUES (?, 1)"
+        " ON CONFLICT(year) DO UPDATE SET last_seq = last_seq + 1",
+        [year],
+    )
+    return db.execute("SELECT last_seq FROM counters WHERE year = ?", [year]).fetchone()[0]
+
+
+def insert_request(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
+    columns = list(row)
+    db.execute(
+        f"INSERT INTO requests ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+        [row[c] for c in columns],
+    )
+
+
+def register_request(db: sqlite_utils.Database, fields: dict[str, Any], *,
+                     number_for: Callable[[int, int], str], clerk: str, at: str,
+                     imported: bool = False) -> dict[str, Any]:
+    """Number and store a new request with its `register` event (call inside `write`).
+    `number_for(year, seq)` formats the number; the sequence is per receipt year."""
+    year = int(fields["received_on"][:4])
+    seq = next_seq(db, year)
+    row = {
+        "number": number_for(year, seq),
+        "year": year,
+        "seq": seq,
+        "clerk": clerk,
+        **fields,
+        "imported": int(imported),
+        "created_at": at,
+        "updated_at": at,
+    }
+    insert_request(db, row)
+    append_event(
+        db,
+        {
+            "request_number": row["number"],
+            "action": "register",
+            "stage_before": "register",
+            "stage_after": row["stage"],
+            "happened_on": row["received_on"],
+            "at": at,
+            "clerk": clerk,
+            "note": fields.get("note"),
+            "data": {"after": {k: v for k, v in row.items() if k not in ("created_at", "updated_at")}},
+            "imported": imported,
+        },
+    )
+    return row
+
+
+def consultations_of(db: sqlite_utils.Database, number: str) -> list[dict[str, Any]]:
+    return _rows(
+        db.execute("SELECT * FROM consultations WHERE request_number = ? ORDER BY id", [number])
+    )
+
+
+def events_of(db: sqlite_utils.Database, number: str) -> list[dict[str, Any]]:
+    rows = _rows(db.execute("SELECT * FROM events WHERE request_number = ? ORDER BY id", [number]))
+    for row in rows:
+        row["data"] = json.loads(row["data"])
+    return rows
+
+
+def apply_change(db: sqlite_utils.Database, row: dict[str, Any], change, *, clerk: str,
+                 at: str) -> dict[str, Any]:
+    """Apply a workflow Change to a request: its fields, its consultation, and its event,
+    together (call inside `write`). Returns the updated row."""
+    fields = dict(change.fields)
+    on = change.on.isoformat()
+    fields["last_event_on"] = max(on, row.get("last_event_on") or on)
+    fields["updated_at"] = at
+    before = {k: row.get(k) for k in change.fields}
+    sets = ", ".join(f"{name} = ?" for name in fields)
+    db.execute(f"UPDATE requests SET {sets} WHERE number = ?", [*fields.values(), row["number"]])
+    if change.consultation:
+        consultation = {"request_number": row["number"], **change.consultation}
+        names = list(consultation)
+        db.execute(
+            f"INSERT INTO consultations ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+            list(consultation.values()),
+        )
+    if change.ended_consultation is not None:
+        db.execute(
+            "UPDATE consultations SET end_on = ? WHERE id = ?", [on, change.ended_consultation]
+        )
+    data: dict[str, Any] = {"before": before, "after": dict(change.fields)}
+    if change.consultation:
+        data["consultation"] = change.consultation
+    if change.extra:
+        data.update(change.extra)
+    append_event(
+        db,
+        {
+            "request_number": row["number"],
+            "action": change.action,
+            "stage_before": row["stage"],
+            "stage_after": fields.get("stage", row["stage"]),
+            "happened_on": on,
+            "at": at,
+            "clerk": clerk,
+            "note": change.note,
+            "data": data,
+        },
+    )
+    return {**row, **fields}
+
+
+def list_requests(
+    db: sqlite_utils.Database,
+    *,
+    stage: str | None = None,
+    open_only: bool = False,
+    closed_only: bool = False,
+    department: str | None = None,
+    received_from: str | None = None,
+    received_to: str | None = None,
+    search: str | None = None,
+) -> list[dict[str, Any]]:
+    where, params = [], []
+    if stage:
+        where.append("stage = ?")
+        params.append(stage)
+    if open_only:
+        where.append("stage != 'closed'")
+    if closed_only:
+        where.append("stage = 'closed'")
+    if department:
+        where.append("department = ?")
+        params.append(department)
+    if received_from:
+        where.append("received_on >= ?")
+        params.append(received_from)
+    if received_to:
+        where.append("received_on <= ?")
+        params.append(received_to)
+    if search:
+        where.append("(applicant LIKE ? OR content LIKE ? OR number LIKE ? OR note LIKE ?)")
+        params.extend([f"%{search}%"] * 4)
+    sql = "SELECT * FROM requests"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY year, seq"
+    return _rows(db.execute(sql, params))
+
+
+def attach_consultations(db: sqlite_utils.Database, rows: list[dict[str, Any]], *,
+                         open_only: bool = False) -> None:
+    """Give each row its consultations (key "consultations") in one query: by number for a
+    short list, else all of them (of open requests only, when the rows are the open ones)."""
+    by_number = {row["number"]: row for row in rows}
+    for row in rows:
+        row["consultations"] = []
+    if not rows:
+        return
+    if len(rows) <= 500:
+        marks = ", ".join("?" for _ in by_number)
+        cursor = db.execute(
+            f"SELECT * FROM consultations WHERE request_number IN ({marks}) ORDER BY id",
+            list(by_number),
+        )
+    elif open_only:
+        cursor = db.execute(
+            "SELECT c.* FROM consultations c JOIN requests r ON r.number = c.request_number"
+            " WHERE r.outcome_on IS NULL ORDER BY c.id"
+        )
+    else:
+        cursor = db.execute("SELECT * FROM consultations ORDER BY id")
+    for consultation in _rows(cursor):
+        row = by_number.get(consultation["request_number"])
+        if row is not None:
+            row["consultations"].append(consultation)
+
+
+def unreplied_requests(db: sqlite_utils.Database, department: str | None = None) -> list[dict[str, Any]]:
+    """Requests whose clock still runs (no outcome yet), each with its consultations."""
+    sql = "SELECT * FROM requests WHERE outcome_on IS NULL"
+    params: list[Any] = []
+    if department:
+        sql += " AND department = ?"
+        params.append(department)
+    rows = _rows(db.execute(sql, params))
+    attach_consultations(db, rows, open_only=True)
+    return rows
+
+
 # --- annual report -----------------------------------------------------------------
 # Counted in SQLite, one pass each, so a million requests report in well under two seconds.
 # Definitions (issue 6; 国办公开办函〔2021〕30号): new = received in the year; carried_over =
@@ -249,24 +468,16 @@ def annual_appeal_counts(db: sqlite_utils.Database, year: int) -> dict[str, dict
     return counts
 
 
-def request_row(db: sqlite_utils.Database, number: str) -> dict[str, Any] | None:
-    """The request's row as a dict, or None."""
-    cursor = db.execute("SELECT * FROM requests WHERE number = ?", [number])
-    values = cursor.fetchone()
-    if values is None:
-        return None
-    return dict(zip([c[0] for c in cursor.description], values))
-
-
 def pending_appeal(db: sqlite_utils.Database, number: str, kind: str) -> dict[str, Any] | None:
     """The undecided appeal of this kind against the request, if any."""
-    cursor = db.execute(
-        "SELECT * FROM appeals WHERE request_number = ? AND kind = ? AND decided_on IS NULL "
-        "ORDER BY id LIMIT 1",
-        [number, kind],
+    rows = _rows(
+        db.execute(
+            "SELECT * FROM appeals WHERE request_number = ? AND kind = ? AND decided_on IS NULL "
+            "ORDER BY id LIMIT 1",
+            [number, kind],
+        )
     )
-    values = cursor.fetchone()
-    return None if values is None else dict(zip([c[0] for c in cursor.description], values))
+    return rows[0] if rows else None
 
 
 def insert_appeal(db: sqlite_utils.Database, appeal: dict[str, Any]) -> int:

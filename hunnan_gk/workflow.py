@@ -137,3 +137,404 @@ def compute_clock(
         extended_days=extended,
         stopped=stopped_on is not None,
     )
+
+
+# --- transitions -------------------------------------------------------------------
+#
+# Each transition takes the request as stored (a row dict), checks the rules, and returns a
+# Change: the fields to update and the event to append. Storage applies both in one
+# transaction. Nothing here writes; a refusal is a Refused error with the reason in Chinese.
+
+
+@dataclass
+class Change:
+    action: str
+    on: date
+    fields: dict[str, Any]
+    note: str | None = None
+    warnings: list[str] | None = None
+    consultation: dict[str, Any] | None = None  # a consultation to insert
+    ended_consultation: int | None = None  # id of the consultation this change ends
+    extra: dict[str, Any] | None = None  # recorded in the event's data beside before/after
+
+
+def _refuse(message: str, hint: str | None = None):
+    from hunnan_gk.errors import Refused
+
+    return Refused(message, hint=hint)
+
+
+def _stage(row: Mapping[str, Any]):
+    from hunnan_gk.vocab import Stage
+
+    return Stage(row["stage"])
+
+
+def _supplement_pending(row: Mapping[str, Any]) -> bool:
+    return bool(row.get("supplement_asked_on")) and not row.get("supplement_received_on")
+
+
+def _check_on(row: Mapping[str, Any], on: date, today: date) -> None:
+    """A business date may not lie in the future, nor before what is already recorded."""
+    if on > today:
+        raise _refuse(f"日期 {on} 晚于今天（{today}），不能预先登记")
+    last = _day(row.get("last_event_on"))
+    if last and on < last:
+        raise _refuse(f"日期 {on} 早于该申请最近一次办理记录（{last}）")
+
+
+def _check_open(row: Mapping[str, Any]) -> None:
+    from hunnan_gk.vocab import Outcome
+
+    if row.get("outcome"):
+        label = Outcome(row["outcome"]).short_label
+        raise _refuse(f"申请 {row['number']} 已于 {row['outcome_on']} 作出处理（{label}），不能再办理此项")
+
+
+def registration(*, applicant: str, applicant_type: str, channel: str, received: date,
+                 content: str, today: date, id_number: str | None = None,
+                 **optional: str | None) -> dict[str, Any]:
+    """接收登记 (stage 1) checked and done: the new request's fields, standing in `review`.
+
+    The receipt date is the day the office received the application (条例第31条); the clock
+    counts from the day after it (条例第33条)."""
+    from hunnan_gk.idcard import id_number_problem
+    from hunnan_gk.vocab import Stage
+
+    if not applicant.strip():
+        raise _refuse("--applicant 申请人姓名（名称）不能为空")
+    if not content.strip():
+        raise _refuse("--content 申请内容不能为空")
+    if received > today:
+        raise _refuse(f"收到日期 {received} 晚于今天（{today}）：收到日期是机关实际收到申请之日（条例第31条）")
+    if id_number:
+        id_number = id_number.strip().upper()
+        problem = id_number_problem(id_number)
+        if problem:
+            raise _refuse(f"--id-number 身份证号码有误：{problem}")
+    return {
+        "applicant": applicant.strip(),
+        "applicant_type": applicant_type,
+        "channel": channel,
+        "received_on": received.isoformat(),
+        "content": content.strip(),
+        "id_number": id_number or None,
+        **{name: (value.strip() or None) if value else None for name, value in optional.items()},
+        "stage": Stage.REVIEW.value,
+        "clock_start_on": received.isoformat(),
+        "extended_days": 0,
+        "last_event_on": received.isoformat(),
+    }
+
+
+def format_number(prefix: str, year: int, seq: int) -> str:
+    """The request number: per receipt year, e.g. 2024-0001 or 浑南依申〔2024〕0001号.
+
+    `prefix` (config numbering.prefix) may use {year}; with {seq} it is the whole pattern.
+    """
+    from hunnan_gk.errors import ConfigError
+
+    try:
+        if "{seq" in prefix:
+            return prefix.format(year=year, seq=seq)
+        return prefix.format(year=year) + f"{seq:04d}"
+    except (KeyError, IndexError, ValueError):
+        raise ConfigError(
+            f"numbering.prefix “{prefix}” 无法使用：只能含 {{year}} 和 {{seq}}，例如 浑南依申〔{{year}}〕{{seq:04d}}号"
+        ) from None
+
+
+def advance(row: Mapping[str, Any], *, on: date, today: date, outcome: str | None = None,
+            expect: str | None = None) -> Change:
+    """Complete the current stage and move to the next (work plan item 10)."""
+    from hunnan_gk.vocab import Outcome, Stage
+
+    stage = _stage(row)
+    if expect is not None and Stage(expect) is not stage:
+        raise _refuse(
+            f"申请 {row['number']} 当前处于“{stage.label}”，不是 --expect 指定的“{Stage(expect).label}”",
+            hint="可能已有其他人办理了这一环节：用 hunnan-gk show 查看",
+        )
+    if stage is Stage.CLOSED:
+        raise _refuse(f"申请 {row['number']} 已办结（{row.get('closed_on')}）")
+    _check_on(row, on, today)
+    if outcome is not None and stage is not Stage.REPLY:
+        raise _refuse(f"--outcome 只在完成“{Stage.REPLY.label}”环节时填写；当前环节是“{stage.label}”")
+    if stage is not Stage.ARCHIVE and _supplement_pending(row):
+        raise _refuse(
+            f"申请 {row['number']} 正在等待申请人补正（期限 {row.get('supplement_until')}）",
+            hint="收到补正后先运行 hunnan-gk supplement received",
+        )
+    fields: dict[str, Any] = {"stage": stage.next().value}
+    if stage is Stage.REPLY:
+        if outcome is None:
+            raise _refuse(
+                "完成“答复申请”须用 --outcome 写明答复类型（对应年度报告的一行）",
+                hint="可选：" + Outcome.choices_text(),
+            )
+        _check_open(row)
+        fields.update(outcome=Outcome(outcome).value, outcome_on=on.isoformat(),
+                      replied_on=on.isoformat())
+    if stage is Stage.ARCHIVE:
+        fields["closed_on"] = on.isoformat()
+    return Change(action="advance", on=on, fields=fields)
+
+
+def return_to(row: Mapping[str, Any], *, to: str, reason: str, on: date, today: date) -> Change:
+    """Send the request back to an earlier stage, e.g. 审核不通过 → 拟定答复意见."""
+    from hunnan_gk.vocab import Stage
+
+    stage, target = _stage(row), Stage(to)
+    _check_open(row)
+    if not reason.strip():
+        raise _refuse("退回须用 --reason 写明理由")
+    if target is Stage.REGISTER:
+        raise _refuse("不能退回到“接收登记”：登记一经完成即有编号和收到日期")
+    if target.position >= stage.position:
+        raise _refuse(f"只能退回到当前环节“{stage.label}”之前的环节，“{target.label}”不在其前")
+    _check_on(row, on, today)
+    return Change(action="return", on=on, fields={"stage": target.value}, note=reason)
+
+
+def supplement_ask(row: Mapping[str, Any], *, on: date, until: date, today: date,
+                   calendar: "WorkCalendar") -> Change:
+    """补正告知 sent: the clock stops (条例第30条)."""
+    _check_open(row)
+    if row.get("supplement_asked_on"):
+        raise _refuse(
+            f"申请 {row['number']} 已于 {row['supplement_asked_on']} 告知补正；补正应一次性告知（条例第30条）"
+        )
+    _check_on(row, on, today)
+    if until <= on:
+        raise _refuse(f"补正期限 {until} 应晚于告知日期 {on}")
+    warnings = []
+    limit = calendar.add(_day(row["received_on"]), SUPPLEMENT_NOTICE_WORKDAYS)
+    if on > limit.date:
+        warnings.append(
+            f"补正告知日期 {on} 已超过收到申请后 7 个工作日（{limit.date}），条例第30条要求在 7 个工作日内告知；已照实登记"
+        )
+    return Change(
+        action="supplement_ask",
+        on=on,
+        fields={"supplement_asked_on": on.isoformat(), "supplement_until": until.isoformat()},
+        warnings=warnings,
+    )
+
+
+def supplement_received(row: Mapping[str, Any], *, on: date, today: date) -> Change:
+    """The corrected application arrived: the 20 working days restart from `on` (条例第30条)."""
+    _check_open(row)
+    if not _supplement_pending(row):
+        raise _refuse(f"申请 {row['number']} 没有待补正的告知")
+    _check_on(row, on, today)
+    warnings = []
+    if on > _day(row["supplement_until"]):
+        warnings.append(f"补正在期限 {row['supplement_until']} 之后收到；已照实登记，请在备注中写明正当理由")
+    return Change(
+        action="supplement_received",
+        on=on,
+        fields={"supplement_received_on": on.isoformat(), "clock_start_on": on.isoformat()},
+        warnings=warnings,
+    )
+
+
+def supplement_lapsed(row: Mapping[str, Any], *, on: date, today: date) -> Change:
+    """No correction in time: treated as abandoned (条例第30条), outcome other_no_supplement."""
+    from hunnan_gk.vocab import Outcome, Stage
+
+    _check_open(row)
+    if not _supplement_pending(row):
+        raise _refuse(f"申请 {row['number']} 没有待补正的告知")
+    until = _day(row["supplement_until"])
+    if on <= until:
+        raise _refuse(f"补正期限 {until} 尚未届满，{on} 不能登记为逾期未补正")
+    _check_on(row, on, today)
+    return Change(
+        action="supplement_lapsed",
+        on=on,
+        fields={
+            "outcome": Outcome.OTHER_NO_SUPPLEMENT.value,
+            "outcome_on": on.isoformat(),
+            "stage": Stage.ARCHIVE.value,
+        },
+    )
+
+
+def consult_start(row: Mapping[str, Any], consultations: list[Mapping[str, Any]], *, party: str,
+                  kind: str, on: date, today: date) -> Change:
+    """征求意见 begins: the clock pauses (条例第32条、第34条)."""
+    from hunnan_gk.vocab import ConsultKind
+
+    _check_open(row)
+    if _supplement_pending(row):
+        raise _refuse(f"申请 {row['number']} 正在等待补正，计时已停止")
+    if not party.strip():
+        raise _refuse("--party 征求意见对象不能为空")
+    if any(c["party"] == party and not c.get("end_on") for c in consultations):
+        raise _refuse(f"已在向“{party}”征求意见，尚未结束")
+    _check_on(row, on, today)
+    return Change(
+        action="consult_start",
+        on=on,
+        fields={},
+        note=f"向{ConsultKind(kind).label}“{party}”征求意见",
+        consultation={"party": party, "kind": ConsultKind(kind).value, "start_on": on.isoformat()},
+    )
+
+
+def consult_end(row: Mapping[str, Any], consultations: list[Mapping[str, Any]], *, on: date,
+                today: date, party: str | None = None) -> Change:
+    """征求意见 ends: the clock resumes the next working day."""
+    _check_open(row)
+    open_ones = [c for c in consultations if not c.get("end_on")]
+    if party:
+        open_ones = [c for c in open_ones if c["party"] == party]
+    if not open_ones:
+        raise _refuse(f"申请 {row['number']} 没有进行中的征求意见" + (f"（对象“{party}”）" if party else ""))
+    if len(open_ones) > 1:
+        names = "、".join(c["party"] for c in open_ones)
+        raise _refuse(f"有多项征求意见在进行（{names}），请用 --party 指明结束哪一项")
+    consultation = open_ones[0]
+    if on < _day(consultation["start_on"]):
+        raise _refuse(f"结束日期 {on} 早于征求意见开始日期 {consultation['start_on']}")
+    _check_on(row, on, today)
+    return Change(
+        action="consult_end",
+        on=on,
+        fields={},
+        note=f"“{consultation['party']}”征求意见结束",
+        ended_consultation=consultation["id"],
+    )
+
+
+def extend(row: Mapping[str, Any], consultations: list[Mapping[str, Any]], *, days: int,
+           approver: str, reason: str, on: date, today: date, calendar: "WorkCalendar") -> Change:
+    """延期答复: approved by the head of the disclosure body, at most 20 working days in total
+    (条例第33条第2款); only before the deadline has passed."""
+    _check_open(row)
+    if days < 1:
+        raise _refuse("--days 延长的工作日数应为正整数")
+    already = int(row.get("extended_days") or 0)
+    if already + days > MAX_EXTENSION_WORKDAYS:
+        raise _refuse(
+            f"延长期限合计不得超过 {MAX_EXTENSION_WORKDAYS} 个工作日（条例第33条）：已延长 {already} 个，"
+            f"最多还能延长 {MAX_EXTENSION_WORKDAYS - already} 个"
+        )
+    if not approver.strip():
+        raise _refuse("--approver 须写明批准延期的政府信息公开工作机构负责人（条例第33条）")
+    if not reason.strip():
+        raise _refuse("--reason 延期须写明理由")
+    _check_on(row, on, today)
+    clock = compute_clock(row, consultations, calendar, on)
+    if clock.due is None:
+        raise _refuse("正在等待申请人补正，计时已停止，无需延期")
+    if on > clock.due:
+        raise _refuse(f"答复期限 {clock.due} 已过，不能再延期（条例第33条：延期须在期限内决定并告知申请人）")
+    return Change(
+        action="extend",
+        on=on,
+        fields={"extended_days": already + days},
+        note=reason,
+        extra={"approver": approver, "days": days},
+    )
+
+
+def withdraw(row: Mapping[str, Any], *, reason: str, on: date, today: date) -> Change:
+    """The applicant withdrew: outcome `other` (（六）其他处理 3.其他), to archive."""
+    from hunnan_gk.vocab import Outcome, Stage
+
+    _check_open(row)
+    if not reason.strip():
+        raise _refuse("撤回须用 --reason 写明情况")
+    _check_on(row, on, today)
+    return Change(
+        action="withdraw",
+        on=on,
+        fields={"outcome": Outcome.OTHER.value, "outcome_on": on.isoformat(),
+                "stage": Stage.ARCHIVE.value},
+        note=reason,
+    )
+
+
+def describe(row: Mapping[str, Any], clock: Clock, *, reveal: bool = False) -> dict[str, Any]:
+    """The request as JSON (contract of issue 3). ID and phone numbers are masked unless
+    `reveal` (only `show` reveals them)."""
+    from hunnan_gk.privacy import mask_id_number, mask_phone
+    from hunnan_gk.vocab import Stage
+
+    return {
+        "number": row["number"],
+        "applicant": row["applicant"],
+        "applicant_type": row["applicant_type"],
+        "channel": row["channel"],
+        "received": row["received_on"],
+        "content": row["content"],
+        "department": row.get("department"),
+        "stage": row["stage"],
+        "stage_label": Stage(row["stage"]).label,
+        "due": clock.due.isoformat() if clock.due else None,
+        "due_provisional": clock.provisional,
+        "paused": clock.paused is not None,
+        "pause": clock.paused,
+        "watch": clock.watch.isoformat() if clock.watch else None,
+        "extended_days": clock.extended_days,
+        "outcome": row.get("outcome"),
+        "replied": row.get("replied_on"),
+        "closed": row.get("closed_on"),
+        "id_number": row.get("id_number") if reveal else mask_id_number(row.get("id_number")),
+        "phone": row.get("phone") if reveal else mask_phone(row.get("phone")),
+        "email": row.get("email"),
+        "address": row.get("address"),
+        "clerk": row.get("clerk"),
+        "delivery": row.get("delivery"),
+        "note": row.get("note"),
+    }
+
+
+def explain_clock(
+    request: Mapping[str, Any],
+    consultations: list[Mapping[str, Any]],
+    calendar: "WorkCalendar",
+    as_of: date,
+) -> dict[str, Any]:
+    """How the due date was reached: the start, each restart and pause, the extension, and
+    the holidays and adjusted working days crossed on the way."""
+    clock = compute_clock(request, consultations, calendar, as_of)
+    pauses = []
+    for row in consultations:
+        began, ended = _day(row["start_on"]), _day(row.get("end_on"))
+        counted_to = ended or as_of
+        pauses.append(
+            {
+                "party": row["party"],
+                "kind": row["kind"],
+                "start": began.isoformat(),
+                "end": ended.isoformat() if ended else None,
+                "workdays": calendar.between(began, counted_to).workdays if began >= clock.start else 0,
+            }
+        )
+    total = REPLY_WORKDAYS + clock.extended_days + clock.paused_workdays
+    crossed = []
+    if clock.due is not None:
+        crossed = [
+            {"date": day.date.isoformat(), "workday": day.workday, "reason": day.reason,
+             "provisional": day.provisional}
+            for day in calendar.explain(clock.start, total)
+            if day.reason not in ("工作日", "周末")
+        ]
+    return {
+        "received": request["received_on"],
+        "start": clock.start.isoformat(),
+        "restarted": clock.start.isoformat() != request["received_on"],
+        "supplement_asked": request.get("supplement_asked_on"),
+        "supplement_until": request.get("supplement_until"),
+        "base_workdays": REPLY_WORKDAYS,
+        "pauses": pauses,
+        "paused_workdays": clock.paused_workdays,
+        "extended_days": clock.extended_days,
+        "total_workdays": total,
+        "due": clock.due.isoformat() if clock.due else None,
+        "provisional": clock.provisional,
+        "ceiling": clock.ceiling.isoformat() if clock.ceiling else None,
+        "crossed": crossed,
+    }

@@ -22,9 +22,9 @@ def _request_and_date(env: Env, database, number: str, on_text: str):
     from hunnan_gk import storage
     from hunnan_gk.errors import Refused
 
-    request = storage.request_row(database, number)
+    request = storage.find_request(database, number)
     if request is None:
-        raise Refused(f"没有编号为 {number} 的申请")
+        raise Refused(f"找不到申请 {number}", hint="用 hunnan-gk list 查看已登记的申请")
     on = env.date(on_text, "--on")
     if on > env.today:
         raise Refused(f"--on {on} 晚于今天（{env.today}）")
@@ -69,6 +69,7 @@ def add_command(
     database = env.open_db()
     with storage.write(database):
         request, day = _request_and_date(env, database, number, on)
+        number = request["number"]
         if storage.pending_appeal(database, number, appeal_kind.value):
             raise Refused(f"申请 {number} 已有一件尚未审结的{appeal_kind.label}，先用 appeal decide 记录其结果")
         at = env.now().isoformat()
@@ -115,6 +116,7 @@ def decide_command(
     database = env.open_db()
     with storage.write(database):
         request, day = _request_and_date(env, database, number, on)
+        number = request["number"]
         appeal = storage.pending_appeal(database, number, appeal_kind.value)
         if appeal is None:
             raise Refused(f"申请 {number} 没有尚未审结的{appeal_kind.label}，先用 appeal add 登记")

@@ -31,9 +31,10 @@ def quote_command(
     from hunnan_gk.errors import Refused
 
     database = Env(config, db).open_db()
-    request = storage.request_row(database, number)
+    request = storage.find_request(database, number)
     if request is None:
-        raise Refused(f"没有编号为 {number} 的申请")
+        raise Refused(f"找不到申请 {number}", hint="用 hunnan-gk list 查看已登记的申请")
+    number = request["number"]
     position, count = storage.applicant_month_position(database, request)
     result = fees.quote(
         number, request["applicant"], request["received_on"][:7], position, count, pages

@@ -1,0 +1,514 @@
+"""依申请公开 requests: register, the eight stages, the clock's pauses, and the audit trail."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, Callable
+
+import typer
+
+from hunnan_gk.commands.common import ConfigOption, DbOption, Env, JsonOption, clerk_name
+
+if TYPE_CHECKING:
+    from hunnan_gk.workflow import Change
+
+app = typer.Typer()
+supplement_app = typer.Typer(help="补正：告知、收到补正、逾期未补正（条例第30条）。", no_args_is_help=True)
+consult_app = typer.Typer(help="征求意见：第三方或其他机关（条例第32、34条），期间不计时。", no_args_is_help=True)
+audit_app = typer.Typer(help="审计：核验办理记录链。", no_args_is_help=True)
+
+Number = Annotated[str, typer.Argument(help="申请编号，如 2024-0001（也可只写年份和序号：2024-1）")]
+OnOption = Annotated[str | None, typer.Option("--on", help="办理日期（默认今天）")]
+ClerkOption = Annotated[str | None, typer.Option("--clerk", help="经办人（默认当前系统用户）")]
+NoteOption = Annotated[str | None, typer.Option("--note", help="备注")]
+
+
+def _find(db, number: str) -> dict[str, Any]:
+    from hunnan_gk import storage
+    from hunnan_gk.errors import Refused
+
+    row = storage.find_request(db, number)
+    if row is None:
+        raise Refused(f"找不到申请 {number}", hint="用 hunnan-gk list 查看已登记的申请")
+    return row
+
+
+def _view(env: Env, db, row: dict[str, Any], *, reveal: bool = False) -> dict[str, Any]:
+    from hunnan_gk import storage, workflow
+
+    consultations = storage.consultations_of(db, row["number"])
+    clock = workflow.compute_clock(row, consultations, env.calendar, env.today)
+    return workflow.describe(row, clock, reveal=reveal)
+
+
+def _apply(
+    env: Env,
+    number: str,
+    build: Callable[[dict[str, Any], list[dict[str, Any]]], "Change"],
+    *,
+    clerk: str | None,
+    as_json: bool,
+    done: str,
+) -> None:
+    """Run one transition as one transaction: read the request under the write lock, let the
+    workflow decide, store the change and its event together, then report."""
+    from hunnan_gk import render, storage
+
+    db = env.open_db()
+    with storage.write(db):
+        row = _find(db, number)
+        change = build(row, storage.consultations_of(db, row["number"]))
+        row = storage.apply_change(db, row, change, clerk=clerk_name(clerk), at=env.now().isoformat())
+    for warning in change.warnings or []:
+        typer.echo(f"警告：{warning}", err=True)
+    view = _view(env, db, row)
+    if as_json:
+        render.print_json(view)
+    else:
+        render.request_summary(view, done)
+
+
+@app.command()
+def register(
+    applicant: Annotated[str, typer.Option("--applicant", help="申请人姓名或名称")],
+    applicant_type: Annotated[str, typer.Option("--type", help="申请人类型：natural 自然人、commercial 商业企业、research 科研机构、public_interest 社会公益组织、legal_service 法律服务机构、other_org 其他")],
+    channel: Annotated[str, typer.Option("--channel", help="申请方式：in_person 当面、post 邮寄、letter 平常信函、online 网络、email 电子邮件、fax 传真")],
+    received: Annotated[str, typer.Option("--received", help="收到申请之日（条例第31条），如 2024-04-01")],
+    content: Annotated[str, typer.Option("--content", help="申请公开的政府信息")],
+    id_number: Annotated[str | None, typer.Option("--id-number", help="居民身份证号码（校验 GB 11643 校验码）")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="联系电话")] = None,
+    email: Annotated[str | None, typer.Option("--email", help="电子邮箱")] = None,
+    address: Annotated[str | None, typer.Option("--address", help="通信地址")] = None,
+    department: Annotated[str | None, typer.Option("--department", help="承办单位")] = None,
+    clerk: ClerkOption = None,
+    delivery: Annotated[str | None, typer.Option("--delivery", help="获取信息的方式，如 邮寄、电子邮件")] = None,
+    note: NoteOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """登记一件依申请公开申请（完成第1环节“接收登记”），打印新编号。
+
+    示例：hunnan-gk register --applicant 张三 --type natural --channel online --received 2024-04-01 --content "2023年浑南区老旧小区改造资金使用情况"
+    """
+    from hunnan_gk import render, storage, workflow
+    from hunnan_gk.vocab import ApplicantType, Channel
+
+    env = Env(config, db)
+    fields = workflow.registration(
+        applicant=applicant,
+        applicant_type=ApplicantType.parse(applicant_type, option="--type").value,
+        channel=Channel.parse(channel, option="--channel").value,
+        received=env.date(received, "--received"),
+        content=content,
+        today=env.today,
+        id_number=id_number,
+        phone=phone,
+        email=email,
+        address=address,
+        department=department,
+        delivery=delivery,
+        note=note,
+    )
+    prefix = env.settings.number_prefix
+    workflow.format_number(prefix, 2000, 1)  # a bad prefix is refused before anything is written
+    database = env.open_db()
+    with storage.write(database):
+        row = storage.register_request(
+            database,
+            fields,
+            number_for=lambda year, seq: workflow.format_number(prefix, year, seq),
+            clerk=clerk_name(clerk),
+            at=env.now().isoformat(),
+        )
+    view = _view(env, database, row)
+    if as_json:
+        render.print_json(view)
+    else:
+        render.request_summary(view, f"已登记 {row['number']}")
+
+
+@app.command()
+def advance(
+    number: Number,
+    on: OnOption = None,
+    clerk: ClerkOption = None,
+    note: NoteOption = None,
+    outcome: Annotated[str | None, typer.Option("--outcome", help="答复类型（完成“答复申请”时必填），如 disclosed、partial、unavailable_not_held")] = None,
+    expect: Annotated[str | None, typer.Option("--expect", help="只在申请处于此环节时办理，防止两人重复办理同一环节")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """完成当前环节，进入下一环节。
+
+    完成“答复申请”时用 --outcome 写明答复类型（即年度报告中的一行）。
+
+    示例：hunnan-gk advance 2024-0001 --expect review
+    示例：hunnan-gk advance 2024-0001 --outcome disclosed --on 2024-04-20
+    """
+    from hunnan_gk import workflow
+    from hunnan_gk.vocab import Outcome, Stage
+
+    env = Env(config, db)
+    day = env.date(on, "--on")
+    outcome_code = Outcome.parse(outcome, option="--outcome").value if outcome else None
+    expect_code = Stage.parse(expect, option="--expect").value if expect else None
+
+    def build(row, consultations):
+        change = workflow.advance(row, on=day, today=env.today, outcome=outcome_code, expect=expect_code)
+        change.note = note
+        return change
+
+    _apply(env, number, build, clerk=clerk, as_json=as_json, done="已完成当前环节")
+
+
+@app.command("return")
+def return_command(
+    number: Number,
+    to: Annotated[str, typer.Option("--to", help="退回到的环节，如 draft（拟定答复意见）")],
+    reason: Annotated[str, typer.Option("--reason", help="退回理由，如 审核不通过")],
+    on: OnOption = None,
+    clerk: ClerkOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """退回到之前的环节（如审核不通过，退回拟定答复意见）。
+
+    示例：hunnan-gk return 2024-0001 --to draft --reason "答复依据引用有误"
+    """
+    from hunnan_gk import workflow
+    from hunnan_gk.vocab import Stage
+
+    env = Env(config, db)
+    day = env.date(on, "--on")
+    target = Stage.parse(to, option="--to").value
+    _apply(
+        env,
+        number,
+        lambda row, _: workflow.return_to(row, to=target, reason=reason, on=day, today=env.today),
+        clerk=clerk,
+        as_json=as_json,
+        done="已退回",
+    )
+
+
+@supplement_app.command("ask")
+def supplement_ask(
+    number: Number,
+    on: Annotated[str, typer.Option("--on", help="发出补正告知的日期")],
+    until: Annotated[str, typer.Option("--until", help="申请人补正的期限")],
+    note: NoteOption = None,
+    clerk: ClerkOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """登记已发出补正告知：计时停止，等待申请人补正。
+
+    示例：hunnan-gk supplement ask 2024-0001 --on 2024-04-03 --until 2024-04-17
+    """
+    from hunnan_gk import workflow
+
+    env = Env(config, db)
+    day, last_day = env.date(on, "--on"), env.date(until, "--until")
+
+    def build(row, _):
+        change = workflow.supplement_ask(row, on=day, until=last_day, today=env.today, calendar=env.calendar)
+        change.note = note
+        return change
+
+    _apply(env, number, build, clerk=clerk, as_json=as_json, done="已登记补正告知，计时停止")
+
+
+@supplement_app.command("received")
+def supplement_received(
+    number: Number,
+    on: Annotated[str, typer.Option("--on", help="收到补正材料的日期")],
+    clerk: ClerkOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """登记收到补正：20 个工作日自该日重新计算。
+
+    示例：hunnan-gk supplement received 2024-0001 --on 2024-04-10
+    """
+    from hunnan_gk import workflow
+
+    env = Env(config, db)
+    day = env.date(on, "--on")
+    _apply(
+        env,
+        number,
+        lambda row, _: workflow.supplement_received(row, on=day, today=env.today),
+        clerk=clerk,
+        as_json=as_json,
+        done="已登记收到补正，重新计时",
+    )
+
+
+@supplement_app.command("lapsed")
+def supplement_lapsed(
+    number: Number,
+    on: OnOption = None,
+    clerk: ClerkOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """补正期限届满未补正：视为放弃申请，处理结果为“逾期不补正”，转入归档。
+
+    示例：hunnan-gk supplement lapsed 2024-0001 --on 2024-04-18
+    """
+    from hunnan_gk import workflow
+
+    env = Env(config, db)
+    day = env.date(on, "--on")
+    _apply(
+        env,
+        number,
+        lambda row, _: workflow.supplement_lapsed(row, on=day, today=env.today),
+        clerk=clerk,
+        as_json=as_json,
+        done="已登记逾期未补正，转入归档",
+    )
+
+
+@consult_app.command("start")
+def consult_start(
+    number: Number,
+    party: Annotated[str, typer.Option("--party", help="征求意见的对象")],
+    kind: Annotated[str, typer.Option("--kind", help="third_party 第三方（第32条）或 organ 其他机关（第34条）")],
+    on: Annotated[str, typer.Option("--on", help="发出征求意见的日期")],
+    clerk: ClerkOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """开始征求意见：此后的工作日不计入答复期限。
+
+    示例：hunnan-gk consult start 2024-0001 --party 沈阳某某建设有限公司 --kind third_party --on 2024-04-08
+    """
+    from hunnan_gk import workflow
+    from hunnan_gk.vocab import ConsultKind
+
+    env = Env(config, db)
+    day = env.date(on, "--on")
+    kind_code = ConsultKind.parse(kind, option="--kind").value
+    _apply(
+        env,
+        number,
+        lambda row, consultations: workflow.consult_start(
+            row, consultations, party=party, kind=kind_code, on=day, today=env.today
+        ),
+        clerk=clerk,
+        as_json=as_json,
+        done="已开始征求意见，计时暂停",
+    )
+
+
+@consult_app.command("end")
+def consult_end(
+    number: Number,
+    on: Annotated[str, typer.Option("--on", help="收到意见或征求意见期满的日期")],
+    party: Annotated[str | None, typer.Option("--party", help="有多项征求意见时，指明结束哪一项")] = None,
+    clerk: ClerkOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """结束征求意见：计时自下一个工作日恢复。
+
+    示例：hunnan-gk consult end 2024-0001 --on 2024-04-22
+    """
+    from hunnan_gk import workflow
+
+    env = Env(config, db)
+    day = env.date(on, "--on")
+    _apply(
+        env,
+        number,
+        lambda row, consultations: workflow.consult_end(
+            row, consultations, on=day, today=env.today, party=party
+        ),
+        clerk=clerk,
+        as_json=as_json,
+        done="征求意见已结束，恢复计时",
+    )
+
+
+@app.command()
+def extend(
+    number: Number,
+    days: Annotated[int, typer.Option("--days", help="延长的工作日数（合计不超过 20）")],
+    approver: Annotated[str, typer.Option("--approver", help="批准延期的政府信息公开工作机构负责人")],
+    reason: Annotated[str, typer.Option("--reason", help="延期理由")],
+    on: OnOption = None,
+    clerk: ClerkOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """延期答复（合计不超过 20 个工作日，条例第33条）。
+
+    须经政府信息公开工作机构负责人同意，并告知申请人。
+
+    示例：hunnan-gk extend 2024-0001 --days 20 --approver 王主任 --reason "涉及多个单位，需协调"
+    """
+    from hunnan_gk import workflow
+
+    env = Env(config, db)
+    day = env.date(on, "--on")
+    _apply(
+        env,
+        number,
+        lambda row, consultations: workflow.extend(
+            row, consultations, days=days, approver=approver, reason=reason, on=day,
+            today=env.today, calendar=env.calendar,
+        ),
+        clerk=clerk,
+        as_json=as_json,
+        done=f"已延期 {days} 个工作日",
+    )
+
+
+@app.command()
+def withdraw(
+    number: Number,
+    reason: Annotated[str, typer.Option("--reason", help="撤回情况")],
+    on: OnOption = None,
+    clerk: ClerkOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """申请人撤回申请：处理结果为“其他”，转入归档。
+
+    示例：hunnan-gk withdraw 2024-0001 --reason "申请人电话告知已通过其他途径获取"
+    """
+    from hunnan_gk import workflow
+
+    env = Env(config, db)
+    day = env.date(on, "--on")
+    _apply(
+        env,
+        number,
+        lambda row, _: workflow.withdraw(row, reason=reason, on=day, today=env.today),
+        clerk=clerk,
+        as_json=as_json,
+        done="已登记撤回，转入归档",
+    )
+
+
+@app.command()
+def show(
+    number: Number,
+    explain: Annotated[bool, typer.Option("--explain", help="说明答复期限是怎样算出的")] = False,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """显示一件申请：环节、答复期限和办理记录。
+
+    身份证号、电话只在此处完整显示。
+
+    示例：hunnan-gk show 2024-0001 --explain
+    """
+    from hunnan_gk import render, storage, workflow
+
+    env = Env(config, db)
+    database = env.open_db()
+    row = _find(database, number)
+    consultations = storage.consultations_of(database, row["number"])
+    clock = workflow.compute_clock(row, consultations, env.calendar, env.today)
+    view = workflow.describe(row, clock, reveal=True)
+    view["events"] = [
+        {
+            "action": event["action"],
+            "stage": event["stage_after"],
+            "stage_before": event["stage_before"],
+            "on": event["happened_on"],
+            "at": event["at"],
+            "clerk": event["clerk"],
+            "note": event["note"],
+            "imported": bool(event["imported"]),
+        }
+        for event in storage.events_of(database, row["number"])
+    ]
+    view["consultations"] = consultations
+    if explain:
+        view["explain"] = workflow.explain_clock(row, consultations, env.calendar, env.today)
+    if as_json:
+        render.print_json(view)
+    else:
+        render.request_detail(view)
+
+
+@app.command("list")
+def list_command(
+    stage: Annotated[str | None, typer.Option("--stage", help="只列出处于此环节的申请")] = None,
+    open_only: Annotated[bool, typer.Option("--open", help="只列出未办结的")] = False,
+    closed_only: Annotated[bool, typer.Option("--closed", help="只列出已办结的")] = False,
+    department: Annotated[str | None, typer.Option("--department", help="承办单位")] = None,
+    received_from: Annotated[str | None, typer.Option("--received-from", help="收到日期不早于")] = None,
+    received_to: Annotated[str | None, typer.Option("--received-to", help="收到日期不晚于")] = None,
+    search: Annotated[str | None, typer.Option("--search", help="在申请人、内容、编号、备注中查找")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """列出申请（身份证号、电话打码）。
+
+    示例：hunnan-gk list --open --department 区住建局
+    """
+    from hunnan_gk import render, storage, workflow
+    from hunnan_gk.errors import InputError
+    from hunnan_gk.vocab import Stage
+
+    env = Env(config, db)
+    if open_only and closed_only:
+        raise InputError("--open 与 --closed 不能同时使用")
+    received_from_day = env.optional_date(received_from, "--received-from")
+    received_to_day = env.optional_date(received_to, "--received-to")
+    database = env.open_db()
+    rows = storage.list_requests(
+        database,
+        stage=Stage.parse(stage, option="--stage").value if stage else None,
+        open_only=open_only,
+        closed_only=closed_only,
+        department=department,
+        received_from=received_from_day.isoformat() if received_from_day else None,
+        received_to=received_to_day.isoformat() if received_to_day else None,
+        search=search,
+    )
+    storage.attach_consultations(database, rows)
+    views = [
+        workflow.describe(row, workflow.compute_clock(row, row["consultations"], env.calendar, env.today))
+        for row in rows
+    ]
+    if as_json:
+        render.print_json(views)
+    else:
+        render.request_list(views)
+
+
+@audit_app.command("verify")
+def audit_verify(db: DbOption = None, config: ConfigOption = None) -> None:
+    """核验办理记录（事件链）：任何一条被改动、删除或插入都会被发现，退出码 1。
+
+    示例：hunnan-gk audit verify
+    """
+    from hunnan_gk import storage
+    from hunnan_gk.errors import Refused
+
+    database = Env(config, db).open_db()
+    broken = storage.first_broken_event(database)
+    if broken:
+        raise Refused(f"审计链核验失败：事件 #{broken[0]} {broken[1]}")
+    typer.echo(f"审计链核验通过：{storage.event_count(database)} 条事件")
+
+
+app.add_typer(supplement_app, name="supplement")
+app.add_typer(consult_app, name="consult")
+app.add_typer(audit_app, name="audit")

@@ -1,0 +1,404 @@
+"""China's working days: official holiday data, a local override file, provisional years. Pure.
+
+A working day is a weekday that is not a holiday, or a weekend day the State Council's notice
+makes a working day (调休上班). Where the data comes from, per year (domain.md §3):
+
+- **override**: the clerk's override file (`holidays` in the config), typed from the year's
+  国务院办公厅 notice; it replaces every other source for that year;
+- **package**: chinesecalendar's official tables (2004-2026 in 1.11);
+- **provisional**: any other year: weekends plus the statutory holidays that
+  《全国年节及纪念日放假办法》 fixes (lunar dates from the `holidays` package). Every result whose
+  counted span touches such a year is marked provisional, never a silent Monday-to-Friday guess.
+  Outside the lunar range of `holidays` (before 1950, after 2100) only the solar-date holidays
+  (元旦, 劳动节, 国庆节) can be placed; such years are provisional all the same.
+
+The index of a year (a sorted list of its working days) is built only when a call needs that
+year, so `add` and `between` are a bisect or two, not a walk day by day. chinese_calendar,
+holidays and yaml are imported only when needed.
+"""
+
+from __future__ import annotations
+
+import calendar as _gregorian
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, NamedTuple
+
+from hunnan_gk.errors import ConfigError, InputError
+
+PACKAGE = "package"
+OVERRIDE = "override"
+PROVISIONAL = "provisional"
+
+WORKDAY = "工作日"
+WEEKEND = "周末"
+ADJUSTED_WORKDAY = "调休上班"
+UNNAMED_HOLIDAY = "节假日"
+
+PROVISIONAL_HINT = (
+    "计算跨入了尚无官方节假日安排的年份，结果按周末和法定节假日暂定；"
+    "国务院办公厅发布该年节假日安排通知后，请将其录入节假日覆盖文件（配置项 holidays）。"
+)
+
+# chinesecalendar names festivals in English; the clerk reads Chinese.
+_FESTIVAL_NAMES = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "Mid-autumn Festival": "中秋节",
+    "National Day": "国庆节",
+    "Anti-Fascist 70th Day": "抗战胜利纪念日",
+}
+# The statutory days as `holidays` names them in zh_CN (《全国年节及纪念日放假办法》第2条);
+# 除夕 belongs to the 春节 holiday. Anything else it returns (休息日（由…调休）) is dropped:
+# those come from a notice, not from the law.
+_STATUTORY_NAMES = {
+    "元旦": "元旦",
+    "农历除夕": "春节",
+    "春节": "春节",
+    "清明节": "清明节",
+    "劳动节": "劳动节",
+    "端午节": "端午节",
+    "中秋节": "中秋节",
+    "国庆节": "国庆节",
+}
+# The statutory days on fixed solar dates, for years outside the lunar range of `holidays`.
+_SOLAR_STATUTORY = ((1, 1, "元旦"), (5, 1, "劳动节"), (5, 2, "劳动节"), (10, 1, "国庆节"),
+                    (10, 2, "国庆节"), (10, 3, "国庆节"))
+_OUT_OF_RANGE = "日期超出可计算的范围（公元 1 年至 9999 年）"
+
+
+class Dated(NamedTuple):
+    date: date
+    provisional: bool
+
+
+class Counted(NamedTuple):
+    workdays: int
+    provisional: bool
+
+
+class DayInfo(NamedTuple):
+    date: date
+    workday: bool
+    reason: str  # 工作日 / 周末 / 调休上班 / the holiday's Chinese name
+    provisional: bool
+
+
+@dataclass(frozen=True)
+class YearOverride:
+    """One year's State Council notice as typed into the override file."""
+
+    holidays: tuple[tuple[date, date], ...] = ()  # inclusive spans; one day is (d, d)
+    workdays: tuple[date, ...] = ()  # weekend days worked (调休上班)
+
+
+@dataclass
+class _Year:
+    source: str
+    workdays: list[date]  # sorted
+    off: dict[date, str | None]  # holidays → Chinese name (None: named from the override spans)
+    adjusted: frozenset[date]
+    names: dict[date, str] = field(default_factory=dict)  # resolved override names
+
+
+@lru_cache(maxsize=1)
+def _package_tables() -> tuple[range, dict[int, dict[date, str]], dict[int, frozenset[date]]]:
+    """chinesecalendar's official tables grouped by year, and the years they cover."""
+    import chinese_calendar
+
+    off: dict[int, dict[date, str]] = {}
+    for day, festival in chinese_calendar.holidays.items():
+        off.setdefault(day.year, {})[day] = _FESTIVAL_NAMES.get(str(festival), UNNAMED_HOLIDAY)
+    worked: dict[int, set[date]] = {}
+    for day in chinese_calendar.workdays:
+        worked.setdefault(day.year, set()).add(day)
+    years = range(min(off), max(off) + 1)
+    return years, off, {year: frozenset(days) for year, days in worked.items()}
+
+
+def package_years() -> range:
+    """The years chinesecalendar holds official data for (2004-2026 in 1.11)."""
+    return _package_tables()[0]
+
+
+@lru_cache(maxsize=64)
+def statutory_holidays(year: int) -> dict[date, str]:
+    """The statutory holidays the law fixes for `year` (no 调休), date → Chinese name."""
+    import holidays
+
+    found: dict[date, str] = {}
+    for day, names in holidays.China(years=year, observed=False, language="zh_CN").items():
+        for name in str(names).split("; "):  # holidays joins coinciding names with "; "
+            if name in _STATUTORY_NAMES:
+                found[day] = _STATUTORY_NAMES[name]
+                break
+    if not found:  # before 1950 or after 2100: no lunar dates, only the solar ones
+        found = {date(year, month, day): name for month, day, name in _SOLAR_STATUTORY}
+    return found
+
+
+def _days_of(year: int) -> list[date]:
+    first = date(year, 1, 1)
+    return [first + timedelta(days=i) for i in range(366 if _gregorian.isleap(year) else 365)]
+
+
+def _span(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def _build_year(year: int, override: YearOverride | None) -> _Year:
+    if override is not None:
+        source = OVERRIDE
+        off: dict[date, str | None] = {
+            day: None for first, last in override.holidays for day in _span(first, last)
+        }
+        adjusted = frozenset(override.workdays)
+    elif year in package_years():
+        _, package_off, package_worked = _package_tables()
+        source = PACKAGE
+        off = dict(package_off.get(year, {}))
+        adjusted = package_worked.get(year, frozenset())
+    else:
+        source = PROVISIONAL
+        off = dict(statutory_holidays(year))
+        adjusted = frozenset()
+    workdays = [
+        day
+        for day in _days_of(year)
+        if day in adjusted or (day.weekday() < 5 and day not in off)
+    ]
+    return _Year(source, workdays, off, adjusted)
+
+
+def _override_names(year: int, override: YearOverride) -> dict[date, str]:
+    """Names for the override's holidays: a day's own statutory name, else the one statutory
+    name its span contains (2027-02-05..2027-02-11 is all 春节), else 节假日."""
+    statutory = statutory_holidays(year)
+    names: dict[date, str] = {}
+    for first, last in override.holidays:
+        days = _span(first, last)
+        found = {statutory[day] for day in days if day in statutory}
+        common = next(iter(found)) if len(found) == 1 else UNNAMED_HOLIDAY
+        for day in days:
+            names[day] = statutory.get(day, common)
+    return names
+
+
+class WorkCalendar:
+    """Working-day arithmetic over official, override and provisional years."""
+
+    def __init__(self, overrides: dict[int, YearOverride] | None = None):
+        self.overrides: dict[int, YearOverride] = dict(overrides or {})
+        self._years: dict[int, _Year] = {}
+
+    def _year(self, year: int) -> _Year:
+        found = self._years.get(year)
+        if found is None:
+            if not date.min.year <= year <= date.max.year:
+                raise InputError(_OUT_OF_RANGE)
+            found = self._years[year] = _build_year(year, self.overrides.get(year))
+        return found
+
+    def source(self, year: int) -> str:
+        """Where `year`'s data comes from: "override", "package" or "provisional"."""
+        if year in self.overrides:
+            return OVERRIDE
+        if year in package_years():
+            return PACKAGE
+        return PROVISIONAL
+
+    def year_sources(self, years: Iterable[int]) -> dict[int, str]:
+        return {year: self.source(year) for year in years}
+
+    def _touches_provisional(self, first: date, last: date) -> bool:
+        """Whether the counted span (first, last] (either order) reaches a provisional year."""
+        low, high = (first, last) if first <= last else (last, first)
+        if low.year == high.year:  # the common case, kept cheap
+            return low != high and self._year(high.year).source == PROVISIONAL
+        from_year = low.year + (low.month == 12 and low.day == 31)
+        return any(
+            self._year(year).source == PROVISIONAL for year in range(from_year, high.year + 1)
+        )
+
+    def is_workday(self, day: date) -> bool:
+        days = self._year(day.year).workdays
+        i = bisect_left(days, day)
+        return i < len(days) and days[i] == day
+
+    def add(self, start: date, n: int) -> Dated:
+        """The date `n` working days after `start` (before it when `n` < 0); `start` itself is
+        not counted (条例第33条: the day of receipt does not count)."""
+        if n == 0:
+            return Dated(start, False)
+        year = start.year
+        days = self._year(year).workdays
+        if n > 0:
+            i = bisect_right(days, start) + n - 1
+            while i >= len(days):
+                i -= len(days)
+                year += 1
+                days = self._year(year).workdays
+        else:
+            i = bisect_left(days, start) + n
+            while i < 0:
+                year -= 1
+                days = self._year(year).workdays
+                i += len(days)
+        result = days[i]
+        return Dated(result, self._touches_provisional(start, result))
+
+    def between(self, start: date, end: date) -> Counted:
+        """Working days in (start, end]; negative when `end` is before `start`."""
+        if end < start:
+            counted = self.between(end, start)
+            return Counted(-counted.workdays, counted.provisional)
+        total = 0
+        for year in range(start.year, end.year + 1):
+            days = self._year(year).workdays
+            low = bisect_right(days, start) if year == start.year else 0
+            high = bisect_right(days, end) if year == end.year else len(days)
+            total += high - low
+        return Counted(total, self._touches_provisional(start, end))
+
+    def day(self, day: date) -> DayInfo:
+        """Whether `day` is a working day, and why."""
+        info = self._year(day.year)
+        provisional = info.source == PROVISIONAL
+        weekend = day.weekday() >= 5
+        if day in info.adjusted:
+            return DayInfo(day, True, ADJUSTED_WORKDAY if weekend else WORKDAY, provisional)
+        if day in info.off:
+            return DayInfo(day, False, info.off[day] or self._override_name(info, day), provisional)
+        return DayInfo(day, not weekend, WEEKEND if weekend else WORKDAY, provisional)
+
+    def _override_name(self, info: _Year, day: date) -> str:
+        if not info.names:
+            info.names = _override_names(day.year, self.overrides[day.year])
+        return info.names.get(day, UNNAMED_HOLIDAY)
+
+    def explain(self, start: date, n: int) -> list[DayInfo]:
+        """Every day from the day after `start` to `add(start, n)` (backwards when `n` < 0),
+        counted or skipped, with the reason."""
+        end = self.add(start, n).date
+        step = timedelta(days=1 if n >= 0 else -1)
+        days: list[DayInfo] = []
+        current = start
+        while current != end:
+            current += step
+            days.append(self.day(current))
+        return days
+
+
+# --- the override file ---
+
+_OVERRIDE_KEYS = ("holidays", "workdays")
+_OVERRIDE_SHAPE = "年份: {holidays: [日期或 起..止], workdays: [日期]}"
+
+
+def _where(source: str, node) -> str:
+    return f"{source} 第 {node.start_mark.line + 1} 行"
+
+
+def _scalars(node, source: str, key: str) -> list:
+    """The items of a list (a single value counts as a one-item list)."""
+    import yaml
+
+    items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+    for item in items:
+        if not isinstance(item, yaml.ScalarNode):
+            raise ConfigError(f"{_where(source, item)}：{key} 的每一项应为日期或“起..止”")
+    return [item for item in items if item.value != ""]
+
+
+def _override_date(text: str, year: int, where: str) -> date:
+    from hunnan_gk.dates import parse_date
+
+    text = text.strip()
+    if not text[:1].isdigit():  # 今天 has no place in a notice
+        raise ConfigError(f"{where}：无法识别日期“{text}”，应写作 {year}-10-01")
+    try:
+        day = parse_date(text, today=date.min, option=where)
+    except InputError as exc:
+        raise ConfigError(exc.message) from None
+    if day.year != year:
+        raise ConfigError(f"{where}：{day.isoformat()} 不属于 {year} 年")
+    return day
+
+
+def _year_override(year: int, node, source: str) -> YearOverride:
+    import yaml
+
+    if not isinstance(node, yaml.MappingNode) or not node.value:
+        raise ConfigError(f"{_where(source, node)}：{year} 年应写作 {_OVERRIDE_SHAPE}")
+    spans: list[tuple[date, date]] = []
+    worked: dict[date, str] = {}
+    for key_node, value_node in node.value:
+        key = key_node.value
+        if key not in _OVERRIDE_KEYS:
+            raise ConfigError(
+                f"{_where(source, key_node)}：未知的键 {key}（可用：{'、'.join(_OVERRIDE_KEYS)}）"
+            )
+        for item in _scalars(value_node, source, key):
+            where = _where(source, item)
+            if key == "workdays":
+                worked[_override_date(item.value, year, where)] = where
+                continue
+            first_text, dots, last_text = item.value.partition("..")
+            first = _override_date(first_text, year, where)
+            last = _override_date(last_text, year, where) if dots else first
+            if last < first:
+                raise ConfigError(f"{where}：范围 {item.value} 的结束早于开始")
+            spans.append((first, last))
+    for day, where in worked.items():
+        if any(first <= day <= last for first, last in spans):
+            raise ConfigError(f"{where}：{day.isoformat()} 同时列为放假和上班")
+    return YearOverride(tuple(spans), tuple(sorted(worked)))
+
+
+def parse_overrides(text: str, source: str = "节假日覆盖文件") -> dict[int, YearOverride]:
+    """The override file's YAML text as {year: YearOverride}; ConfigError naming the line."""
+    import yaml
+
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        from hunnan_gk.config import yaml_error
+
+        raise yaml_error(exc, source) from None
+    if root is None:
+        return {}
+    if not isinstance(root, yaml.MappingNode):
+        raise ConfigError(f"{_where(source, root)}：应为“{_OVERRIDE_SHAPE}”的映射")
+    overrides: dict[int, YearOverride] = {}
+    for key_node, value_node in root.value:
+        text_year = str(key_node.value).strip()
+        if not (isinstance(key_node, yaml.ScalarNode) and text_year.isdigit()
+                and len(text_year) == 4 and int(text_year) >= 1):
+            raise ConfigError(f"{_where(source, key_node)}：“{text_year}”不是年份（例如 2027）")
+        year = int(text_year)
+        if year in overrides:
+            raise ConfigError(f"{_where(source, key_node)}：{year} 年重复出现")
+        overrides[year] = _year_override(year, value_node, source)
+    return overrides
+
+
+def load_calendar(override_path: Path | None) -> WorkCalendar:
+    """The calendar with the override file (config key `holidays`) applied, if there is one."""
+    if override_path is None:
+        return WorkCalendar()
+    path = Path(override_path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(f"找不到节假日覆盖文件 {path}（配置项 holidays）") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"节假日覆盖文件 {path} 不是 UTF-8 编码，请另存为 UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(f"无法读取节假日覆盖文件 {path}：{exc.strerror}") from None
+    return WorkCalendar(parse_overrides(text, str(path)))

@@ -1,0 +1,364 @@
+"""Issue 3: requests through the eight stages, the legal clock, and the audit trail, via the CLI."""
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hunnan_gk.vocab import HANDLING_STAGES, Stage
+
+VALID_ID = "11010519491231002X"  # the GB 11643 standard's own example
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def register(cli, received="2024-04-01", **options):
+    args = {
+        "--applicant": "张三",
+        "--type": "natural",
+        "--channel": "online",
+        "--received": received,
+        "--content": "2023年浑南区老旧小区改造资金使用情况",
+    }
+    args.update({f"--{k.replace('_', '-')}": v for k, v in options.items()})
+    flat = [item for pair in args.items() for item in pair]
+    result = cli("register", *flat, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def show(cli, number):
+    result = cli("show", number, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def event_count(path):
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT count(*) FROM events").fetchone()[0]
+
+
+def test_register_to_closed_through_all_eight_stages(cli):
+    request = register(cli, id_number=VALID_ID, phone="13812345678")
+    assert request["number"] == "2024-0001"
+    assert request["stage"] == "review"
+    assert request["due"] == "2024-04-29"
+    assert request["due_provisional"] is False
+    for stage in HANDLING_STAGES[1:6]:  # review … approve
+        result = cli("advance", "2024-0001", "--expect", stage.value, "--on", "2024-04-10", "--json")
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["stage"] == stage.next().value
+    result = cli("advance", "2024-0001", "--outcome", "disclosed", "--on", "2024-04-20", "--json")
+    replied = json.loads(result.stdout)
+    assert replied["stage"] == "archive"
+    assert replied["outcome"] == "disclosed"
+    assert replied["replied"] == "2024-04-20"
+    result = cli("advance", "2024-0001", "--on", "2024-04-22", "--json")
+    closed = json.loads(result.stdout)
+    assert closed["stage"] == "closed" and closed["closed"] == "2024-04-22"
+    detail = show(cli, "2024-0001")
+    assert [e["action"] for e in detail["events"]] == ["register"] + ["advance"] * 7
+    assert [e["stage"] for e in detail["events"]] == [s.value for s in HANDLING_STAGES[1:]] + ["closed"]
+    assert {"action", "stage", "on", "at", "clerk", "note"} <= set(detail["events"][0])
+    assert detail["id_number"] == VALID_ID and detail["phone"] == "13812345678"
+    result = cli("advance", "2024-0001")
+    assert result.exit_code == 1 and "已办结" in result.stderr
+
+
+def test_numbers_are_per_year_and_gap_free(cli, config_file):
+    assert register(cli, "2023-12-29")["number"] == "2023-0001"
+    assert register(cli, "2024-01-02")["number"] == "2024-0001"
+    cli("register", "--applicant", "", "--type", "natural", "--channel", "online",
+        "--received", "2024-01-03", "--content", "x")  # refused: must not use up a number
+    assert register(cli, "2024-01-03")["number"] == "2024-0002"
+    config_file.write_text("numbering:\n  prefix: 浑南依申〔{year}〕{seq:04d}号\n", encoding="utf-8")
+    assert register(cli, "2024-01-04")["number"] == "浑南依申〔2024〕0003号"
+    assert show(cli, "2024-3")["number"] == "浑南依申〔2024〕0003号"
+
+
+def test_codes_and_chinese_labels_are_both_accepted(cli):
+    request = register(cli, type="商业企业", channel="邮寄")
+    assert request["applicant_type"] == "commercial" and request["channel"] == "post"
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"received": "2099-01-01"}, "晚于今天"),
+        ({"id_number": "110105194912310021"}, "校验码"),
+        ({"applicant": "  "}, "申请人"),
+        ({"content": ""}, "申请内容"),
+    ],
+)
+def test_register_refusals_write_nothing(cli, isolated, options, message):
+    register(cli)
+    before = event_count(isolated / "gk.db")
+    args = {"applicant": "张三", "type": "natural", "channel": "online",
+            "received": "2024-04-01", "content": "x", **options}
+    flat = [item for k, v in args.items() for item in (f"--{k.replace('_', '-')}", v)]
+    result = cli("register", *flat)
+    assert result.exit_code == 1
+    assert message in result.stderr and "Traceback" not in result.output
+    assert event_count(isolated / "gk.db") == before
+
+
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["--type", "person"], 2, "--type"),
+        (["--channel", "pigeon"], 2, "--channel"),
+        (["--received", "2024-02-30"], 2, "--received"),
+    ],
+)
+def test_register_usage_errors(cli, args, code, message):
+    base = {"--applicant": "张三", "--type": "natural", "--channel": "online",
+            "--received": "2024-04-01", "--content": "x"}
+    base[args[0]] = args[1]
+    result = cli("register", *[i for pair in base.items() for i in pair])
+    assert result.exit_code == code
+    assert message in result.stderr
+
+
+def test_expect_refuses_a_stage_already_completed(cli):
+    register(cli)
+    assert cli("advance", "2024-0001", "--expect", "review", "--on", "2024-04-02").exit_code == 0
+    result = cli("advance", "2024-0001", "--expect", "review", "--on", "2024-04-02")
+    assert result.exit_code == 1
+    assert "查找信息" in result.stderr and "申请表审查" in result.stderr
+    assert show(cli, "2024-0001")["stage"] == "search"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--on", "2024-03-30"], "早于"),
+        (["--on", "2099-01-01"], "晚于今天"),
+        (["--outcome", "disclosed"], "--outcome"),
+    ],
+)
+def test_advance_refusals(cli, args, message):
+    register(cli)
+    result = cli("advance", "2024-0001", *args)
+    assert result.exit_code == 1 and message in result.stderr
+    assert show(cli, "2024-0001")["stage"] == "review"
+
+
+def _to_reply(cli, number="2024-0001", on="2024-04-10"):
+    for _ in range(5):
+        assert cli("advance", number, "--on", on).exit_code == 0
+
+
+def test_reply_needs_an_outcome(cli):
+    register(cli)
+    _to_reply(cli)
+    result = cli("advance", "2024-0001", "--on", "2024-04-12")
+    assert result.exit_code == 1 and "--outcome" in result.stderr
+    result = cli("advance", "2024-0001", "--on", "2024-04-12", "--outcome", "no_such")
+    assert result.exit_code == 2 and "unavailable_not_held" in result.stderr
+
+
+def test_return_to_an_earlier_stage_and_its_limits(cli):
+    register(cli)
+    _to_reply(cli)
+    result = cli("return", "2024-0001", "--to", "拟定答复意见", "--reason", "审核不通过", "--on", "2024-04-11", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["stage"] == "draft"
+    assert cli("return", "2024-0001", "--to", "register", "--reason", "x", "--on", "2024-04-11").exit_code == 1
+    assert cli("return", "2024-0001", "--to", "approve", "--reason", "x", "--on", "2024-04-11").exit_code == 1
+    assert cli("return", "2024-0001", "--to", "search", "--reason", " ", "--on", "2024-04-11").exit_code == 1
+    cli("advance", "2024-0001", "--on", "2024-04-12")
+    cli("advance", "2024-0001", "--on", "2024-04-12", "--outcome", "partial")
+    result = cli("return", "2024-0001", "--to", "draft", "--reason", "x", "--on", "2024-04-12")
+    assert result.exit_code == 1 and "已于" in result.stderr
+    events = show(cli, "2024-0001")["events"]
+    assert events[6]["action"] == "return" and events[6]["note"] == "审核不通过"
+
+
+@pytest.mark.parametrize(
+    "received, due",
+    [
+        ("2024-04-01", "2024-04-29"),  # 清明 and the adjusted Sunday 04-07 and 04-28
+        ("2024-02-01", "2024-03-05"),  # Spring Festival 02-10..17, working Sundays 02-04 and 02-18
+        ("2024-09-20", "2024-10-23"),  # National Day 10-01..07, working 09-29 (Sun) and 10-12 (Sat)
+        ("2025-01-20", "2025-02-21"),  # Spring Festival 2025 with its extra day (01-28..02-04)
+    ],
+)
+def test_due_date_across_holidays(cli, received, due):
+    assert register(cli, received)["due"] == due
+
+
+def test_supplement_stops_the_clock_and_restarts_it(cli):
+    register(cli)
+    result = cli("supplement", "ask", "2024-0001", "--on", "2024-04-03", "--until", "2024-04-17", "--json")
+    assert result.exit_code == 0, result.output
+    paused = json.loads(result.stdout)
+    assert paused["due"] is None and paused["paused"] is True
+    assert cli("advance", "2024-0001", "--on", "2024-04-05").exit_code == 1  # waiting for the applicant
+    result = cli("supplement", "received", "2024-0001", "--on", "2024-04-10", "--json")
+    restarted = json.loads(result.stdout)
+    assert restarted["due"] == "2024-05-10" and restarted["paused"] is False
+    explain = json.loads(cli("show", "2024-0001", "--explain", "--json").stdout)["explain"]
+    assert explain["restarted"] is True and explain["start"] == "2024-04-10"
+    assert {"date": "2024-04-28", "workday": True, "reason": "调休上班", "provisional": False} in explain["crossed"]
+    result = cli("supplement", "ask", "2024-0001", "--on", "2024-04-11", "--until", "2024-04-20")
+    assert result.exit_code == 1 and "一次性" in result.stderr
+
+
+def test_late_supplement_notice_is_recorded_with_a_warning(cli):
+    register(cli)
+    result = cli("supplement", "ask", "2024-0001", "--on", "2024-04-12", "--until", "2024-04-26")
+    assert result.exit_code == 0
+    assert "7 个工作日" in result.stderr and "2024-04-11" in result.stderr
+
+
+def test_supplement_lapses_only_after_its_deadline(cli):
+    register(cli)
+    cli("supplement", "ask", "2024-0001", "--on", "2024-04-03", "--until", "2024-04-17")
+    result = cli("supplement", "lapsed", "2024-0001", "--on", "2024-04-17")
+    assert result.exit_code == 1 and "尚未届满" in result.stderr
+    result = cli("supplement", "lapsed", "2024-0001", "--on", "2024-04-18", "--json")
+    lapsed = json.loads(result.stdout)
+    assert lapsed["outcome"] == "other_no_supplement" and lapsed["stage"] == "archive"
+    assert lapsed["replied"] is None
+    assert cli("supplement", "received", "2024-0001", "--on", "2024-04-19").exit_code == 1
+
+
+def test_supplement_received_without_a_notice_is_refused(cli):
+    register(cli)
+    result = cli("supplement", "received", "2024-0001", "--on", "2024-04-03")
+    assert result.exit_code == 1 and "没有待补正" in result.stderr
+
+
+def test_consultation_pauses_the_clock(cli):
+    register(cli)
+    result = cli("consult", "start", "2024-0001", "--party", "沈阳某建设公司", "--kind", "third_party",
+                 "--on", "2024-04-08", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["paused"] is True
+    result = cli("consult", "end", "2024-0001", "--on", "2024-04-12", "--json")
+    resumed = json.loads(result.stdout)
+    assert resumed["paused"] is False
+    assert resumed["due"] == "2024-05-08"  # 4 working days (04-09..04-12) not counted
+    assert cli("consult", "end", "2024-0001", "--on", "2024-04-15").exit_code == 1
+
+
+def test_two_open_consultations_need_party_to_end(cli):
+    register(cli)
+    cli("consult", "start", "2024-0001", "--party", "甲公司", "--kind", "third_party", "--on", "2024-04-08")
+    cli("consult", "start", "2024-0001", "--party", "区财政局", "--kind", "organ", "--on", "2024-04-09")
+    result = cli("consult", "end", "2024-0001", "--on", "2024-04-12")
+    assert result.exit_code == 1 and "--party" in result.stderr
+    assert cli("consult", "end", "2024-0001", "--on", "2024-04-12", "--party", "甲公司").exit_code == 0
+    assert cli("consult", "end", "2024-0001", "--on", "2024-04-15").exit_code == 0
+    # union of 04-09..04-12 and 04-10..04-15: 5 working days
+    assert show(cli, "2024-0001")["due"] == "2024-05-09"
+
+
+def test_extension_and_its_refusals(cli):
+    register(cli)
+    result = cli("extend", "2024-0001", "--days", "10", "--approver", "王主任", "--reason", "需协调", "--on", "2024-04-25", "--json")
+    assert result.exit_code == 0, result.output
+    extended = json.loads(result.stdout)
+    assert extended["extended_days"] == 10 and extended["due"] == "2024-05-15"
+    result = cli("extend", "2024-0001", "--days", "11", "--approver", "王主任", "--reason", "x", "--on", "2024-04-26")
+    assert result.exit_code == 1 and "20 个工作日" in result.stderr
+    result = cli("extend", "2024-0001", "--days", "10", "--approver", "王主任", "--reason", "x", "--on", "2024-05-16")
+    assert result.exit_code == 1 and "已过" in result.stderr
+    assert cli("extend", "2024-0001", "--days", "0", "--approver", "王主任", "--reason", "x", "--on", "2024-04-26").exit_code == 1
+    assert show(cli, "2024-0001")["extended_days"] == 10
+    event = show(cli, "2024-0001")["events"][-1]
+    assert event["action"] == "extend" and event["note"] == "需协调"
+
+
+def test_extension_refused_after_reply(cli):
+    register(cli)
+    _to_reply(cli)
+    cli("advance", "2024-0001", "--on", "2024-04-12", "--outcome", "disclosed")
+    result = cli("extend", "2024-0001", "--days", "5", "--approver", "王主任", "--reason", "x", "--on", "2024-04-15")
+    assert result.exit_code == 1
+
+
+def test_withdraw_ends_with_outcome_other(cli):
+    register(cli)
+    result = cli("withdraw", "2024-0001", "--reason", "申请人撤回", "--on", "2024-04-03", "--json")
+    request = json.loads(result.stdout)
+    assert request["outcome"] == "other" and request["stage"] == "archive"
+    assert cli("withdraw", "2024-0001", "--reason", "again", "--on", "2024-04-04").exit_code == 1
+
+
+def test_list_masks_and_filters(cli):
+    register(cli, id_number=VALID_ID, phone="13812345678", department="区住建局")
+    register(cli, "2024-04-02", applicant="沈阳某科技有限公司", type="commercial", department="区营商局")
+    result = cli("list", "--json")
+    items = json.loads(result.stdout)
+    assert [i["number"] for i in items] == ["2024-0001", "2024-0002"]
+    assert items[0]["id_number"] == "1101**********002X" and items[0]["phone"] == "138****5678"
+    assert [i["number"] for i in json.loads(cli("list", "--department", "区营商局", "--json").stdout)] == ["2024-0002"]
+    assert json.loads(cli("list", "--search", "科技", "--json").stdout)[0]["number"] == "2024-0002"
+    assert json.loads(cli("list", "--received-from", "2024/4/2", "--json").stdout)[0]["number"] == "2024-0002"
+    assert json.loads(cli("list", "--closed", "--json").stdout) == []
+    table = cli("list").stdout
+    assert "13812345678" not in table and VALID_ID not in table and "张三" in table
+    assert cli("list", "--open", "--closed").exit_code == 2
+
+
+def test_unknown_request_is_refused(cli):
+    result = cli("show", "2024-9999")
+    assert result.exit_code == 1 and "找不到申请" in result.stderr
+
+
+def test_show_table_explains_the_due_date(cli):
+    register(cli)
+    out = cli("show", "2024-0001", "--explain").stdout
+    assert "2024-04-29" in out and "调休上班" in out and "清明节" in out
+
+
+def test_audit_verify_catches_an_edited_event(cli, isolated):
+    register(cli)
+    cli("advance", "2024-0001", "--on", "2024-04-02")
+    assert cli("audit", "verify").exit_code == 0
+    with sqlite3.connect(isolated / "gk.db") as conn:
+        conn.execute("DROP TRIGGER events_no_update")
+        conn.execute("UPDATE events SET happened_on = '2024-04-01' WHERE id = 2")
+    result = cli("audit", "verify")
+    assert result.exit_code == 1 and "#2" in result.stderr
+
+
+def test_audit_verify_catches_a_deleted_event(cli, isolated):
+    register(cli)
+    cli("advance", "2024-0001", "--on", "2024-04-02")
+    cli("advance", "2024-0001", "--on", "2024-04-03")
+    with sqlite3.connect(isolated / "gk.db") as conn:
+        conn.execute("DROP TRIGGER events_no_delete")
+        conn.execute("DELETE FROM events WHERE id = 2")
+    result = cli("audit", "verify")
+    assert result.exit_code == 1 and "#3" in result.stderr
+
+
+def test_provisional_due_date_in_december(cli):
+    request = register(cli, "2026-12-10")
+    assert request["due_provisional"] is True
+    assert request["due"].startswith("2027-01")
+    assert "暂定" in cli("show", "2026-0001").stdout
+
+
+def test_two_processes_completing_the_same_stage(isolated):
+    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
+    base = [sys.executable, "-m", "hunnan_gk"]
+    subprocess.run(base + ["register", "--applicant", "张三", "--type", "natural", "--channel", "online",
+                           "--received", "2024-04-01", "--content", "x"], env=env, check=True,
+                   capture_output=True)
+    procs = [
+        subprocess.Popen(base + ["advance", "2024-0001", "--expect", "review", "--on", "2024-04-02"],
+                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    results = [(p.wait(timeout=60), p.stderr.read()) for p in procs]
+    assert sorted(code for code, _ in results) == [0, 1]
+    assert all("locked" not in err and "Traceback" not in err for _, err in results)
+    with sqlite3.connect(isolated / "gk.db") as conn:
+        stages = conn.execute("SELECT stage_after FROM events ORDER BY id").fetchall()
+    assert stages == [("review",), ("search",)]
