@@ -123,13 +123,14 @@ def root(
 
 
 def _register_groups() -> None:
-    from hunnan_gk.commands import appeal, db, fee, reports, requests
+    from hunnan_gk.commands import appeal, db, fee, ledger, reports, requests
 
     app.add_typer(requests.app)
     app.add_typer(db.app, name="db")
     app.add_typer(reports.app, name="report")
     app.add_typer(fee.app, name="fee")
     app.add_typer(appeal.app, name="appeal")
+    app.add_typer(ledger.app, name="ledger")
 
 
 _register_groups()

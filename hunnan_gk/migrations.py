@@ -126,3 +126,20 @@ def m002_appeals(db):
         """
     )
     db.execute("CREATE INDEX appeals_request ON appeals (request_number, kind)")
+
+
+@migrations()
+def m004_ledger_imports(db):
+    # Each imported ledger row's stable key (the ledger's own number, or a hash of receipt
+    # date + applicant + content), so importing the same file twice adds nothing.
+    db.execute(
+        """
+        CREATE TABLE ledger_keys (
+            key TEXT PRIMARY KEY,
+            request_number TEXT NOT NULL REFERENCES requests(number),
+            source TEXT,
+            source_row INTEGER,
+            imported_at TEXT NOT NULL
+        )
+        """
+    )

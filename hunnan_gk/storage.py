@@ -516,3 +516,76 @@ def applicant_month_position(db: sqlite_utils.Database, request: dict[str, Any])
     ).fetchall()
     numbers = [row[0] for row in rows]
     return numbers.index(request["number"]) + 1, len(numbers)
+
+
+# --- ledger (台账) ---------------------------------------------------------------------
+
+
+def ledger_requests(db: sqlite_utils.Database, year: int | None = None) -> list[dict[str, Any]]:
+    """Requests for the ledger in number order, each with `stage_dates` (stage code → the day
+    it was last completed) and its consultations. With `year`: those the year's annual table
+    counts (received by 31 December and without an outcome before 1 January)."""
+    sql, params = "SELECT * FROM requests", {}
+    if year is not None:
+        sql += " WHERE received_on <= :last AND (outcome_on IS NULL OR outcome_on >= :first)"
+        params = {"first": f"{year:04d}-01-01", "last": f"{year:04d}-12-31"}
+    rows = _rows(db.execute(sql + " ORDER BY year, seq", params))
+    by_number = {row["number"]: row for row in rows}
+    for row in rows:
+        row["stage_dates"] = {}
+    for number, stage, on in db.execute(
+        "SELECT request_number, stage_before, max(happened_on) FROM events"
+        " WHERE action = 'advance' GROUP BY request_number, stage_before"
+    ):
+        if number in by_number:
+            by_number[number]["stage_dates"][stage] = on
+    attach_consultations(db, rows)
+    return rows
+
+
+def ledger_row_present(db: sqlite_utils.Database, key: str, fields: dict[str, Any]) -> bool:
+    """Whether a ledger row is already in the database: its key was imported before, or a
+    request with the same receipt date, applicant and content exists (e.g. our own export)."""
+    if db.execute("SELECT 1 FROM ledger_keys WHERE key = ?", [key]).fetchone():
+        return True
+    return bool(
+        db.execute(
+            "SELECT 1 FROM requests WHERE received_on = ? AND applicant = ? AND content = ? LIMIT 1",
+            [fields["received_on"], fields["applicant"], fields["content"]],
+        ).fetchone()
+    )
+
+
+def import_ledger_record(
+    db: sqlite_utils.Database,
+    *,
+    key: str,
+    fields: dict[str, Any],
+    events: list[dict[str, Any]],
+    number_for: Callable[[int, int], str],
+    clerk: str,
+    at: str,
+    source: str,
+    source_row: int,
+) -> str:
+    """Store one imported request, its history (events marked imported) and its key (call
+    inside `write`). Returns the new request's number."""
+    year = int(fields["received_on"][:4])
+    seq = next_seq(db, year)
+    number = number_for(year, seq)
+    row = {"number": number, "year": year, "seq": seq, **fields, "clerk": fields.get("clerk") or clerk,
+           "imported": 1, "created_at": at, "updated_at": at}
+    insert_request(db, row)
+    for event in events:
+        data = dict(event["data"])
+        if event["action"] == "import":
+            data = {"after": {k: v for k, v in row.items() if k not in ("created_at", "updated_at")},
+                    "ledger": {"file": source, "row": source_row, "key": key}}
+        append_event(db, {**event, "request_number": number, "at": at, "clerk": row["clerk"],
+                          "note": None, "data": data, "imported": True})
+    db.execute(
+        "INSERT INTO ledger_keys (key, request_number, source, source_row, imported_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [key, number, source, source_row, at],
+    )
+    return number
