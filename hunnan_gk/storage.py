@@ -425,10 +425,11 @@ def annual_counts(db: sqlite_utils.Database, year: int) -> dict[str, Any]:
         """
         SELECT applicant_type,
                sum(received_on >= :first),
-               sum(received_on < :first),
+               sum(received_on < :first AND (outcome_on IS NULL OR outcome_on >= :first)),
                sum(outcome_on IS NULL OR outcome_on > :last)
         FROM requests
-        WHERE received_on <= :last AND (outcome_on IS NULL OR outcome_on >= :first)
+        WHERE received_on <= :last
+          AND (outcome_on IS NULL OR outcome_on >= :first OR received_on >= :first)
         GROUP BY applicant_type
         """,
         {"first": first, "last": last},

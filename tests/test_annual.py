@@ -168,3 +168,118 @@ def test_report_annual_missing_year_is_a_usage_error_in_chinese(cli):
     result = cli("report", "annual")
     assert result.exit_code == 2
     assert "缺少选项" in result.stderr
+
+
+# --- a year built through the CLI ---------------------------------------------------------
+
+from year_of_requests import (  # noqa: E402
+    EXPECTED_APPEALS, YEAR, annual_json, build_year, expected_values,
+)
+
+
+@pytest.fixture
+def year(cli):
+    return build_year(cli)
+
+
+def test_every_cell_matches_the_hand_count(cli, year):
+    data = annual_json(cli)
+    assert data["year"] == YEAR
+    assert [row["key"] for row in data["rows"]] == [
+        "new", "carried_over", *[o.value for o in Outcome], "total", "carried_forward",
+    ]
+    for row in data["rows"]:
+        assert row["values"] == expected_values(row["key"]), row["key"]
+        assert list(row["values"]) == list(annual.COLUMNS)
+    assert data["appeals"] == EXPECTED_APPEALS
+    assert data["balanced"] is True
+
+
+def test_the_year_before_counts_its_own_carry_forward(cli, year):
+    data = annual_json(cli, year=2024)
+    rows = {row["key"]: row["values"] for row in data["rows"]}
+    assert rows["new"]["total"] == 4  # A, B, C, D
+    assert rows["partial"]["natural"] == 1  # D
+    assert rows["carried_forward"] == {**{t: 0 for t in annual.COLUMNS},
+                                       "natural": 1, "commercial": 1, "research": 1, "total": 3}
+    assert data["balanced"]
+
+
+def test_csv_markdown_and_table_carry_the_same_rows(cli, year, isolated):
+    data = annual_json(cli)
+    by_label = {row["label"]: row["values"] for row in data["rows"]}
+    out = isolated / "t.csv"
+    assert cli("report", "annual", "--year", YEAR, "-o", out).exit_code == 0
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    section, appeals = raw.decode("utf-8-sig").split("\r\n\r\n")
+    lines = list(csv.reader(io.StringIO(section)))
+    assert lines[0] == ["项目", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    for line in lines[1:]:
+        if line[0] in by_label:
+            assert [int(v) for v in line[1:]] == list(by_label[line[0]].values())
+        else:
+            assert line[1:] == [""] * 7  # group headers
+    assert len(lines) - 1 == len(annual.grid(annual.build_table(YEAR, new={}, carried_over={}, results={}, carried_forward={})))
+    appeal_lines = list(csv.reader(io.StringIO(appeals)))
+    assert appeal_lines[1] == ["行政复议", "1", "1", "0", "0", "2"]
+
+    md = cli("report", "annual", "--year", YEAR, "--format", "markdown").stdout
+    md_rows = {}
+    for line in md.splitlines():
+        cells = [c.strip() for c in line.strip("|").split(" | ")]
+        if line.startswith("| ") and cells[0] in by_label:
+            md_rows[cells[0]] = [int(c) for c in cells[1:]]
+    assert md_rows == {label: list(values.values()) for label, values in by_label.items()}
+    assert "各列均成立" in md
+
+    table = cli("report", "annual", "--year", YEAR).stdout
+    assert "各列均成立" in table and "行政复议" in table
+
+
+def test_xlsx_is_laid_out_as_the_official_table(cli, year, isolated):
+    from openpyxl import load_workbook
+
+    data = annual_json(cli)
+    out = isolated / "t.xlsx"
+    result = cli("report", "annual", "--year", YEAR, "-o", out)
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(out).worksheets[0]
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    assert sheet["D2"].value == "申请人情况" and "D2:J2" in merged
+    assert sheet["E3"].value == "法人或其他组织" and "E3:I3" in merged
+    assert sheet["D3"].value == "自然人" and "D3:D4" in merged
+    assert sheet["J3"].value == "总计" and "J3:J4" in merged
+    assert "（本列数据的勾稽关系" in sheet["A2"].value
+    # value rows in order from row 5: label in A, B or C; numbers in D…J
+    labels, values = [], []
+    for row in sheet.iter_rows(min_row=5, values_only=True):
+        if row[3] is None:
+            break
+        labels.append(next(cell for cell in row[2::-1] if cell) if row[2] else (row[1] or row[0]))
+        values.append(list(row[3:10]))
+    assert values == [list(r["values"].values()) for r in data["rows"]]
+    assert labels == [r["label"] for r in data["rows"]]
+    # the group labels span their items
+    withheld = next(r for r in sheet.merged_cells.ranges if sheet.cell(r.min_row, r.min_col).value == "（三）不予公开")
+    assert withheld.max_row - withheld.min_row + 1 == 8
+    results = next(r for r in sheet.merged_cells.ranges if sheet.cell(r.min_row, r.min_col).value == "三、本年度办理结果")
+    assert results.max_row - results.min_row + 1 == len(Outcome) + 1  # the items and （七）总计
+    appeals = load_workbook(out).worksheets[1]
+    assert appeals["A2"].value == "行政复议" and appeals["F2"].value == "行政诉讼"
+    assert [appeals.cell(5, c).value for c in range(1, 16)] == [
+        1, 1, 0, 0, 2, 0, 0, 0, 1, 1, 0, 0, 0, 1, 1,
+    ]
+
+
+def test_unbalanced_data_fails_naming_the_column(cli, isolated, year):
+    # a row no command can make (an outcome before receipt) breaks the check in one column
+    db = storage.open_db(isolated / "gk.db")
+    with storage.write(db):
+        db.execute("UPDATE requests SET outcome_on = '2024-12-31' WHERE number = ?", [year["K"]])
+        db.execute("UPDATE requests SET outcome = 'disclosed' WHERE number = ?", [year["K"]])
+    result = cli("report", "annual", "--year", YEAR, "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["balanced"] is False
+    assert "“自然人”列" in result.stderr and "“总计”列" in result.stderr
+    assert "商业企业" not in result.stderr
