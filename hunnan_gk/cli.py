@@ -34,9 +34,12 @@ _USAGE_MESSAGES = [
     (r"\(Possible options: (.+?)\)", r"（可能是：\1）"),
     (r"Option '(.+?)' requires an argument\.?", r"选项 \1 需要一个值。"),
     (r"Option '(.+?)' does not take a value\.?", r"选项 \1 不带值。"),
-    (r"Got unexpected extra arguments? \((.+?)\)", r"多余的参数：\1"),
+    (r"Got unexpected extra argument(?:s|\(s\))? \((.+?)\)", r"多余的参数：\1"),
     (r"Invalid value for '(.+?)': ", r"\1 的值无效："),
     (r"'(.+?)' is not a valid integer( range)?\.?", r"“\1”不是整数。"),
+    (r"Input should be a valid integer.*", "应为整数。"),
+    (r"Input should be a valid number.*", "应为数字。"),
+    (r"Input should be (greater|less) than or equal to (\S+)", r"应\1等于 \2"),
     (r"'(.+?)' is not one of (.+?)\.", r"“\1”不在可选值 \2 之中。"),
     (r"'(.+?)' is not a valid boolean\.?", r"“\1”不是 true/false。"),
     (r"File '(.+?)' does not exist\.?", r"文件 \1 不存在。"),
@@ -67,8 +70,32 @@ def fail(exc: GkError) -> None:
     raise typer.Exit(exc.exit_code)
 
 
+HELP_OPTION_TEXT = "显示帮助并退出"
+
+
+def _chinese_help_option(command, ctx) -> None:
+    """Give `command` and every command below it a Chinese --help text."""
+    option = command.get_help_option(ctx)
+    if option is not None:
+        option.help = HELP_OPTION_TEXT
+    for sub in getattr(command, "commands", {}).values():
+        _chinese_help_option(sub, ctx)
+
+
 class GkGroup(TyperGroup):
     """The root group: every command runs inside this error boundary."""
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = HELP_OPTION_TEXT
+        return option
+
+    def get_command(self, ctx, cmd_name):
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            _chinese_help_option(command, ctx)
+        return command
 
     def invoke(self, ctx):
         try:
@@ -123,10 +150,11 @@ def root(
 
 
 def _register_groups() -> None:
-    from hunnan_gk.commands import appeal, db, fee, ledger, reports, requests
+    from hunnan_gk.commands import appeal, calendar, db, fee, ledger, reports, requests
 
     app.add_typer(requests.app)
     app.add_typer(db.app, name="db")
+    app.add_typer(calendar.app, name="calendar")
     app.add_typer(reports.app, name="report")
     app.add_typer(fee.app, name="fee")
     app.add_typer(appeal.app, name="appeal")

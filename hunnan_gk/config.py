@@ -110,7 +110,7 @@ def parse_settings(text: str, path: Path | None = None) -> Settings:
         raise ConfigError(f"{where}：顶层应为“键: 值”的映射")
     _check(raw, _SCHEMA, where, "")
 
-    base = path.parent if path else Path(".")
+    base = path.resolve().parent if path else Path(".").resolve()
     settings = Settings(path=path)
     if "db" in raw:
         settings.db = base / raw["db"]

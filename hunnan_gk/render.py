@@ -75,16 +75,19 @@ def text(value: Any) -> str:
 # --- requests ----------------------------------------------------------------------
 
 
-def _due_text(view: dict[str, Any]) -> str:
-    if view.get("pause") == "supplement":
-        return f"停止计时（等待补正，期限 {view.get('watch')}）"
+def _due_text(view: dict[str, Any], *, compact: bool = False) -> str:
+    """The deadline as a clerk reads it: the date, 暂定 when provisional, and any pause."""
     if view.get("outcome"):
         return "—"
+    if view.get("pause") == "supplement":
+        if compact:
+            return "停止计时\n（待补正）"
+        return f"停止计时（等待补正，期限 {view.get('watch')}）"
     due = view.get("due") or "—"
     if view.get("due_provisional"):
-        due += f"（{PROVISIONAL_MARK}）"
+        due += f"\n{PROVISIONAL_MARK}" if compact else f"（{PROVISIONAL_MARK}）"
     if view.get("pause") == "consultation":
-        due += f"，征求意见中（至 {view.get('watch')}）"
+        due += "\n征求意见中" if compact else f"，征求意见中（至 {view.get('watch')}）"
     return due
 
 
@@ -92,8 +95,8 @@ def request_summary(view: dict[str, Any], done: str) -> None:
     """One line after a change: what was done, where the request stands, its deadline."""
     out = console()
     out.print(
-        f"{text(done)}：[bold]{text(view['number'])}[/bold] · {text(view['stage_label'])}"
-        f" · 答复期限 {text(_due_text(view))}"
+        f"[bold]{text(view['number'])}[/bold] {text(done)}。当前环节：{text(view['stage_label'])}；"
+        f"答复期限：{text(_due_text(view))}"
     )
     if view.get("due_provisional"):
         from hunnan_gk.workdays import PROVISIONAL_HINT
@@ -106,14 +109,14 @@ def request_list(views: list[dict[str, Any]]) -> None:
     if not views:
         out.print("没有符合条件的申请。")
         return
-    result = table("编号", "申请人", "收到", "环节", "答复期限", "内容", fold=("申请人", "内容", "答复期限"))
+    result = table("编号", "申请人", "收到", "环节", "答复期限", "内容", fold=("申请人", "内容"))
     for view in views:
         result.add_row(
             text(view["number"]),
             text(view["applicant"]),
             text(view["received"]),
             text(view["stage_label"]),
-            text(_due_text(view)),
+            text(_due_text(view, compact=True)),
             text(view["content"]),
         )
     out.print(result)
@@ -205,6 +208,36 @@ def request_detail(view: dict[str, Any]) -> None:
             text(event["note"]),
         )
     out.print(events)
+
+
+# --- calendar ---
+
+WEEKDAY_NAMES = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+
+
+def weekday_name(day: date) -> str:
+    return WEEKDAY_NAMES[day.weekday()]
+
+
+def print_explained_days(days: Sequence[Any]) -> None:
+    """Every day of a working-day count (DayInfo rows): counted (第 N 个) or skipped, and why."""
+    result = table("日期", "星期", "计入", "原因")
+    counted = 0
+    for day in days:
+        if day.workday:
+            counted += 1
+        mark = f"第 {counted} 个工作日" if day.workday else "跳过"
+        reason = f"{day.reason}（{PROVISIONAL_MARK}）" if day.provisional else day.reason
+        result.add_row(day.date.isoformat(), weekday_name(day.date), mark, reason)
+    console().print(result)
+
+
+def print_year_sources(rows: Sequence[tuple[str, str]]) -> None:
+    """Which years have official holiday data: (years, source label) rows."""
+    result = table("年份", "节假日数据")
+    for years, label in rows:
+        result.add_row(years, text(label))
+    console().print(result)
 
 
 # --- annual report -------------------------------------------------------------------

@@ -198,12 +198,13 @@ class WorkCalendar:
         self._years: dict[int, _Year] = {}
 
     def _year(self, year: int) -> _Year:
-        found = self._years.get(year)
-        if found is None:
+        try:
+            return self._years[year]
+        except KeyError:
             if not date.min.year <= year <= date.max.year:
-                raise InputError(_OUT_OF_RANGE)
+                raise InputError(_OUT_OF_RANGE) from None
             found = self._years[year] = _build_year(year, self.overrides.get(year))
-        return found
+            return found
 
     def source(self, year: int) -> str:
         """Where `year`'s data comes from: "override", "package" or "provisional"."""
@@ -222,9 +223,10 @@ class WorkCalendar:
         if low.year == high.year:  # the common case, kept cheap
             return low != high and self._year(high.year).source == PROVISIONAL
         from_year = low.year + (low.month == 12 and low.day == 31)
-        return any(
-            self._year(year).source == PROVISIONAL for year in range(from_year, high.year + 1)
-        )
+        for year in range(from_year, high.year + 1):
+            if self._year(year).source == PROVISIONAL:
+                return True
+        return False
 
     def is_workday(self, day: date) -> bool:
         days = self._year(day.year).workdays

@@ -31,7 +31,7 @@ class Clock:
 
     start: date  # the 20 working days count from the day after this
     due: date | None  # the reply deadline; None while stopped for 补正
-    provisional: bool  # some count crossed a year without official holiday data
+    provisional: bool  # the due date's count crossed a year without official holiday data
     paused: str | None  # "supplement" | "consultation" | None
     watch: date | None  # while paused: the 补正 deadline, or the end of the party's window
     ceiling: date | None  # legal ceiling: start + 40 working days + paused days
@@ -77,7 +77,7 @@ def compute_clock(
     extended = int(request.get("extended_days") or 0)
     stopped_on = _day(request.get("outcome_on"))
     review = calendar.add(received, SUPPLEMENT_NOTICE_WORKDAYS)
-    provisional = review.provisional
+    provisional = False  # of the due date; the ceiling and review limit do not taint it
 
     asked = _day(request.get("supplement_asked_on"))
     corrected = _day(request.get("supplement_received_on"))
@@ -122,13 +122,11 @@ def compute_clock(
     paused = None
     if open_since is not None and stopped_on is None:
         paused = "consultation"
-        window = calendar.add(open_since, CONSULTATION_WORKDAYS)
-        watch = window.date
-        provisional = provisional or window.provisional
+        watch = calendar.add(open_since, CONSULTATION_WORKDAYS).date
     return Clock(
         start=start,
         due=due.date,
-        provisional=provisional or due.provisional or ceiling.provisional,
+        provisional=provisional or due.provisional,
         paused=paused,
         watch=watch,
         ceiling=ceiling.date,

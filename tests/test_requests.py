@@ -170,7 +170,8 @@ def test_return_to_an_earlier_stage_and_its_limits(cli):
     assert cli("return", "2024-0001", "--to", "approve", "--reason", "x", "--on", "2024-04-11").exit_code == 1
     assert cli("return", "2024-0001", "--to", "search", "--reason", " ", "--on", "2024-04-11").exit_code == 1
     cli("advance", "2024-0001", "--on", "2024-04-12")
-    cli("advance", "2024-0001", "--on", "2024-04-12", "--outcome", "partial")
+    cli("advance", "2024-0001", "--on", "2024-04-12")
+    assert cli("advance", "2024-0001", "--on", "2024-04-12", "--outcome", "partial").exit_code == 0
     result = cli("return", "2024-0001", "--to", "draft", "--reason", "x", "--on", "2024-04-12")
     assert result.exit_code == 1 and "已于" in result.stderr
     events = show(cli, "2024-0001")["events"]
@@ -338,11 +339,15 @@ def test_audit_verify_catches_a_deleted_event(cli, isolated):
     assert result.exit_code == 1 and "#3" in result.stderr
 
 
-def test_provisional_due_date_in_december(cli):
-    request = register(cli, "2026-12-10")
+def test_provisional_due_date_in_december(cli, monkeypatch):
+    import chinese_calendar
+
+    last_official = max(chinese_calendar.holidays).year  # 2026 with chinesecalendar 1.11
+    monkeypatch.setenv("HUNNAN_GK_TODAY", f"{last_official}-12-10")
+    request = register(cli, f"{last_official}-12-10")
     assert request["due_provisional"] is True
-    assert request["due"].startswith("2027-01")
-    assert "暂定" in cli("show", "2026-0001").stdout
+    assert request["due"].startswith(f"{last_official + 1}-01")
+    assert "暂定" in cli("show", f"{last_official}-0001").stdout
 
 
 def test_two_processes_completing_the_same_stage(isolated):
@@ -362,3 +367,26 @@ def test_two_processes_completing_the_same_stage(isolated):
     with sqlite3.connect(isolated / "gk.db") as conn:
         stages = conn.execute("SELECT stage_after FROM events ORDER BY id").fetchall()
     assert stages == [("review",), ("search",)]
+
+
+def test_an_override_file_moves_open_deadlines(cli, config_file, isolated, monkeypatch):
+    import chinese_calendar
+
+    year = max(chinese_calendar.holidays).year + 1  # the first year without official data
+    monkeypatch.setenv("HUNNAN_GK_TODAY", f"{year}-03-01")
+    before = register(cli, f"{year}-02-01")
+    assert before["due_provisional"] is True
+    # The State Council's notice arrives: a week off in mid-February, no adjusted Sundays.
+    (isolated / "holidays.yaml").write_text(
+        f"{year}:\n  holidays: [{year}-01-01, {year}-02-15..{year}-02-21]\n  workdays: []\n",
+        encoding="utf-8",
+    )
+    config_file.write_text("holidays: holidays.yaml\n", encoding="utf-8")
+    after = show(cli, f"{year}-0001")
+    assert after["due_provisional"] is False
+    from datetime import date
+
+    from hunnan_gk.workdays import load_calendar
+
+    expected = load_calendar(isolated / "holidays.yaml").add(date(year, 2, 1), 20).date
+    assert after["due"] == expected.isoformat() != before["due"]

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from hunnan_gk.workdays import WorkCalendar
 
 DB_ENV = "HUNNAN_GK_DB"
+TODAY_ENV = "HUNNAN_GK_TODAY"
 
 DbOption = Annotated[
     Path | None,
@@ -54,15 +55,28 @@ class Env:
     config_path: Path | None = None
     db_option: Path | None = None
 
+    def __post_init__(self) -> None:
+        self.settings  # a broken config is reported before the command does anything
+
     @cached_property
     def settings(self) -> Settings:
         return load_settings(self.config_path)
 
     @cached_property
     def today(self) -> date:
-        """Today in the configured timezone (Beijing time by default, also on a UTC server)."""
+        """Today in the configured timezone (Beijing time by default, also on a UTC server).
+
+        HUNNAN_GK_TODAY (YYYY-MM-DD) pins it, for tests and for re-running a past day."""
         from zoneinfo import ZoneInfo
 
+        pinned = os.environ.get(TODAY_ENV)
+        if pinned:
+            from hunnan_gk.errors import InputError
+
+            try:
+                return date.fromisoformat(pinned)
+            except ValueError:
+                raise InputError(f"环境变量 {TODAY_ENV}=“{pinned}” 不是 YYYY-MM-DD 日期") from None
         return datetime.now(ZoneInfo(self.settings.timezone)).date()
 
     def now(self) -> datetime:

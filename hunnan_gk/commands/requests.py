@@ -124,7 +124,7 @@ def register(
     if as_json:
         render.print_json(view)
     else:
-        render.request_summary(view, f"已登记 {row['number']}")
+        render.request_summary(view, "已登记")
 
 
 @app.command()
@@ -159,7 +159,7 @@ def advance(
         change.note = note
         return change
 
-    _apply(env, number, build, clerk=clerk, as_json=as_json, done="已完成当前环节")
+    _apply(env, number, build, clerk=clerk, as_json=as_json, done="已完成上一环节")
 
 
 @app.command("return")

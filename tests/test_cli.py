@@ -1,0 +1,98 @@
+"""The CLI as a whole: help for every command, Chinese usage errors, the installed command."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+
+from hunnan_gk.cli import app
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def _commands(command, path=()):
+    yield path, command
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _commands(sub, path + (name,))
+
+
+ALL_COMMANDS = list(_commands(typer.main.get_command(app)))
+
+
+@pytest.mark.parametrize("path, command", ALL_COMMANDS, ids=[" ".join(p) or "root" for p, _ in ALL_COMMANDS])
+def test_every_command_has_chinese_help(cli, path, command):
+    assert command.help and command.help.strip(), f"{path} has no help text"
+    result = cli(*path, "--help")
+    assert result.exit_code == 0
+    assert "显示帮助并退出" in result.stdout
+    assert "Show this message" not in result.stdout
+    if not getattr(command, "commands", None):  # a leaf command: its docstring gives an example
+        assert "示例" in command.help, f"{' '.join(path)} has no example in its help"
+
+
+def test_usage_errors_are_chinese_with_exit_2(cli):
+    result = cli("register", "--applicant", "张三")
+    assert result.exit_code == 2
+    assert "缺少选项" in result.stderr and "Missing" not in result.stderr
+    result = cli("nonsense")
+    assert result.exit_code == 2 and "没有命令" in result.stderr
+    result = cli("extend", "2024-0001", "--days", "many", "--approver", "x", "--reason", "y")
+    assert result.exit_code == 2 and "应为整数" in result.stderr
+
+
+def test_config_with_unknown_key_names_it(cli, config_file):
+    config_file.write_text("timezone: Asia/Shanghai\nsmtp:\n  hots: mail.example.org\n", encoding="utf-8")
+    result = cli("list")
+    assert result.exit_code == 2 and "smtp.hots" in result.stderr
+
+
+def test_config_with_wrong_type_names_it(cli, config_file):
+    config_file.write_text("lights:\n  yellow_days: soon\n", encoding="utf-8")
+    result = cli("list")
+    assert result.exit_code == 2 and "lights.yellow_days" in result.stderr and "整数" in result.stderr
+
+
+def test_broken_config_yaml_names_the_line(cli, config_file):
+    config_file.write_text("timezone: Asia/Shanghai\nsmtp: [unclosed\n", encoding="utf-8")
+    result = cli("list")
+    assert result.exit_code == 2 and "第" in result.stderr and "行" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_bad_timezone_is_refused(cli, config_file):
+    config_file.write_text("timezone: Mars/Olympus\n", encoding="utf-8")
+    result = cli("list")
+    assert result.exit_code == 2 and "Mars/Olympus" in result.stderr
+
+
+def test_missing_named_config_is_an_error(cli, isolated):
+    result = cli("list", "--config", isolated / "nope.yaml")
+    assert result.exit_code == 2 and "nope.yaml" in result.stderr
+
+
+def test_config_in_current_folder_is_found(cli, isolated, monkeypatch):
+    monkeypatch.delenv("HUNNAN_GK_CONFIG")
+    monkeypatch.delenv("HUNNAN_GK_DB")
+    (isolated / "hunnan-gk.yaml").write_text("db: here.db\n", encoding="utf-8")
+    assert cli("db", "path").stdout.strip() == str(isolated / "here.db")
+
+
+def test_installed_command_runs(isolated):
+    """The console script when installed (CI installs it), else the module."""
+    script = shutil.which("hunnan-gk")
+    command = [script] if script else [sys.executable, "-m", "hunnan_gk"]
+    result = subprocess.run(command + ["calendar", "add", "2024-04-01", "20"], capture_output=True,
+                            text=True, cwd=PROJECT, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "2024-04-29"
+    result = subprocess.run(command + ["show", "2024-0001", "--db", str(isolated / "none.db")],
+                            capture_output=True, text=True, cwd=PROJECT, timeout=60)
+    assert result.returncode == 1 and "找不到申请" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_extra_argument_is_chinese(cli):
+    result = cli("db", "path", "extra")
+    assert result.exit_code == 2 and "多余的参数" in result.stderr

@@ -1,0 +1,74 @@
+"""Dates as clerks type them (issue 2 item 7): every form, impossible dates, 今天 injected."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from hunnan_gk.commands.common import Env
+from hunnan_gk.dates import parse_date, parse_iso
+from hunnan_gk.errors import InputError
+
+TODAY = date(2024, 9, 27)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024-09-27",
+        "2024-9-27",
+        "2024/9/27",
+        "2024/09/27",
+        "2024.9.27",
+        "20240927",
+        "2024年9月27日",
+        "2024年09月27日",
+        "2024年9月27",
+        " 2024-09-27 ",
+    ],
+)
+def test_every_clerk_form(text):
+    assert parse_date(text, today=date(2000, 1, 1)) == date(2024, 9, 27)
+
+
+@pytest.mark.parametrize("text", ["今天", "today", "TODAY", "今日"])
+def test_today_words_give_the_injected_today(text):
+    assert parse_date(text, today=TODAY) == TODAY
+
+
+@pytest.mark.parametrize("text", ["2024-02-30", "2023-02-29", "20241301", "2024年4月31日", "2024/0/1"])
+def test_impossible_dates_name_the_option(text):
+    with pytest.raises(InputError) as caught:
+        parse_date(text, today=TODAY, option="--on")
+    assert caught.value.message.startswith("--on：")
+    assert "不是一个存在的日期" in caught.value.message
+    assert caught.value.exit_code == 2
+
+
+@pytest.mark.parametrize("text", ["", "昨天", "27/9/2024", "2024-09", "2024-09-27T10:00", "2024927", "next week"])
+def test_unreadable_dates_name_the_option_and_the_forms(text):
+    with pytest.raises(InputError) as caught:
+        parse_date(text, today=TODAY, option="DATE")
+    assert caught.value.message.startswith("DATE：无法识别日期")
+    assert "2024年9月27日" in caught.value.message
+
+
+def test_leap_day_is_a_date():
+    assert parse_date("2024-02-29", today=TODAY) == date(2024, 2, 29)
+
+
+def test_parse_iso():
+    assert parse_iso("2024-09-27") == date(2024, 9, 27)
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "Pacific/Kiritimati", "Etc/GMT+12"])
+def test_env_today_is_the_date_in_the_configured_timezone(config_file, zone):
+    config_file.write_text(f"timezone: {zone}\n", encoding="utf-8")
+    before = datetime.now(ZoneInfo(zone)).date()
+    env = Env(config_file)
+    assert env.today in {before, datetime.now(ZoneInfo(zone)).date()}
+    assert env.date("今天", "--on") == env.today
+    assert env.date(None, "--on") == env.today
+    assert env.date("2024年9月27日", "--on") == date(2024, 9, 27)
