@@ -398,7 +398,8 @@ def history(record: Record) -> list[dict[str, Any]]:
     if fields["outcome"]:
         lapsed = fields["outcome"] == Outcome.OTHER_NO_SUPPLEMENT.value
         add(fields["outcome_on"], 7, "supplement_lapsed" if lapsed else "advance",
-            (None, Stage.ARCHIVE.value), after={"outcome": fields["outcome"]})
+            (None if lapsed else Stage.REPLY.value, Stage.ARCHIVE.value),
+            after={"outcome": fields["outcome"]})
     if fields["closed_on"]:
         add(fields["closed_on"], 8, "advance", (Stage.ARCHIVE.value, Stage.CLOSED.value))
     planned.sort(key=lambda item: (item[0], item[1]))
