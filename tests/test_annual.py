@@ -139,8 +139,8 @@ def test_counts_follow_the_definitions(isolated):
     _insert(db, "legal_service", "2024-12-30", "other_no_supplement", "2025-01-03")  # forward
     _insert(db, "other_org", "2025-01-01")  # next year: nowhere
     counts = storage.annual_counts(db, 2024)
-    assert counts["new"] == {"natural": 0, "research": 2, "legal_service": 1}
-    assert counts["carried_over"] == {"natural": 2, "research": 0, "legal_service": 0}
+    assert counts["new"] == {"research": 2, "legal_service": 1}
+    assert counts["carried_over"] == {"natural": 2}
     assert counts["carried_forward"] == {"natural": 1, "research": 1, "legal_service": 1}
     assert counts["results"] == {"disclosed": {"natural": 1}, "other": {"research": 1}}
     table = annual.build_table(2024, **counts)
