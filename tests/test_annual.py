@@ -150,14 +150,22 @@ def test_counts_follow_the_definitions(isolated):
 # --- the command --------------------------------------------------------------------------
 
 
-def test_report_annual_empty_database_prints_table_and_check(cli):
+def test_report_annual_needs_an_existing_database(cli, isolated):
+    result = cli("report", "annual", "--year", "2024")
+    assert result.exit_code == 3 and "不存在" in result.stderr
+    assert not (isolated / "gk.db").exists()
+
+
+def test_report_annual_empty_database_prints_table_and_check(cli, isolated):
+    storage.open_db(isolated / "gk.db")
     result = cli("report", "annual", "--year", "2024")
     assert result.exit_code == 0, result.stderr
     assert "一、本年新收政府信息公开" in result.stdout
     assert "各列均成立" in result.stdout
 
 
-def test_report_annual_rejects_unknown_format_and_xlsx_without_file(cli):
+def test_report_annual_rejects_unknown_format_and_xlsx_without_file(cli, isolated):
+    storage.open_db(isolated / "gk.db")
     result = cli("report", "annual", "--year", "2024", "--format", "pdf")
     assert result.exit_code == 2 and "--format" in result.stderr and "Traceback" not in result.stderr
     result = cli("report", "annual", "--year", "2024", "--format", "xlsx")

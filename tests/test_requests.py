@@ -307,6 +307,7 @@ def test_list_masks_and_filters(cli):
 
 
 def test_unknown_request_is_refused(cli):
+    register(cli)
     result = cli("show", "2024-9999")
     assert result.exit_code == 1 and "找不到申请" in result.stderr
 
@@ -390,3 +391,10 @@ def test_an_override_file_moves_open_deadlines(cli, config_file, isolated, monke
 
     expected = load_calendar(isolated / "holidays.yaml").add(date(year, 2, 1), 20).date
     assert after["due"] == expected.isoformat() != before["due"]
+
+
+def test_reading_commands_never_create_a_database(cli, isolated):
+    for args in (["list"], ["show", "2024-0001"], ["advance", "2024-0001"], ["audit", "verify"]):
+        result = cli(*args, "--db", isolated / "typo.db")
+        assert result.exit_code == 3 and "不存在" in result.stderr, args
+    assert not (isolated / "typo.db").exists()

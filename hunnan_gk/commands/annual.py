@@ -65,7 +65,7 @@ def annual_command(
     chosen = output_format(format, output, FORMATS)
     if chosen == "xlsx" and output is None:
         raise InputError("xlsx 格式需要用 -o 指定输出文件")
-    database = env.open_db()
+    database = env.open_db(create=False)
     counts = storage.annual_counts(database, year)
     report = annual.build_table(
         year,

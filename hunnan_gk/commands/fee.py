@@ -30,7 +30,7 @@ def quote_command(
     from hunnan_gk import fees, render, storage
     from hunnan_gk.errors import Refused
 
-    database = Env(config, db).open_db()
+    database = Env(config, db).open_db(create=False)
     request = storage.find_request(database, number)
     if request is None:
         raise Refused(f"找不到申请 {number}", hint="用 hunnan-gk list 查看已登记的申请")

@@ -41,7 +41,7 @@ def export_command(
 
     env = Env(config, db)
     chosen = output_format(format, output, EXPORT_FORMATS)
-    database = env.open_db()
+    database = env.open_db(create=False)
     requests = storage.ledger_requests(database, year)
     rows = []
     for request in requests:
