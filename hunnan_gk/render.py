@@ -196,6 +196,8 @@ def request_detail(view: dict[str, Any]) -> None:
         "extend": "延期",
         "withdraw": "撤回",
         "import": "导入",
+        "appeal_add": "提起复议/诉讼",
+        "appeal_decide": "复议/诉讼结果",
     }
     for event in view.get("events", []):
         before, after = event["stage_before"], event["stage"]
