@@ -52,6 +52,11 @@ class Vocab(str, Enum):
     def choices_text(cls) -> str:
         return "、".join(f"{m.value}（{m.display}）" for m in cls)
 
+    @classmethod
+    def choices_help(cls) -> str:
+        """The choices for --help: separated by spaces so that a narrow terminal wraps them."""
+        return " ".join(f"{m.value}={m.display}" for m in cls)
+
 
 class ApplicantType(Vocab):
     """申请人类型 = the annual report's columns (条例第27条; domain.md §5)."""

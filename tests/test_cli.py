@@ -24,9 +24,11 @@ ALL_COMMANDS = list(_commands(typer.main.get_command(app)))
 
 
 @pytest.mark.parametrize("path, command", ALL_COMMANDS, ids=[" ".join(p) or "root" for p, _ in ALL_COMMANDS])
-def test_every_command_has_chinese_help(cli, path, command):
+def test_every_command_has_chinese_help(cli, path, command, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
     assert command.help and command.help.strip(), f"{path} has no help text"
     result = cli(*path, "--help")
+    assert "…" not in result.stdout, "help cut off at 80 columns"
     assert result.exit_code == 0
     assert "显示帮助并退出" in result.stdout
     assert "Show this message" not in result.stdout

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from hunnan_gk.commands.common import ConfigOption, DbOption, Env
+from hunnan_gk.commands.common import ConfigOption, DbOption, Env, check_year
 
 FORMATS = ("table", "json", "csv", "markdown", "xlsx")
 _SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".xlsx": "xlsx"}
@@ -41,10 +41,10 @@ def write_text_output(content: str, output: Path | None, *, encoding: str = "utf
 
 
 def annual_command(
-    year: Annotated[int, typer.Option("--year", help="报告年度，如 2024", min=2000, max=2100)],
+    year: Annotated[int, typer.Option("--year", help="报告年度，如 2024")],
     format: Annotated[
         str | None,
-        typer.Option("--format", help="输出格式：table、json、csv、markdown、xlsx（默认按 -o 的扩展名，否则 table）"),
+        typer.Option("--format", help="输出格式：table json csv markdown xlsx（默认按 -o 的扩展名，否则 table）"),
     ] = None,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="写入文件（xlsx 必须指定）", dir_okay=False)
@@ -52,9 +52,9 @@ def annual_command(
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """政府信息公开工作年度报告的统计表（第三部分、第四部分），并核对勾稽关系。
+    """年度报告统计表（第三、四部分），并核对勾稽关系。
 
-    一、本年新收 + 二、上年结转 = 三（七）总计 + 四、结转下年度，逐列核对；不成立时指出哪一列并以退出码 1 结束。
+    政府信息公开工作年度报告的统计表。一、本年新收 + 二、上年结转 = 三（七）总计 + 四、结转下年度，逐列核对；不成立时指出哪一列并以退出码 1 结束。
 
     示例：hunnan-gk report annual --year 2024 --format xlsx -o 2024年度报告统计表.xlsx
     """
@@ -62,6 +62,7 @@ def annual_command(
     from hunnan_gk.errors import InputError, Refused
 
     env = Env(config, db)
+    check_year(year)
     chosen = output_format(format, output, FORMATS)
     if chosen == "xlsx" and output is None:
         raise InputError("xlsx 格式需要用 -o 指定输出文件")

@@ -12,7 +12,7 @@ from hunnan_gk.vocab import AppealKind, AppealResult
 app = typer.Typer(help="行政复议、行政诉讼：登记与结果（年度报告第四部分）。", no_args_is_help=True)
 
 KindOption = Annotated[
-    str, typer.Option("--kind", help=f"类别：{AppealKind.choices_text()}", show_default=False)
+    str, typer.Option("--kind", help=f"类别： {AppealKind.choices_help()}", show_default=False)
 ]
 OnOption = Annotated[str, typer.Option("--on", help="日期（如 2024-09-27）", show_default=False)]
 ClerkOption = Annotated[str | None, typer.Option("--clerk", help="经办人（默认：当前系统用户）")]
@@ -96,7 +96,7 @@ def decide_command(
     kind: KindOption,
     result: Annotated[
         str,
-        typer.Option("--result", help=f"结果：{AppealResult.choices_text()}", show_default=False),
+        typer.Option("--result", help=f"结果： {AppealResult.choices_help()}", show_default=False),
     ],
     on: OnOption,
     clerk: ClerkOption = None,

@@ -167,7 +167,9 @@ def _runs(sources: dict[int, str]) -> list[tuple[int, int, str]]:
 
 @app.command("years")
 def years_command(json_output: JsonOption = False, config: ConfigOption = None) -> None:
-    """列出哪些年份有官方节假日数据（安装包或覆盖文件），哪些年份只能暂定。
+    """哪些年份有官方节假日数据，哪些年份只能暂定。
+
+    官方数据来自安装包 chinesecalendar 或覆盖文件。
 
     示例：hunnan-gk calendar years
     """

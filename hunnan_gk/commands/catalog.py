@@ -119,7 +119,7 @@ def export_command(
     ],
     export_format: Annotated[
         ExportFormat | None,
-        typer.Option("--format", help="markdown、html（单个自包含网页）、csv（utf-8-sig，Excel/WPS 可直接打开）或 xlsx"),
+        typer.Option("--format", help="markdown、 html（自包含网页）、 csv（Excel/WPS 可直接打开） 或 xlsx"),
     ] = None,
 ) -> None:
     """导出供发布的目录：Markdown、HTML、CSV 或 xlsx。

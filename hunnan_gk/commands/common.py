@@ -24,7 +24,7 @@ DbOption = Annotated[
     typer.Option(
         "--db",
         envvar=DB_ENV,
-        help="数据库文件（默认：配置中的 db，或用户数据目录下的 hunnan-gk.db）",
+        help="数据库文件（默认见 hunnan-gk db path）",
         show_envvar=True,
         dir_okay=False,
     ),
@@ -34,12 +34,21 @@ ConfigOption = Annotated[
     typer.Option(
         "--config",
         envvar="HUNNAN_GK_CONFIG",
-        help="配置文件（默认：./hunnan-gk.yaml，再 ~/.config/hunnan-gk/config.yaml）",
+        help="配置文件（默认 ./hunnan-gk.yaml 或 ~/.config/hunnan-gk/config.yaml）",
         show_envvar=True,
         dir_okay=False,
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON")]
+YEARS = range(2000, 2101)
+
+
+def check_year(year: int | None, option: str = "--year") -> None:
+    """A report year clerks could mean; InputError (exit 2) otherwise."""
+    from hunnan_gk.errors import InputError
+
+    if year is not None and year not in YEARS:
+        raise InputError(f"{option} 应为 {YEARS.start} 至 {YEARS.stop - 1} 之间的年份，而不是 {year}")
 
 
 def default_db_path() -> Path:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from hunnan_gk.commands.common import ConfigOption, DbOption, Env, clerk_name
+from hunnan_gk.commands.common import ConfigOption, DbOption, Env, check_year, clerk_name
 
 app = typer.Typer(help="台账：导出为 Excel/CSV，导入原有台账。", no_args_is_help=True)
 
@@ -22,7 +22,7 @@ def export_command(
     output: Annotated[Path, typer.Option("-o", "--output", help="输出文件", dir_okay=False)],
     year: Annotated[
         int | None,
-        typer.Option("--year", help="只导出该年度年度报告所统计的申请（当年收到的和上年结转的）", min=2000, max=2100),
+        typer.Option("--year", help="只导出该年度报告统计的申请 （当年收到的和上年结转的）"),
     ] = None,
     format: Annotated[
         str | None, typer.Option("--format", help="csv、xlsx 或 json（默认按 -o 的扩展名，否则 csv）")
@@ -30,9 +30,9 @@ def export_command(
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """导出台账：每件申请一行，中文表头，含各环节日期、答复期限、延期和答复类型。
+    """导出台账：每件申请一行，中文表头。
 
-    导出的文件可用 ledger import 导回。
+    含各环节日期、答复期限、延期和答复类型。导出的文件可用 ledger import 导回。
 
     示例：hunnan-gk ledger export --year 2024 -o 2024年依申请公开台账.xlsx
     """
@@ -40,6 +40,7 @@ def export_command(
     from hunnan_gk.commands.annual import output_format
 
     env = Env(config, db)
+    check_year(year)
     chosen = output_format(format, output, EXPORT_FORMATS)
     database = env.open_db(create=False)
     requests = storage.ledger_requests(database, year)
@@ -55,7 +56,7 @@ def export_command(
 def import_command(
     file: Annotated[Path, typer.Argument(help="台账文件：.xlsx、.csv（UTF-8 或 GB18030）或 .json", dir_okay=False)],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查，不导入")] = False,
-    clerk: Annotated[str | None, typer.Option("--clerk", help="记录为经办人（台账未写经办人时；默认当前系统用户）")] = None,
+    clerk: Annotated[str | None, typer.Option("--clerk", help="台账未写经办人时记为此人（默认当前系统用户）")] = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:

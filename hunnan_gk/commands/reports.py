@@ -116,7 +116,7 @@ def notify_command(
         str, typer.Option("--min-light", help="发送哪些：yellow（黄灯和红灯）或 red（只发红灯）")
     ] = "yellow",
     workdays_only: Annotated[
-        bool, typer.Option("--workdays-only", help="今天不是工作日（含调休）就不发送，退出码 0")
+        bool, typer.Option("--workdays-only", help="今天不是工作日就不发送 （调休上班日照常发送）")
     ] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只打印将要发送的邮件，不发送")] = False,
     force: Annotated[bool, typer.Option("--force", help="今天已发过的也再发一次")] = False,

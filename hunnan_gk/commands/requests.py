@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Callable
 import typer
 
 from hunnan_gk.commands.common import ConfigOption, DbOption, Env, JsonOption, clerk_name
+from hunnan_gk.vocab import ApplicantType, Channel, ConsultKind
 
 if TYPE_CHECKING:
     from hunnan_gk.workflow import Change
@@ -70,8 +71,8 @@ def _apply(
 @app.command()
 def register(
     applicant: Annotated[str, typer.Option("--applicant", help="申请人姓名或名称")],
-    applicant_type: Annotated[str, typer.Option("--type", help="申请人类型：natural 自然人、commercial 商业企业、research 科研机构、public_interest 社会公益组织、legal_service 法律服务机构、other_org 其他")],
-    channel: Annotated[str, typer.Option("--channel", help="申请方式：in_person 当面、post 邮寄、letter 平常信函、online 网络、email 电子邮件、fax 传真")],
+    applicant_type: Annotated[str, typer.Option("--type", help="申请人类型（代码或名称）： " + ApplicantType.choices_help())],
+    channel: Annotated[str, typer.Option("--channel", help="申请方式（代码或名称）： " + Channel.choices_help())],
     received: Annotated[str, typer.Option("--received", help="收到申请之日（条例第31条），如 2024-04-01")],
     content: Annotated[str, typer.Option("--content", help="申请公开的政府信息")],
     id_number: Annotated[str | None, typer.Option("--id-number", help="居民身份证号码（校验 GB 11643 校验码）")] = None,
@@ -134,7 +135,7 @@ def advance(
     clerk: ClerkOption = None,
     note: NoteOption = None,
     outcome: Annotated[str | None, typer.Option("--outcome", help="答复类型（完成“答复申请”时必填），如 disclosed、partial、unavailable_not_held")] = None,
-    expect: Annotated[str | None, typer.Option("--expect", help="只在申请处于此环节时办理，防止两人重复办理同一环节")] = None,
+    expect: Annotated[str | None, typer.Option("--expect", help="只在申请处于此环节时办理（防止重复办理）")] = None,
     as_json: JsonOption = False,
     db: DbOption = None,
     config: ConfigOption = None,
@@ -257,7 +258,9 @@ def supplement_lapsed(
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """补正期限届满未补正：视为放弃申请，处理结果为“逾期不补正”，转入归档。
+    """逾期未补正：视为放弃申请，转入归档。
+
+    处理结果记为“申请人无正当理由逾期不补正”（条例第30条）。
 
     示例：hunnan-gk supplement lapsed 2024-0001 --on 2024-04-18
     """
@@ -279,7 +282,7 @@ def supplement_lapsed(
 def consult_start(
     number: Number,
     party: Annotated[str, typer.Option("--party", help="征求意见的对象")],
-    kind: Annotated[str, typer.Option("--kind", help="third_party 第三方（第32条）或 organ 其他机关（第34条）")],
+    kind: Annotated[str, typer.Option("--kind", help="征求意见对象： " + ConsultKind.choices_help())],
     on: Annotated[str, typer.Option("--on", help="发出征求意见的日期")],
     clerk: ClerkOption = None,
     as_json: JsonOption = False,
@@ -495,7 +498,9 @@ def list_command(
 
 @audit_app.command("verify")
 def audit_verify(db: DbOption = None, config: ConfigOption = None) -> None:
-    """核验办理记录（事件链）：任何一条被改动、删除或插入都会被发现，退出码 1。
+    """核验办理记录（事件链）是否被改动。
+
+    任何一条被改动、删除或插入都会被发现，退出码 1。
 
     通过时打印链头哈希：把它记在别处（如 cron 日志），连整个文件被重写也能发现。
 
