@@ -49,6 +49,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from hunnan_gk.yamltext import yaml_syntax_message
+from hunnan_gk.errors import os_reason
 
 try:  # libyaml's composer: about ten times faster than the pure-Python one
     from yaml import CSafeLoader as _Loader
@@ -268,7 +269,7 @@ def check_file(path: Path | str) -> Checked:
     except IsADirectoryError:
         return _unusable(shown, "E001", "这是一个目录，不是文件")
     except OSError as exc:
-        return _unusable(shown, "E001", f"无法读取文件：{exc.strerror or exc}")
+        return _unusable(shown, "E001", f"无法读取文件：{os_reason(exc)}")
     return check_bytes(data, shown)
 
 

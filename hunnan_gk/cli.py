@@ -27,6 +27,8 @@ rich_utils.ABORTED_TEXT = "已中止。"
 # The vendored Click's usage messages, in Chinese (pattern → replacement).
 _USAGE_MESSAGES = [
     (r"'-\w' / '(--[\w-]+)'", r"'\1'"),  # '-o' / '--output' → '--output'
+    (r" \(env var: '(\w+)'\)", r"（环境变量 \1）"),
+    (r"Value error, ", ""),
     (r"Missing option '(.+?)'\.?", r"缺少选项 \1。"),
     (r"Missing argument '(.+?)'\.?", r"缺少参数 \1。"),
     (r"No such option: (\S+)", r"没有选项 \1"),

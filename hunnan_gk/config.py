@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hunnan_gk.errors import ConfigError
+from hunnan_gk.errors import ConfigError, os_reason
 
 CONFIG_ENV = "HUNNAN_GK_CONFIG"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -92,7 +92,7 @@ def _read(path: Path) -> str:
     except UnicodeDecodeError:
         raise ConfigError(f"配置文件 {path} 不是 UTF-8 编码，请另存为 UTF-8") from None
     except OSError as exc:
-        raise ConfigError(f"无法读取配置文件 {path}：{exc.strerror}") from None
+        raise ConfigError(f"无法读取配置文件 {path}：{os_reason(exc)}") from None
 
 
 def parse_settings(text: str, path: Path | None = None) -> Settings:

@@ -44,3 +44,24 @@ class DatabaseError(GkError):
     """The database cannot be opened, is not ours, is newer, or is damaged (exit 3)."""
 
     exit_code = EXIT_DATABASE
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file operation failed, in Chinese."""
+    import errno
+
+    reasons = {
+        errno.ENOENT: "文件或目录不存在",
+        errno.EACCES: "没有权限",
+        errno.EPERM: "没有权限",
+        errno.EISDIR: "这是一个目录",
+        errno.ENOTDIR: "路径中有一段不是目录",
+        errno.ENOSPC: "磁盘空间不足",
+        errno.EROFS: "文件系统只读",
+        errno.EEXIST: "文件已存在",
+        errno.ECONNREFUSED: "连接被拒绝",
+        errno.ETIMEDOUT: "连接超时",
+        errno.EHOSTUNREACH: "主机不可达",
+        errno.ENETUNREACH: "网络不可达",
+    }
+    return reasons.get(exc.errno, exc.strerror or str(exc))

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from hunnan_gk import ledger
-from hunnan_gk.errors import InputError, Refused
+from hunnan_gk.errors import InputError, Refused, os_reason
 
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -45,7 +45,7 @@ def read_cells(path: Path) -> list[list[Any]]:
     except FileNotFoundError:
         raise InputError(f"文件 {path} 不存在") from None
     except OSError as exc:
-        raise InputError(f"无法读取 {path}：{exc.strerror}") from None
+        raise InputError(f"无法读取 {path}：{os_reason(exc)}") from None
     text, _ = decode(data)
     if suffix == ".json":
         return _json_cells(text, path)
@@ -156,7 +156,7 @@ def write_export(path: Path, rows: list[dict[str, Any]], fmt: str) -> None:
         else:
             _write_xlsx(path, headers, keys, rows)
     except OSError as exc:
-        raise Refused(f"无法写入 {path}：{exc.strerror}") from None
+        raise Refused(f"无法写入 {path}：{os_reason(exc)}") from None
 
 
 def _write_xlsx(path: Path, headers: list[str], keys: list[str], rows: list[dict[str, Any]]) -> None:

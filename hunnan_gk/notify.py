@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from hunnan_gk.errors import ConfigError
+from hunnan_gk.errors import ConfigError, os_reason
 from hunnan_gk.privacy import mask_in_text
 from hunnan_gk.reports import LIGHT_ORDER, at_or_worse, light_counts
 from hunnan_gk.vocab import Light
@@ -318,7 +318,7 @@ def describe_smtp_error(exc: BaseException, smtp: "SmtpSettings") -> str:
     if isinstance(exc, ssl.SSLError):
         return f"与邮件服务器 {where} 建立加密连接失败：请检查 smtp.ssl / smtp.starttls 与端口是否匹配"
     if isinstance(exc, OSError):
-        return f"无法连接邮件服务器 {where}：{exc.strerror or exc}"
+        return f"无法连接邮件服务器 {where}：{os_reason(exc)}"
     return f"邮件发送失败：{exc}"
 
 

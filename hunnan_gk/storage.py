@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterator
 
 import sqlite_utils
 
-from hunnan_gk.errors import DatabaseError
+from hunnan_gk.errors import DatabaseError, os_reason
 from hunnan_gk.migrations import MIGRATION_SET, migrations
 
 BUSY_TIMEOUT_MS = 30_000
@@ -34,7 +34,7 @@ def describe_sqlite_error(exc: sqlite3.Error) -> DatabaseError:
     if "malformed" in text or "not a database" in text or "disk image" in text:
         return DatabaseError(
             "数据库文件已损坏或不是 SQLite 文件",
-            hint="用 hunnan-gk db check 检查，必要时从备份恢复",
+            hint="请确认 --db 或 HUNNAN_GK_DB 指向的是 hunnan-gk 数据库；文件损坏时从 hunnan-gk db backup 生成的备份恢复",
         )
     if "unable to open" in text:
         return DatabaseError("无法打开数据库文件：请检查路径和权限")
@@ -60,7 +60,7 @@ def open_db(path: Path, *, create: bool = True) -> sqlite_utils.Database:
             path.parent.mkdir(parents=True, exist_ok=True)
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
         except OSError as exc:
-            raise DatabaseError(f"无法创建数据库文件 {path}：{exc.strerror}") from None
+            raise DatabaseError(f"无法创建数据库文件 {path}：{os_reason(exc)}") from None
     try:
         conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

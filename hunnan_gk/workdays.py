@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
-from hunnan_gk.errors import ConfigError, InputError
+from hunnan_gk.errors import ConfigError, InputError, os_reason
 
 PACKAGE = "package"
 OVERRIDE = "override"
@@ -402,5 +402,5 @@ def load_calendar(override_path: Path | None) -> WorkCalendar:
     except UnicodeDecodeError:
         raise ConfigError(f"节假日覆盖文件 {path} 不是 UTF-8 编码，请另存为 UTF-8") from None
     except OSError as exc:
-        raise ConfigError(f"无法读取节假日覆盖文件 {path}：{exc.strerror}") from None
+        raise ConfigError(f"无法读取节假日覆盖文件 {path}：{os_reason(exc)}") from None
     return WorkCalendar(parse_overrides(text, str(path)))

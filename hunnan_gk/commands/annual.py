@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from hunnan_gk.commands.common import ConfigOption, DbOption, Env, check_year
+from hunnan_gk.errors import os_reason
 
 FORMATS = ("table", "json", "csv", "markdown", "xlsx")
 _SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".xlsx": "xlsx"}
@@ -37,7 +38,7 @@ def write_text_output(content: str, output: Path | None, *, encoding: str = "utf
     try:
         output.write_text(content, encoding=encoding, newline="")
     except OSError as exc:
-        raise Refused(f"无法写入 {output}：{exc.strerror}") from None
+        raise Refused(f"无法写入 {output}：{os_reason(exc)}") from None
 
 
 def annual_command(
@@ -86,7 +87,7 @@ def annual_command(
         try:
             render.annual_xlsx(report, output)
         except OSError as exc:
-            raise Refused(f"无法写入 {output}：{exc.strerror}") from None
+            raise Refused(f"无法写入 {output}：{os_reason(exc)}") from None
     elif output is not None:
         out = render.console()
         with out.capture() as captured:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Callable
 import typer
 
 from hunnan_gk.commands.common import JsonOption
+from hunnan_gk.errors import os_reason
 
 if TYPE_CHECKING:
     from hunnan_gk.catalogue import Catalogue
@@ -223,6 +224,6 @@ def _write_atomically(output: Path, write: Callable[[Path], None]) -> None:
         write(temporary)
         os.replace(temporary, output)
     except OSError as exc:
-        raise Refused(f"无法写入 {output}：{exc.strerror or exc}") from None
+        raise Refused(f"无法写入 {output}：{os_reason(exc)}") from None
     finally:
         temporary.unlink(missing_ok=True)

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from hunnan_gk.commands.common import ConfigOption, DbOption, Env
+from hunnan_gk.errors import os_reason
 
 app = typer.Typer(help="数据库：路径、备份、完整性检查。", no_args_is_help=True)
 
@@ -41,7 +42,7 @@ def backup_command(
     try:
         storage.backup(database, target)
     except OSError as exc:
-        raise DatabaseError(f"无法写入备份文件 {target}：{exc.strerror}") from None
+        raise DatabaseError(f"无法写入备份文件 {target}：{os_reason(exc)}") from None
     typer.echo(f"已备份到 {target}")
 
 

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from hunnan_gk.commands.common import ConfigOption, DbOption, Env, check_year, clerk_name
+from hunnan_gk.errors import os_reason
 
 app = typer.Typer(help="台账：导出为 Excel/CSV，导入原有台账。", no_args_is_help=True)
 
@@ -125,7 +126,7 @@ def _report_problems(problems, errors_file: Path) -> None:
     try:
         ledger_io.write_problems(errors_file, problems)
     except OSError as exc:
-        typer.echo(f"无法写入问题清单 {errors_file}：{exc.strerror}", err=True)
+        typer.echo(f"无法写入问题清单 {errors_file}：{os_reason(exc)}", err=True)
 
 
 class _progress:
