@@ -26,6 +26,7 @@ rich_utils.ABORTED_TEXT = "已中止。"
 
 # The vendored Click's usage messages, in Chinese (pattern → replacement).
 _USAGE_MESSAGES = [
+    (r"'-\w' / '(--[\w-]+)'", r"'\1'"),  # '-o' / '--output' → '--output'
     (r"Missing option '(.+?)'\.?", r"缺少选项 \1。"),
     (r"Missing argument '(.+?)'\.?", r"缺少参数 \1。"),
     (r"No such option: (\S+)", r"没有选项 \1"),
@@ -42,7 +43,9 @@ _USAGE_MESSAGES = [
     (r"Input should be (greater|less) than or equal to (\S+)", r"应\1等于 \2"),
     (r"'(.+?)' is not one of (.+?)\.", r"“\1”不在可选值 \2 之中。"),
     (r"'(.+?)' is not a valid boolean\.?", r"“\1”不是 true/false。"),
-    (r"File '(.+?)' does not exist\.?", r"文件 \1 不存在。"),
+    (r"[Ff]ile '(.+?)' does not exist\.?", r"文件 \1 不存在。"),
+    (r"[Ff]ile '(.+?)' is a directory\.?", r"\1 是一个目录，不是文件。"),
+    (r"[Pp]ath '(.+?)' does not exist\.?", r"路径 \1 不存在。"),
     (r"(.+?) is not in the range (.+?)\.", r"\1 不在范围 \2 之内。"),
 ]
 
@@ -150,11 +153,14 @@ def root(
 
 
 def _register_groups() -> None:
-    from hunnan_gk.commands import calendar, db, requests
+    from hunnan_gk.commands import calendar, catalog, db, reports, requests
 
     app.add_typer(requests.app)
+    app.add_typer(reports.app, name="report")
+    app.add_typer(reports.top)
     app.add_typer(db.app, name="db")
     app.add_typer(calendar.app, name="calendar")
+    app.add_typer(catalog.app, name="catalog")
 
 
 _register_groups()

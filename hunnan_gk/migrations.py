@@ -106,3 +106,46 @@ def m001_requests_events(db):
         BEGIN SELECT RAISE(ABORT, 'events are append-only'); END
         """
     )
+
+
+@migrations()
+def m003_notifications(db):
+    # What `notify` sent, so that a second run on the same day sends nothing new (issue 4):
+    # one row per e-mail, and the requests it listed at the light they had.
+    db.execute(
+        """
+        CREATE TABLE notifications (
+            id INTEGER PRIMARY KEY,
+            sent_on TEXT NOT NULL,
+            sent_at TEXT NOT NULL,
+            as_of TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            recipients TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            forced INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    db.execute("CREATE INDEX notifications_day ON notifications (sent_on, scope)")
+    db.execute(
+        """
+        CREATE TABLE notified (
+            notification_id INTEGER NOT NULL REFERENCES notifications(id),
+            request_number TEXT NOT NULL REFERENCES requests(number),
+            light TEXT NOT NULL,
+            PRIMARY KEY (notification_id, request_number)
+        )
+        """
+    )
+    # Named locks with an expiry, so that two notify runs never both send and a crashed
+    # run does not block the next morning's.
+    db.execute(
+        """
+        CREATE TABLE locks (
+            name TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            taken_at TEXT NOT NULL,
+            expires REAL NOT NULL
+        )
+        """
+    )

@@ -52,7 +52,10 @@ def open_db(path: Path, *, create: bool = True) -> sqlite_utils.Database:
         raise DatabaseError(f"{path} 是一个目录，不是数据库文件")
     if not path.exists():
         if not create:
-            raise DatabaseError(f"数据库文件 {path} 不存在")
+            raise DatabaseError(
+                f"数据库文件 {path} 不存在",
+                hint="检查 --db、环境变量 HUNNAN_GK_DB 或配置中的 db；尚未登记过申请时先用 hunnan-gk register",
+            )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
@@ -211,6 +214,16 @@ def first_broken_event(db: sqlite_utils.Database) -> tuple[int, str] | None:
 
 def event_count(db: sqlite_utils.Database) -> int:
     return db.execute("SELECT count(*) FROM events").fetchone()[0]
+
+
+def verify_audit(db: sqlite_utils.Database) -> int:
+    """The number of events when the whole chain verifies; Refused naming the first that does not."""
+    from hunnan_gk.errors import Refused
+
+    broken = first_broken_event(db)
+    if broken:
+        raise Refused(f"审计链核验失败：事件 #{broken[0]} {broken[1]}")
+    return event_count(db)
 
 
 # --- requests ----------------------------------------------------------------------
@@ -437,6 +450,103 @@ def unreplied_requests(db: sqlite_utils.Database, department: str | None = None)
     rows = _rows(db.execute(sql, params))
     attach_consultations(db, rows, open_only=True)
     return rows
+
+
+# --- notifications (notify: what was sent, and the lock) ------------------------------
+
+
+def take_lock(
+    db: sqlite_utils.Database, name: str, holder: str, taken_at: str, now: float, ttl: float
+) -> dict[str, Any] | None:
+    """Take the named lock for `ttl` seconds. Returns None when taken, else the row of whoever
+    holds it (a lock past its expiry is taken over: its holder crashed)."""
+    with write(db):
+        row = db.execute(
+            "SELECT holder, taken_at, expires FROM locks WHERE name = ?", [name]
+        ).fetchone()
+        if row and row[2] > now:
+            return {"holder": row[0], "taken_at": row[1], "expires": row[2]}
+        db.execute(
+            "INSERT OR REPLACE INTO locks (name, holder, taken_at, expires) VALUES (?, ?, ?, ?)",
+            [name, holder, taken_at, now + ttl],
+        )
+    return None
+
+
+def release_lock(db: sqlite_utils.Database, name: str, holder: str) -> None:
+    with write(db):
+        db.execute("DELETE FROM locks WHERE name = ? AND holder = ?", [name, holder])
+
+
+def notified_on(db: sqlite_utils.Database, sent_on: str) -> dict[str, list[tuple[str, str]]]:
+    """The (request number, light) pairs each scope's e-mails listed on `sent_on`."""
+    result: dict[str, list[tuple[str, str]]] = {}
+    for scope, number, light in db.execute(
+        """
+        SELECT n.scope, d.request_number, d.light
+        FROM notifications n JOIN notified d ON d.notification_id = n.id
+        WHERE n.sent_on = ?
+        ORDER BY n.id
+        """,
+        [sent_on],
+    ):
+        result.setdefault(scope, []).append((number, light))
+    return result
+
+
+def record_notification(
+    db: sqlite_utils.Database, mail: dict[str, Any], lights: dict[str, str]
+) -> int:
+    """Remember one e-mail sent (`mail`: sent_on, sent_at, as_of, scope, recipients, subject,
+    forced) and the light of each request it listed."""
+    with write(db):
+        cursor = db.execute(
+            """
+            INSERT INTO notifications (sent_on, sent_at, as_of, scope, recipients, subject, forced)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                mail["sent_on"],
+                mail["sent_at"],
+                mail["as_of"],
+                mail["scope"],
+                json.dumps(mail["recipients"], ensure_ascii=False),
+                mail["subject"],
+                int(bool(mail.get("forced"))),
+            ],
+        )
+        notification_id = cursor.lastrowid
+        db.conn.executemany(
+            "INSERT INTO notified (notification_id, request_number, light) VALUES (?, ?, ?)",
+            [(notification_id, number, light) for number, light in lights.items()],
+        )
+    return notification_id
+
+
+def notification_count(db: sqlite_utils.Database) -> int:
+    return db.execute("SELECT count(*) FROM notifications").fetchone()[0]
+
+
+# --- demo -------------------------------------------------------------------------------
+
+
+def count_demo_requests(path: Path, note_prefix: str) -> tuple[int, int]:
+    """(all requests, demo requests whose note starts with `note_prefix`) in the database at
+    `path`, read without migrating it. DatabaseError when it is not a hunnan-gk database."""
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if "requests" not in tables:
+                raise DatabaseError(f"{path} 不是 hunnan-gk 的数据库，未做任何改动")
+            return conn.execute(
+                "SELECT count(*), coalesce(sum(substr(coalesce(note, ''), 1, ?) = ?), 0) FROM requests",
+                [len(note_prefix), note_prefix],
+            ).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise describe_sqlite_error(exc) from None
 
 
 # --- bulk history (benchmarks, large imports) ---------------------------------------

@@ -319,11 +319,15 @@ def supplement_ask(row: Mapping[str, Any], *, on: date, until: date, today: date
     )
 
 
-def supplement_received(row: Mapping[str, Any], *, on: date, today: date) -> Change:
-    """The corrected application arrived: the 20 working days restart from `on` (条例第30条)."""
+def _check_awaiting_supplement(row: Mapping[str, Any]) -> None:
     _check_open(row)
     if not _supplement_pending(row):
         raise _refuse(f"申请 {row['number']} 没有待补正的告知")
+
+
+def supplement_received(row: Mapping[str, Any], *, on: date, today: date) -> Change:
+    """The corrected application arrived: the 20 working days restart from `on` (条例第30条)."""
+    _check_awaiting_supplement(row)
     _check_on(row, on, today)
     warnings = []
     if on > _day(row["supplement_until"]):
@@ -340,9 +344,7 @@ def supplement_lapsed(row: Mapping[str, Any], *, on: date, today: date) -> Chang
     """No correction in time: treated as abandoned (条例第30条), outcome other_no_supplement."""
     from hunnan_gk.vocab import Outcome, Stage
 
-    _check_open(row)
-    if not _supplement_pending(row):
-        raise _refuse(f"申请 {row['number']} 没有待补正的告知")
+    _check_awaiting_supplement(row)
     until = _day(row["supplement_until"])
     if on <= until:
         raise _refuse(f"补正期限 {until} 尚未届满，{on} 不能登记为逾期未补正")

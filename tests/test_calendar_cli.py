@@ -6,11 +6,20 @@ import json
 
 import pytest
 
+from hunnan_gk.workdays import package_years
+
 OVERRIDE_2027 = """\
 2027:
   holidays: [2027-01-01, 2027-02-05..2027-02-11]
   workdays: [2027-02-14]
 """
+
+
+# These tests pin 2027 as the first year without official data (chinesecalendar 1.11 ends on
+# 2026-12-31). Once an installed release ships 2027, they no longer describe the machine.
+PACKAGE_ENDS_2026 = pytest.mark.skipif(
+    2027 in package_years(), reason="the installed chinesecalendar already has 2027 data"
+)
 
 
 @pytest.fixture
@@ -53,6 +62,7 @@ def test_add_from_today(cli):
     assert data["date"] == data["start"] == today
 
 
+@PACKAGE_ENDS_2026
 def test_add_into_2027_is_provisional_and_says_so(cli):
     result = cli("calendar", "add", "2026-12-10", "20")
     assert result.exit_code == 0

@@ -1,5 +1,6 @@
 """The CLI as a whole: help for every command, Chinese usage errors, the installed command."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -90,9 +91,16 @@ def test_installed_command_runs(isolated):
     assert result.stdout.split()[0] == "2024-04-29"
     result = subprocess.run(command + ["show", "2024-0001", "--db", str(isolated / "none.db")],
                             capture_output=True, text=True, cwd=PROJECT, timeout=60)
-    assert result.returncode == 1 and "找不到申请" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 3 and "不存在" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_extra_argument_is_chinese(cli):
     result = cli("db", "path", "extra")
     assert result.exit_code == 2 and "多余的参数" in result.stderr
+
+
+def test_a_directory_where_a_file_is_expected(cli, isolated):
+    result = cli("catalog", "export", "catalogs/none.yaml", "--format", "html", "-o", isolated)
+    assert result.exit_code == 2
+    flat = re.sub(r"[\s│╭╮╰╯─]", "", result.stderr)  # the panel wraps long paths
+    assert "--output的值无效" in flat and "是一个目录" in flat

@@ -307,6 +307,7 @@ def test_list_masks_and_filters(cli):
 
 
 def test_unknown_request_is_refused(cli):
+    register(cli)
     result = cli("show", "2024-9999")
     assert result.exit_code == 1 and "找不到申请" in result.stderr
 
@@ -367,3 +368,33 @@ def test_two_processes_completing_the_same_stage(isolated):
     with sqlite3.connect(isolated / "gk.db") as conn:
         stages = conn.execute("SELECT stage_after FROM events ORDER BY id").fetchall()
     assert stages == [("review",), ("search",)]
+
+
+def test_an_override_file_moves_open_deadlines(cli, config_file, isolated, monkeypatch):
+    import chinese_calendar
+
+    year = max(chinese_calendar.holidays).year + 1  # the first year without official data
+    monkeypatch.setenv("HUNNAN_GK_TODAY", f"{year}-03-01")
+    before = register(cli, f"{year}-02-01")
+    assert before["due_provisional"] is True
+    # The State Council's notice arrives: a week off in mid-February, no adjusted Sundays.
+    (isolated / "holidays.yaml").write_text(
+        f"{year}:\n  holidays: [{year}-01-01, {year}-02-15..{year}-02-21]\n  workdays: []\n",
+        encoding="utf-8",
+    )
+    config_file.write_text("holidays: holidays.yaml\n", encoding="utf-8")
+    after = show(cli, f"{year}-0001")
+    assert after["due_provisional"] is False
+    from datetime import date
+
+    from hunnan_gk.workdays import load_calendar
+
+    expected = load_calendar(isolated / "holidays.yaml").add(date(year, 2, 1), 20).date
+    assert after["due"] == expected.isoformat() != before["due"]
+
+
+def test_reading_commands_never_create_a_database(cli, isolated):
+    for args in (["list"], ["show", "2024-0001"], ["advance", "2024-0001"], ["audit", "verify"]):
+        result = cli(*args, "--db", isolated / "typo.db")
+        assert result.exit_code == 3 and "不存在" in result.stderr, args
+    assert not (isolated / "typo.db").exists()

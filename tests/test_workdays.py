@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+
+from hunnan_gk.workdays import package_years
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -38,6 +40,13 @@ OFFICIAL = {
         "01-04, 02-14, 02-28, 05-09, 09-20, 10-10",
     ),
 }
+
+
+# These tests pin 2027 as the first year without official data (chinesecalendar 1.11 ends on
+# 2026-12-31). Once an installed release ships 2027, they no longer describe the machine.
+PACKAGE_ENDS_2026 = pytest.mark.skipif(
+    2027 in package_years(), reason="the installed chinesecalendar already has 2027 data"
+)
 
 
 def _md(year: int, text: str) -> date:
@@ -200,6 +209,7 @@ def test_explain_lists_every_day_counted_or_skipped(cal):
 # --- provisional years ---
 
 
+@PACKAGE_ENDS_2026
 def test_counting_into_2027_is_provisional(cal):
     result = cal.add(D(2026, 12, 10), 20)
     assert result.provisional
@@ -209,6 +219,7 @@ def test_counting_into_2027_is_provisional(cal):
     assert cal.between(D(2027, 1, 8), D(2026, 12, 10)) == Counted(-20, True)
 
 
+@PACKAGE_ENDS_2026
 def test_a_count_that_stays_in_official_years_is_not_provisional(cal):
     assert not cal.add(D(2026, 12, 1), 20).provisional  # 2026-12-29
     assert cal.add(D(2026, 12, 1), 20).date == D(2026, 12, 29)
@@ -216,6 +227,7 @@ def test_a_count_that_stays_in_official_years_is_not_provisional(cal):
     assert cal.add(D(2027, 1, 5), -3).provisional
 
 
+@PACKAGE_ENDS_2026
 def test_provisional_year_uses_statutory_holidays_not_monday_to_friday(cal):
     # 2027: 春节 除夕 to 初三 is 2027-02-05..02-08; 国庆 10-01..10-03; 劳动节 05-01..05-02.
     for day in (D(2027, 2, 5), D(2027, 2, 8), D(2027, 10, 1), D(2027, 1, 1)):

@@ -110,10 +110,12 @@ class Env:
     def optional_date(self, text: str | None, option: str) -> date | None:
         return None if text is None else self.date(text, option)
 
-    def open_db(self):
+    def open_db(self, *, create: bool = True):
+        """The database; commands that only read pass create=False, so that a mistyped
+        path is an error instead of an empty report."""
         from hunnan_gk.storage import open_db
 
-        return open_db(self.db_path)
+        return open_db(self.db_path, create=create)
 
 
 def clerk_name(given: str | None) -> str:

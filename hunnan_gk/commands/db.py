@@ -37,7 +37,7 @@ def backup_command(
     env = Env(config, db)
     if target.resolve() == env.db_path.resolve():
         raise DatabaseError("备份文件不能与数据库文件相同")
-    database = storage.open_db(env.db_path, create=False)
+    database = env.open_db(create=False)
     try:
         storage.backup(database, target)
     except OSError as exc:
@@ -52,13 +52,11 @@ def check_command(db: DbOption = None, config: ConfigOption = None) -> None:
     示例：hunnan-gk db check
     """
     from hunnan_gk import storage
-    from hunnan_gk.errors import DatabaseError, Refused
+    from hunnan_gk.errors import DatabaseError
 
-    database = storage.open_db(Env(config, db).db_path, create=False)
+    database = Env(config, db).open_db(create=False)
     problems = storage.integrity_problems(database)
     if problems:
         raise DatabaseError("完整性检查未通过：" + "；".join(problems[:5]))
-    broken = storage.first_broken_event(database)
-    if broken:
-        raise Refused(f"审计链核验失败：事件 #{broken[0]} {broken[1]}")
-    typer.echo(f"完整性检查通过；审计链 {storage.event_count(database)} 条事件全部核验通过")
+    count = storage.verify_audit(database)
+    typer.echo(f"完整性检查通过；审计链 {count} 条事件全部核验通过")

@@ -53,7 +53,7 @@ def _apply(
     workflow decide, store the change and its event together, then report."""
     from hunnan_gk import render, storage
 
-    db = env.open_db()
+    db = env.open_db(create=False)
     with storage.write(db):
         row = _find(db, number)
         change = build(row, storage.consultations_of(db, row["number"]))
@@ -418,7 +418,7 @@ def show(
     from hunnan_gk import render, storage, workflow
 
     env = Env(config, db)
-    database = env.open_db()
+    database = env.open_db(create=False)
     row = _find(database, number)
     consultations = storage.consultations_of(database, row["number"])
     clock = workflow.compute_clock(row, consultations, env.calendar, env.today)
@@ -471,7 +471,7 @@ def list_command(
         raise InputError("--open 与 --closed 不能同时使用")
     received_from_day = env.optional_date(received_from, "--received-from")
     received_to_day = env.optional_date(received_to, "--received-to")
-    database = env.open_db()
+    database = env.open_db(create=False)
     rows = storage.list_requests(
         database,
         stage=Stage.parse(stage, option="--stage").value if stage else None,
@@ -500,13 +500,9 @@ def audit_verify(db: DbOption = None, config: ConfigOption = None) -> None:
     示例：hunnan-gk audit verify
     """
     from hunnan_gk import storage
-    from hunnan_gk.errors import Refused
 
-    database = Env(config, db).open_db()
-    broken = storage.first_broken_event(database)
-    if broken:
-        raise Refused(f"审计链核验失败：事件 #{broken[0]} {broken[1]}")
-    typer.echo(f"审计链核验通过：{storage.event_count(database)} 条事件")
+    count = storage.verify_audit(Env(config, db).open_db(create=False))
+    typer.echo(f"审计链核验通过：{count} 条事件")
 
 
 app.add_typer(supplement_app, name="supplement")

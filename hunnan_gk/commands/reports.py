@@ -1,0 +1,251 @@
+"""Reports (`report overdue`; `report annual` joins this group later), the morning e-mail
+(`notify`) and the demo database (`demo`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from hunnan_gk.commands.common import ConfigOption, DbOption, Env
+
+app = typer.Typer(help="报告：超期预警（红黄绿灯）、年度报告。", no_args_is_help=True)
+top = typer.Typer()  # top-level commands: notify, demo
+
+AsOfOption = Annotated[str | None, typer.Option("--as-of", help="按哪一天计算（默认今天）")]
+NOTIFY_LOCK = "notify"
+NOTIFY_LOCK_SECONDS = 15 * 60  # a run that crashed frees the lock after this long
+
+
+def build_overdue_report(
+    env: Env, as_of: str | None, *, lights: str | None = None, department: str | None = None
+) -> dict[str, Any]:
+    """The overdue report from the database, for `report overdue`, `notify` and `demo`."""
+    from hunnan_gk import reports, storage
+
+    day = env.date(as_of, "--as-of")
+    shown = reports.parse_lights(lights)
+    yellow_days = env.settings.yellow_days
+    rows = storage.unreplied_requests(env.open_db(create=False), department=department)
+    return reports.overdue_report(
+        rows, env.calendar, day, yellow_days, lights=shown, department=department
+    )
+
+
+def _output_format(fmt: str | None) -> str:
+    import os
+    import sys
+
+    from hunnan_gk.errors import InputError
+    from hunnan_gk.render import OVERDUE_FORMATS
+
+    if fmt is None:
+        plain = not sys.stdout.isatty() or bool(os.environ.get("NO_COLOR"))
+        return "text" if plain else "table"
+    if fmt.lower() not in OVERDUE_FORMATS:
+        raise InputError(f"--format 无法识别“{fmt}”，可选：{'、'.join(OVERDUE_FORMATS)}")
+    return fmt.lower()
+
+
+@app.command("overdue")
+def overdue_command(
+    as_of: AsOfOption = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="table、text、json、csv 或 html（默认：终端上 table，否则 text）",
+        ),
+    ] = None,
+    light: Annotated[
+        str | None, typer.Option("--light", help="只列这些灯，逗号分隔：red,yellow,green,paused")
+    ] = None,
+    department: Annotated[str | None, typer.Option("--department", help="只列这个承办单位的申请")] = None,
+    fail_on: Annotated[
+        str | None,
+        typer.Option("--fail-on", help="有申请达到此灯（red 或 yellow）或更严重时以退出码 4 结束，便于 cron 判断"),
+    ] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """超期预警：列出尚未答复的申请，最紧急的在前，红灯/黄灯/绿灯/暂停。
+
+    示例：hunnan-gk report overdue --light red,yellow --fail-on red
+    """
+    from hunnan_gk import render, reports
+    from hunnan_gk.errors import EXIT_THRESHOLD
+    from hunnan_gk.vocab import Light
+
+    env = Env(config, db)
+    output = _output_format(fmt)
+    threshold = _threshold(fail_on, "--fail-on") if fail_on else None
+    report = build_overdue_report(env, as_of, lights=light, department=department)
+    render.print_overdue(report, output)
+    if threshold is not None:
+        reached = [
+            item for item in report["requests"]
+            if reports.at_or_worse(Light(item["light"]), threshold)
+        ]
+        if reached:
+            typer.echo(f"有 {len(reached)} 件申请达到{threshold.label}或更严重（--fail-on {threshold.value}）", err=True)
+            raise typer.Exit(EXIT_THRESHOLD)
+
+
+def _threshold(text: str, option: str):
+    """red or yellow (codes or labels); green and paused are no warning."""
+    from hunnan_gk.errors import InputError
+    from hunnan_gk.vocab import Light
+
+    light = Light.parse(text, option=option)
+    if light not in (Light.RED, Light.YELLOW):
+        raise InputError(f"{option} 只能是 red（{Light.RED.label}）或 yellow（{Light.YELLOW.label}）")
+    return light
+
+
+@top.command("notify")
+def notify_command(
+    as_of: AsOfOption = None,
+    to: Annotated[
+        list[str] | None, typer.Option("--to", help="再发给这个地址（可多次使用；加在 smtp.to 之后）")
+    ] = None,
+    by_department: Annotated[
+        bool, typer.Option("--by-department", help="按承办单位分别发送（地址见配置 departments）")
+    ] = False,
+    min_light: Annotated[
+        str, typer.Option("--min-light", help="发送哪些：yellow（黄灯和红灯）或 red（只发红灯）")
+    ] = "yellow",
+    workdays_only: Annotated[
+        bool, typer.Option("--workdays-only", help="今天不是工作日（含调休）就不发送，退出码 0")
+    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只打印将要发送的邮件，不发送")] = False,
+    force: Annotated[bool, typer.Option("--force", help="今天已发过的也再发一次")] = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """把黄灯、红灯的申请发邮件提醒，适合 cron 每个工作日早上运行。
+
+    邮件含纯文本和 HTML 表格；同一天再次运行只发新增或变为红灯的申请。
+
+    示例：hunnan-gk notify --workdays-only --by-department
+    """
+    import os
+
+    from hunnan_gk import notify, storage
+    from hunnan_gk.errors import Refused
+
+    env = Env(config, db)
+    threshold = _threshold(min_light, "--min-light")
+    if workdays_only and not env.calendar.is_workday(env.today):
+        typer.echo(f"今天（{env.today}）不是工作日，未发送。")
+        return
+    report = build_overdue_report(env, as_of)
+    items = notify.qualifying(report["requests"], threshold)
+    if not items:
+        typer.echo(f"{report['as_of']} 没有达到{threshold.label}的申请，未发送。")
+        return
+    batches = notify.plan_batches(items, env.settings, to or [], by_department)
+    smtp = env.settings.smtp
+    password = os.environ.get(notify.PASSWORD_ENV)
+    sender = smtp.sender if dry_run else notify.check_smtp(smtp, password)
+    if not dry_run:
+        missing = [b for b in batches if not b.recipients]
+        if missing:
+            from hunnan_gk.errors import ConfigError
+
+            raise ConfigError("没有收件人：请在配置文件 smtp.to 中填写，或用 --to 指定")
+
+    database = env.open_db(create=False)
+    holder = _lock_holder()
+    if not dry_run:
+        import time
+
+        held = storage.take_lock(
+            database, NOTIFY_LOCK, holder, env.now().isoformat(), time.time(), NOTIFY_LOCK_SECONDS
+        )
+        if held:
+            raise Refused(
+                f"另一次 notify 正在发送（{held['holder']}，开始于 {held['taken_at']}），本次未发送",
+                hint="它结束后再运行；若它已异常退出，锁在 15 分钟后自动失效",
+            )
+    try:
+        failures = _send(env, database, report, batches, threshold, sender, password,
+                         dry_run=dry_run, force=force)
+    finally:
+        if not dry_run:
+            storage.release_lock(database, NOTIFY_LOCK, holder)
+    if failures:
+        raise Refused("；".join(failures), hint="未发出的邮件没有记为已发送，修正后重新运行即可")
+
+
+def _send(env: Env, database, report, batches, threshold, sender, password, *, dry_run: bool,
+          force: bool) -> list[str]:
+    """Compose the batches that have something new today and send (or print) them."""
+    from hunnan_gk import notify, storage
+
+    sent_today = storage.notified_on(database, env.today.isoformat())
+    mails = []
+    for batch in batches:
+        earlier = sent_today.get(batch.scope, [])
+        batch.fresh = notify.fresh_since(batch.items, earlier)
+        if not batch.fresh and not force:
+            where = f"（{batch.scope}）" if batch.scope else ""
+            typer.echo(f"今天已发送过{where}，没有新增或变为红灯的申请，未再发送（--force 可重发）。")
+            continue
+        mails.append(notify.compose(batch, report, threshold, repeat=bool(earlier)))
+    if dry_run:
+        for mail in mails:
+            typer.echo(notify.dry_run_text(mail, sender))
+        return []
+
+    def remember(mail) -> None:
+        storage.record_notification(
+            database,
+            {
+                "sent_on": env.today.isoformat(),
+                "sent_at": env.now().isoformat(),
+                "as_of": report["as_of"],
+                "scope": mail.scope,
+                "recipients": mail.recipients,
+                "subject": mail.subject,
+                "forced": force,
+            },
+            mail.lights,
+        )
+        typer.echo(f"已发送：{mail.subject} → {', '.join(mail.recipients)}")
+
+    return notify.send_mails(mails, env.settings.smtp, sender, password, remember) if mails else []
+
+
+def _lock_holder() -> str:
+    import os
+    import socket
+
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+DEMO_DB = Path("hunnan-gk-demo.db")
+
+
+@top.command("demo")
+def demo_command(
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help=f"演示数据库文件（默认：当前目录下的 {DEMO_DB}）", dir_okay=False),
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """建演示数据库（约三十件申请）并显示超期预警表。
+
+    日期相对今天计算，涵盖各环节、四种灯、补正、征求意见、延期和已办结的申请。
+
+    示例：hunnan-gk demo
+    """
+    from hunnan_gk import demo, render
+
+    env = Env(config, db or DEMO_DB)
+    count = demo.build_demo(env)
+    report = build_overdue_report(env, None)
+    typer.echo(f"演示数据库：{env.db_path}（{count} 件申请，含已办结的）")
+    render.print_overdue(report, _output_format(None))
+    typer.echo(f"\n试试：hunnan-gk report overdue --db {env.db_path} --format json")

@@ -1,0 +1,181 @@
+"""The overdue report as plain data: which requests still await a reply, and how close each is
+to its deadline (red/yellow/green lights of work plan item 10, domain.md §9).
+
+Pure: rows, a calendar and `as_of` in; dicts out. Never reads the clock or the database.
+
+Rules (issue 4):
+- remaining_workdays = the working days in (as_of, due] when due ≥ as_of, otherwise minus the
+  working days in (due, as_of]: `calendar.between(as_of, due)`.
+- red when as_of is after the due date, also on the weekend right after a Friday deadline
+  (remaining is then 0, but the deadline has passed); yellow when remaining ≤ yellow_days;
+  green otherwise; paused while the clock is stopped for 补正 (条例第30条) or consultation
+  (条例第32条、第34条), with the date to watch.
+- seriously_overdue: after the legal ceiling, receipt + 40 working days + pauses (条例第33条).
+- a request standing in `review` also shows the last day for 补正告知 (receipt + 7 working
+  days, 条例第30条) while that day has not passed and no 补正 was asked.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+from hunnan_gk.vocab import ApplicantType, Light, Stage
+from hunnan_gk.workflow import compute_clock
+
+if TYPE_CHECKING:
+    from hunnan_gk.workdays import WorkCalendar
+
+DEFAULT_YELLOW_DAYS = 5
+
+#: Most urgent first: the order the lights are defined in (red, yellow, green, paused).
+LIGHT_ORDER: dict[Light, int] = {light: rank for rank, light in enumerate(Light)}
+
+#: The keys every request of the report carries (issue 4's JSON contract), in order.
+CONTRACT_KEYS = (
+    "number",
+    "applicant",
+    "applicant_type",
+    "department",
+    "stage",
+    "stage_label",
+    "received",
+    "due",
+    "remaining_workdays",
+    "light",
+    "seriously_overdue",
+    "due_provisional",
+)
+
+
+def parse_lights(text: str | None, option: str = "--light") -> list[Light]:
+    """`red,yellow` or `红灯，黄灯` → the lights named; all of them when not given."""
+    if not text:
+        return list(Light)
+    names = [part.strip() for part in text.replace("，", ",").split(",") if part.strip()]
+    wanted = {Light.parse(name, option=option) for name in names}
+    return [light for light in Light if light in wanted]
+
+
+def at_or_worse(light: Light, threshold: Light) -> bool:
+    """Whether `light` is `threshold` or more urgent (red is worse than yellow); paused never is."""
+    if light is Light.PAUSED or threshold is Light.PAUSED:
+        return False
+    return LIGHT_ORDER[light] <= LIGHT_ORDER[threshold]
+
+
+def request_light(
+    request: Mapping[str, Any],
+    consultations: list[Mapping[str, Any]],
+    calendar: "WorkCalendar",
+    as_of: date,
+    yellow_days: int = DEFAULT_YELLOW_DAYS,
+) -> dict[str, Any]:
+    """One request of the report: the contract's keys, then the extra ones
+    (light_label, paused, watch, ceiling, review_limit, content, clerk)."""
+    clock = compute_clock(request, consultations, calendar, as_of)
+    remaining: int | None = None
+    if clock.due is not None:
+        remaining = calendar.between(as_of, clock.due).workdays
+    if clock.paused:
+        light = Light.PAUSED
+    elif as_of > clock.due:
+        light = Light.RED
+    elif remaining <= yellow_days:
+        light = Light.YELLOW
+    else:
+        light = Light.GREEN
+    stage = Stage(request["stage"])
+    review_limit = None
+    if (
+        stage is Stage.REVIEW
+        and not request.get("supplement_asked_on")
+        and as_of <= clock.review_limit
+    ):
+        review_limit = clock.review_limit
+    return {
+        "number": request["number"],
+        "applicant": request["applicant"],
+        "applicant_type": request["applicant_type"],
+        "department": request.get("department"),
+        "stage": stage.value,
+        "stage_label": stage.label,
+        "received": request["received_on"],
+        "due": clock.due.isoformat() if clock.due else None,
+        "remaining_workdays": remaining,
+        "light": light.value,
+        "seriously_overdue": bool(clock.ceiling and as_of > clock.ceiling),
+        "due_provisional": clock.provisional,
+        # extra keys beyond the contract
+        "light_label": light.label,
+        "applicant_type_label": ApplicantType(request["applicant_type"]).label,
+        "paused": clock.paused,
+        "watch": clock.watch.isoformat() if clock.watch else None,
+        "ceiling": clock.ceiling.isoformat() if clock.ceiling else None,
+        "review_limit": review_limit.isoformat() if review_limit else None,
+        "content": request.get("content"),
+        "clerk": request.get("clerk"),
+    }
+
+
+def urgency(item: Mapping[str, Any]) -> tuple:
+    """Sort key, most urgent first: by light; the seriously overdue first among the red;
+    then fewest working days left (most overdue first); paused ones by the date to watch."""
+    light = Light(item["light"])
+    left = item["remaining_workdays"]
+    return (
+        LIGHT_ORDER[light],
+        not item["seriously_overdue"],
+        left if left is not None else 0,
+        item["due"] or item["watch"] or "9999-12-31",
+        item["received"],
+        item["number"],
+    )
+
+
+def overdue_report(
+    requests: Iterable[Mapping[str, Any]],
+    calendar: "WorkCalendar",
+    as_of: date,
+    yellow_days: int = DEFAULT_YELLOW_DAYS,
+    *,
+    lights: Iterable[Light] | None = None,
+    department: str | None = None,
+) -> dict[str, Any]:
+    """The overdue report on `as_of` for the given open requests.
+
+    `requests` are rows of requests without an outcome, each with a "consultations" list.
+    Requests received after `as_of` did not exist yet and are left out. `lights` and
+    `department` narrow what is shown; the counts are those of what is shown.
+    """
+    shown = set(lights) if lights is not None else set(Light)
+    items = []
+    for row in requests:
+        if row.get("outcome_on") or date.fromisoformat(row["received_on"]) > as_of:
+            continue
+        if department is not None and row.get("department") != department:
+            continue
+        item = request_light(row, row.get("consultations") or [], calendar, as_of, yellow_days)
+        if Light(item["light"]) in shown:
+            items.append(item)
+    items.sort(key=urgency)
+    return {
+        "as_of": as_of.isoformat(),
+        "counts": light_counts(items),
+        "requests": items,
+        "yellow_days": yellow_days,
+        "seriously_overdue": sum(1 for item in items if item["seriously_overdue"]),
+    }
+
+
+def light_counts(items: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    counts = {light.value: 0 for light in Light}
+    for item in items:
+        counts[item["light"]] += 1
+    return counts
+
+
+def worst_light(items: Iterable[Mapping[str, Any]]) -> Light | None:
+    """The most urgent light among red/yellow/green (paused is not a warning); None if none."""
+    ranked = [Light(item["light"]) for item in items if item["light"] != Light.PAUSED.value]
+    return min(ranked, key=LIGHT_ORDER.__getitem__) if ranked else None
