@@ -48,6 +48,8 @@ from typing import Any, Iterable, Iterator
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from hunnan_gk.yamltext import yaml_syntax_message
+
 try:  # libyaml's composer: about ten times faster than the pure-Python one
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
@@ -313,7 +315,7 @@ def _check_text(text: str, path: str) -> Checked:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return _unusable(path, "E003", _syntax_message(exc, text, line), line, column)
+        return _unusable(path, "E003", yaml_syntax_message(exc, text), line, column)
     except yaml.YAMLError as exc:  # e.g. a control character the reader refuses
         line, column = _reader_position(exc, text)
         return _unusable(path, "E003", f"YAML 无法读取：{_first_line(exc)}", line, column)
@@ -348,39 +350,6 @@ def _reader_position(exc: Exception, text: str) -> tuple[int, int]:
 
 def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-
-
-_SYNTAX_HINTS = (
-    ("mapping values are not allowed", "此处不能出现“键: 值”：检查缩进，或给含“: ”的文字加引号"),
-    ("could not find expected ':'", "找不到应有的冒号“: ”"),
-    ("did not find expected key", "缩进不一致或缺少键"),
-    ("did not find expected '-' indicator", "列表项缩进不一致，或列表后面跟了别的内容"),
-    ("did not find expected ',' or ']'", "方括号列表没有闭合“]”"),
-    ("did not find expected ',' or '}'", "花括号映射没有闭合“}”"),
-    ("found unexpected end of stream", "引号没有闭合"),
-    ("found undefined alias", "引用了未定义的锚点（*名称）"),
-    ("found another document", "文件里只能有一个 YAML 文档（去掉多余的“---”）"),
-)
-# A character that cannot start a token, at the error's position.
-_CHARACTER_HINTS = {
-    "\t": "YAML 不能用 Tab 缩进，请改用空格",
-    "%": "文字以“%”开头时要加引号",
-    "@": "文字以“@”开头时要加引号",
-    "`": "文字以“`”开头时要加引号",
-}
-
-
-def _syntax_message(exc: yaml.MarkedYAMLError, text: str, line: int) -> str:
-    problem = exc.problem or exc.context or "无法解析"
-    described = f"{exc.context or ''} {problem}".lower()
-    hint = next((chinese for english, chinese in _SYNTAX_HINTS if english in described), "")
-    mark = exc.problem_mark
-    if mark is not None and 0 <= mark.index < len(text) and text[mark.index] in _CHARACTER_HINTS:
-        hint = _CHARACTER_HINTS[text[mark.index]]
-    nearby = text.splitlines()[max(0, line - 2) : line]
-    if any(re.match(r"\s*(?:-\s*)?[^\s:：#]+：", candidate) for candidate in nearby):
-        hint = "键后面用了全角冒号“：”，YAML 要求半角冒号加空格“: ”"
-    return f"YAML 语法错误：{hint}（{problem}）" if hint else f"YAML 语法错误：{problem}"
 
 
 # --- validation ---

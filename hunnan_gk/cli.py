@@ -153,7 +153,7 @@ def root(
 
 
 def _register_groups() -> None:
-    from hunnan_gk.commands import calendar, catalog, db, reports, requests
+    from hunnan_gk.commands import appeal, calendar, catalog, db, fee, ledger, reports, requests
 
     app.add_typer(requests.app)
     app.add_typer(reports.app, name="report")
@@ -161,6 +161,9 @@ def _register_groups() -> None:
     app.add_typer(db.app, name="db")
     app.add_typer(calendar.app, name="calendar")
     app.add_typer(catalog.app, name="catalog")
+    app.add_typer(fee.app, name="fee")
+    app.add_typer(appeal.app, name="appeal")
+    app.add_typer(ledger.app, name="ledger")
 
 
 _register_groups()

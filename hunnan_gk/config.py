@@ -103,7 +103,7 @@ def parse_settings(text: str, path: Path | None = None) -> Settings:
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise yaml_error(exc, where) from None
+        raise yaml_error(exc, where, text) from None
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -144,12 +144,13 @@ def parse_settings(text: str, path: Path | None = None) -> Settings:
     return settings
 
 
-def yaml_error(exc: Exception, where: str) -> ConfigError:
+def yaml_error(exc: Exception, where: str, text: str) -> ConfigError:
     """A YAML syntax error as a ConfigError naming the file and line."""
+    from hunnan_gk.yamltext import yaml_syntax_message
+
     mark = getattr(exc, "problem_mark", None)
-    line = f"第 {mark.line + 1} 行" if mark else ""
-    problem = getattr(exc, "problem", None) or "YAML 格式错误"
-    return ConfigError(f"{where} {line}YAML 格式错误：{problem}")
+    line = f" 第 {mark.line + 1} 行" if mark else ""
+    return ConfigError(f"{where}{line}：{yaml_syntax_message(exc, text)}")
 
 
 def _check(raw: dict, schema: dict, where: str, parent: str) -> None:

@@ -109,6 +109,26 @@ def m001_requests_events(db):
 
 
 @migrations()
+def m002_appeals(db):
+    # Annual report section 四: 行政复议 and 行政诉讼 brought against a request's handling.
+    db.execute(
+        """
+        CREATE TABLE appeals (
+            id INTEGER PRIMARY KEY,
+            request_number TEXT NOT NULL REFERENCES requests(number),
+            kind TEXT NOT NULL,
+            filed_on TEXT NOT NULL,
+            result TEXT,
+            decided_on TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX appeals_request ON appeals (request_number, kind)")
+
+
+@migrations()
 def m003_notifications(db):
     # What `notify` sent, so that a second run on the same day sends nothing new (issue 4):
     # one row per e-mail, and the requests it listed at the light they had.
@@ -147,5 +167,54 @@ def m003_notifications(db):
             taken_at TEXT NOT NULL,
             expires REAL NOT NULL
         )
+        """
+    )
+
+
+@migrations()
+def m004_ledger_imports(db):
+    # Each imported ledger row's stable key (the ledger's own number, or a hash of receipt
+    # date + applicant + content), so importing the same file twice adds nothing.
+    db.execute(
+        """
+        CREATE TABLE ledger_keys (
+            key TEXT PRIMARY KEY,
+            request_number TEXT NOT NULL REFERENCES requests(number),
+            source TEXT,
+            source_row INTEGER,
+            imported_at TEXT NOT NULL
+        )
+        """
+    )
+
+
+@migrations()
+def m006_audit_head(db):
+    # The chain's head (how many events, the last hash), kept by a trigger on every insert,
+    # so that deleting the newest events (which leaves a shorter chain that still links up)
+    # is found by `audit verify` too.
+    db.execute(
+        """
+        CREATE TABLE audit_head (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            events INTEGER NOT NULL,
+            last_hash TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        INSERT INTO audit_head (id, events, last_hash)
+        SELECT 1, count(*), coalesce((SELECT hash FROM events ORDER BY id DESC LIMIT 1), ?)
+        FROM events
+        """,
+        ["0" * 64],
+    )
+    db.execute(
+        """
+        CREATE TRIGGER events_head AFTER INSERT ON events
+        BEGIN
+            UPDATE audit_head SET events = events + 1, last_hash = NEW.hash WHERE id = 1;
+        END
         """
     )

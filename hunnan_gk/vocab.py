@@ -30,7 +30,7 @@ class Vocab(str, Enum):
         """The member whose code or label is `text`; otherwise an InputError listing the choices."""
         wanted = (text or "").strip()
         for member in cls:
-            if wanted in (member.value, member.label):
+            if wanted in (member.value, member.label, *member.aliases):
                 return member
         for member in cls:  # codes are case-insensitive
             if wanted.lower() == member.value:
@@ -38,9 +38,19 @@ class Vocab(str, Enum):
         where = f"{option} " if option else ""
         raise InputError(f"{where}无法识别“{wanted}”，可选：{cls.choices_text()}")
 
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """Other names a clerk may type for this member."""
+        return ()
+
+    @property
+    def display(self) -> str:
+        """The label as it reads on its own (in lists of choices, tables)."""
+        return self.label
+
     @classmethod
     def choices_text(cls) -> str:
-        return "、".join(f"{m.value}（{m.label}）" for m in cls)
+        return "、".join(f"{m.value}（{m.display}）" for m in cls)
 
 
 class ApplicantType(Vocab):
@@ -132,6 +142,15 @@ class Outcome(Vocab):
         """The row group this outcome belongs to, e.g. （三）不予公开."""
         prefix = self.value.split("_")[0]
         return OUTCOME_GROUPS.get(prefix, self.label)
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """予以公开, 部分公开, 不予公开·属于国家秘密 and 属于国家秘密 all name a row."""
+        return (self.short_label, self.short_label.split("·")[-1])
+
+    @property
+    def display(self) -> str:
+        return self.short_label
 
     @property
     def short_label(self) -> str:

@@ -372,7 +372,7 @@ def parse_overrides(text: str, source: str = "节假日覆盖文件") -> dict[in
     except yaml.YAMLError as exc:
         from hunnan_gk.config import yaml_error
 
-        raise yaml_error(exc, source) from None
+        raise yaml_error(exc, source, text) from None
     if root is None:
         return {}
     if not isinstance(root, yaml.MappingNode):

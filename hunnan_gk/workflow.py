@@ -59,6 +59,47 @@ def _merge(intervals: list[tuple[date, date]]) -> list[tuple[date, date]]:
     return merged
 
 
+@dataclass(frozen=True)
+class Pause:
+    """One consultation as the clock sees it: the working days after `start`, up to and
+    including `end`, are not counted."""
+
+    party: str
+    kind: str
+    start: date
+    end: date  # the day counting resumes after; never past the party's 15-day window
+    window_end: date  # start + 15 working days (条例第32条、第34条)
+    waiting: bool  # still open and within its window: the clock is paused now
+
+
+def consultation_pauses(
+    consultations: list[Mapping[str, Any]], start: date, horizon: date, calendar: "WorkCalendar"
+) -> list[Pause]:
+    """The pauses of the consultations begun after the clock's start and by `horizon`.
+
+    The party has 15 working days to answer (条例第32条 third parties, 第34条 other organs);
+    silence then lets the office decide, so a pause never runs past that window, even when
+    nobody recorded its end. An open one counts up to `horizon`."""
+    pauses = []
+    for row in consultations:
+        began, ended = _day(row["start_on"]), _day(row.get("end_on"))
+        if began is None or began < start or began > horizon:
+            continue
+        window_end = calendar.add(began, CONSULTATION_WORKDAYS).date
+        still_open = ended is None or ended > horizon
+        pauses.append(
+            Pause(
+                party=row.get("party") or "",
+                kind=row.get("kind") or "",
+                start=began,
+                end=min(horizon if still_open else ended, window_end),
+                window_end=window_end,
+                waiting=still_open and horizon <= window_end,
+            )
+        )
+    return pauses
+
+
 def compute_clock(
     request: Mapping[str, Any],
     consultations: list[Mapping[str, Any]],
@@ -95,40 +136,23 @@ def compute_clock(
             stopped=False,
         )
 
-    # Consultation pauses that began after the clock started and by `as_of`;
-    # an open one counts up to `as_of` (or to the outcome, once there is one).
     horizon = min(as_of, stopped_on) if stopped_on else as_of
-    intervals: list[tuple[date, date]] = []
-    open_since: date | None = None
-    for row in consultations:
-        began = _day(row["start_on"])
-        ended = _day(row.get("end_on"))
-        if began is None or began < start or began > horizon:
-            continue
-        if ended is None or ended > horizon:
-            if ended is None:
-                open_since = max(open_since, began) if open_since else began
-            ended = horizon
-        intervals.append((began, ended))
+    pauses = consultation_pauses(consultations, start, horizon, calendar)
     paused_days = 0
-    for began, ended in _merge(intervals):
+    for began, ended in _merge([(p.start, p.end) for p in pauses]):
         counted = calendar.between(began, ended)
         paused_days += counted.workdays
         provisional = provisional or counted.provisional
+    waiting = [p.window_end for p in pauses if p.waiting] if stopped_on is None else []
 
     due = calendar.add(start, REPLY_WORKDAYS + extended + paused_days)
     ceiling = calendar.add(start, CEILING_WORKDAYS + paused_days)
-    watch = None
-    paused = None
-    if open_since is not None and stopped_on is None:
-        paused = "consultation"
-        watch = calendar.add(open_since, CONSULTATION_WORKDAYS).date
     return Clock(
         start=start,
         due=due.date,
         provisional=provisional or due.provisional,
-        paused=paused,
-        watch=watch,
+        paused="consultation" if waiting else None,
+        watch=max(waiting) if waiting else None,
         ceiling=ceiling.date,
         review_limit=review.date,
         paused_workdays=paused_days,
@@ -500,19 +524,20 @@ def explain_clock(
     """How the due date was reached: the start, each restart and pause, the extension, and
     the holidays and adjusted working days crossed on the way."""
     clock = compute_clock(request, consultations, calendar, as_of)
-    pauses = []
-    for row in consultations:
-        began, ended = _day(row["start_on"]), _day(row.get("end_on"))
-        counted_to = ended or as_of
-        pauses.append(
-            {
-                "party": row["party"],
-                "kind": row["kind"],
-                "start": began.isoformat(),
-                "end": ended.isoformat() if ended else None,
-                "workdays": calendar.between(began, counted_to).workdays if began >= clock.start else 0,
-            }
-        )
+    stopped_on = _day(request.get("outcome_on"))
+    horizon = min(as_of, stopped_on) if stopped_on else as_of
+    pauses = [
+        {
+            "party": pause.party,
+            "kind": pause.kind,
+            "start": pause.start.isoformat(),
+            "end": pause.end.isoformat(),
+            "window_end": pause.window_end.isoformat(),
+            "waiting": pause.waiting,
+            "workdays": calendar.between(pause.start, pause.end).workdays,
+        }
+        for pause in consultation_pauses(consultations, clock.start, horizon, calendar)
+    ]
     total = REPLY_WORKDAYS + clock.extended_days + clock.paused_workdays
     crossed = []
     if clock.due is not None:

@@ -224,7 +224,7 @@ def test_years_with_override(cli, override_file):
     [
         ("2027:\n  holiday: [2027-01-01]\n", "holidays.yaml 第 2 行：未知的键 holiday"),
         ("2027:\n  holidays: [2027-02-30]\n", "holidays.yaml 第 2 行：“2027-02-30”不是一个存在的日期"),
-        ("2027: {holidays: [2027-01-01\n", "holidays.yaml 第 2 行YAML 格式错误"),
+        ("2027: {holidays: [2027-01-01\n", "holidays.yaml 第 2 行：YAML 语法错误"),
     ],
 )
 @pytest.mark.parametrize("command", [["years"], ["add", "2024-04-01", "20"], ["check", "2024-10-01"]])

@@ -233,7 +233,8 @@ def test_supplement_received_without_a_notice_is_refused(cli):
     assert result.exit_code == 1 and "没有待补正" in result.stderr
 
 
-def test_consultation_pauses_the_clock(cli):
+def test_consultation_pauses_the_clock(cli, monkeypatch):
+    monkeypatch.setenv("HUNNAN_GK_TODAY", "2024-04-12")
     register(cli)
     result = cli("consult", "start", "2024-0001", "--party", "沈阳某建设公司", "--kind", "third_party",
                  "--on", "2024-04-08", "--json")
@@ -244,6 +245,24 @@ def test_consultation_pauses_the_clock(cli):
     assert resumed["paused"] is False
     assert resumed["due"] == "2024-05-08"  # 4 working days (04-09..04-12) not counted
     assert cli("consult", "end", "2024-0001", "--on", "2024-04-15").exit_code == 1
+
+
+def test_an_unanswered_consultation_pauses_at_most_15_working_days(cli, monkeypatch):
+    """条例第32、34条: the party has 15 working days; silence lets the office decide, so the
+    clock resumes after the window even when nobody records the consultation's end."""
+    register(cli)
+    cli("consult", "start", "2024-0001", "--party", "区财政局", "--kind", "organ", "--on", "2024-04-08")
+    # 15 working days after 2024-04-08: 04-09..12 (4), 15..19 (9), 22..26 (14), 28 Sun (15)
+    monkeypatch.setenv("HUNNAN_GK_TODAY", "2024-04-28")
+    waiting = show(cli, "2024-0001")
+    assert waiting["paused"] is True and waiting["watch"] == "2024-04-28"
+    monkeypatch.setenv("HUNNAN_GK_TODAY", "2024-06-03")
+    resumed = show(cli, "2024-0001")
+    assert resumed["paused"] is False
+    # 20 + 15 paused working days after 2024-04-01: 04-29 is day 20, then 04-30 and 05-06..
+    assert resumed["due"] == "2024-05-22"
+    explain = json.loads(cli("show", "2024-0001", "--explain", "--json").stdout)["explain"]
+    assert explain["pauses"][0]["workdays"] == 15 and explain["paused_workdays"] == 15
 
 
 def test_two_open_consultations_need_party_to_end(cli):
@@ -398,3 +417,15 @@ def test_reading_commands_never_create_a_database(cli, isolated):
         result = cli(*args, "--db", isolated / "typo.db")
         assert result.exit_code == 3 and "不存在" in result.stderr, args
     assert not (isolated / "typo.db").exists()
+
+
+def test_audit_verify_catches_deleting_the_newest_event(cli, isolated):
+    register(cli)
+    cli("advance", "2024-0001", "--on", "2024-04-02")
+    head = cli("audit", "verify").stdout.split("链头")[-1].strip()
+    with sqlite3.connect(isolated / "gk.db") as conn:
+        assert head == conn.execute("SELECT hash FROM events ORDER BY id DESC LIMIT 1").fetchone()[0]
+        conn.execute("DROP TRIGGER events_no_delete")
+        conn.execute("DELETE FROM events WHERE id = 2")
+    result = cli("audit", "verify")
+    assert result.exit_code == 1 and "链尾" in result.stderr

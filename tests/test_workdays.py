@@ -327,7 +327,7 @@ def test_override_accepts_clerk_date_forms_and_empty_file():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("2027:\n  holidays: [2027-01-01\n", "h.yaml 第 3 行YAML 格式错误"),
+        ("2027:\n  holidays: [2027-01-01\n", "h.yaml 第 3 行：YAML 语法错误"),
         ("2027:\n  holiday: [2027-01-01]\n", "h.yaml 第 2 行：未知的键 holiday"),
         ("2027:\n  holidays:\n    - 2027-01-01\n    - 2027-02-30\n", "h.yaml 第 4 行：“2027-02-30”不是一个存在的日期"),
         ("2027:\n  holidays: [2027-02-11..2027-02-05]\n", "h.yaml 第 2 行：范围 2027-02-11..2027-02-05 的结束早于开始"),

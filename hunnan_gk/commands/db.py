@@ -58,5 +58,5 @@ def check_command(db: DbOption = None, config: ConfigOption = None) -> None:
     problems = storage.integrity_problems(database)
     if problems:
         raise DatabaseError("完整性检查未通过：" + "；".join(problems[:5]))
-    count = storage.verify_audit(database)
-    typer.echo(f"完整性检查通过；审计链 {count} 条事件全部核验通过")
+    count, head = storage.verify_audit(database)
+    typer.echo(f"完整性检查通过；审计链 {count} 条事件全部核验通过，链头 {head[:16]}")

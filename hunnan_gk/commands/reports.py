@@ -249,3 +249,8 @@ def demo_command(
     typer.echo(f"演示数据库：{env.db_path}（{count} 件申请，含已办结的）")
     render.print_overdue(report, _output_format(None))
     typer.echo(f"\n试试：hunnan-gk report overdue --db {env.db_path} --format json")
+
+
+from hunnan_gk.commands.annual import annual_command  # noqa: E402
+
+app.command("annual")(annual_command)

@@ -497,12 +497,14 @@ def list_command(
 def audit_verify(db: DbOption = None, config: ConfigOption = None) -> None:
     """核验办理记录（事件链）：任何一条被改动、删除或插入都会被发现，退出码 1。
 
+    通过时打印链头哈希：把它记在别处（如 cron 日志），连整个文件被重写也能发现。
+
     示例：hunnan-gk audit verify
     """
     from hunnan_gk import storage
 
-    count = storage.verify_audit(Env(config, db).open_db(create=False))
-    typer.echo(f"审计链核验通过：{count} 条事件")
+    count, head = storage.verify_audit(Env(config, db).open_db(create=False))
+    typer.echo(f"审计链核验通过：{count} 条事件，链头 {head}")
 
 
 app.add_typer(supplement_app, name="supplement")

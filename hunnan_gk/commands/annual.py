@@ -1,0 +1,105 @@
+"""hunnan-gk report annual: the annual report's table (section 三 and 四), counted from the
+database (条例第49条; 国办公开办函〔2021〕30号). Registered on the `report` group."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hunnan_gk.commands.common import ConfigOption, DbOption, Env
+
+FORMATS = ("table", "json", "csv", "markdown", "xlsx")
+_SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".xlsx": "xlsx"}
+
+
+def output_format(given: str | None, output: Path | None, choices: tuple[str, ...]) -> str:
+    """--format as given, else guessed from -o's suffix, else the first choice."""
+    from hunnan_gk.errors import InputError
+
+    if given is None:
+        guessed = _SUFFIX_FORMATS.get(output.suffix.lower()) if output else None
+        return guessed if guessed in choices else choices[0]
+    wanted = given.strip().lower()
+    if wanted not in choices:
+        raise InputError(f"--format 无法识别“{given}”，可选：{'、'.join(choices)}")
+    return wanted
+
+
+def write_text_output(content: str, output: Path | None, *, encoding: str = "utf-8") -> None:
+    """Text to -o FILE, or to stdout."""
+    from hunnan_gk.errors import Refused
+
+    if output is None:
+        typer.echo(content, nl=not content.endswith("\n"))
+        return
+    try:
+        output.write_text(content, encoding=encoding, newline="")
+    except OSError as exc:
+        raise Refused(f"无法写入 {output}：{exc.strerror}") from None
+
+
+def annual_command(
+    year: Annotated[int, typer.Option("--year", help="报告年度，如 2024", min=2000, max=2100)],
+    format: Annotated[
+        str | None,
+        typer.Option("--format", help="输出格式：table、json、csv、markdown、xlsx（默认按 -o 的扩展名，否则 table）"),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="写入文件（xlsx 必须指定）", dir_okay=False)
+    ] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """政府信息公开工作年度报告的统计表（第三部分、第四部分），并核对勾稽关系。
+
+    一、本年新收 + 二、上年结转 = 三（七）总计 + 四、结转下年度，逐列核对；不成立时指出哪一列并以退出码 1 结束。
+
+    示例：hunnan-gk report annual --year 2024 --format xlsx -o 2024年度报告统计表.xlsx
+    """
+    from hunnan_gk import annual, render, storage
+    from hunnan_gk.errors import InputError, Refused
+
+    env = Env(config, db)
+    chosen = output_format(format, output, FORMATS)
+    if chosen == "xlsx" and output is None:
+        raise InputError("xlsx 格式需要用 -o 指定输出文件")
+    database = env.open_db(create=False)
+    counts = storage.annual_counts(database, year)
+    report = annual.build_table(
+        year,
+        new=counts["new"],
+        carried_over=counts["carried_over"],
+        results=counts["results"],
+        carried_forward=counts["carried_forward"],
+        appeals=storage.annual_appeal_counts(database, year),
+    )
+    if chosen == "json":
+        write_text_output(render.to_json(annual.to_dict(report)) + "\n", output)
+    elif chosen == "csv":
+        write_text_output(render.annual_csv(report), output, encoding="utf-8-sig")
+    elif chosen == "markdown":
+        write_text_output(render.annual_markdown(report), output)
+    elif chosen == "xlsx":
+        try:
+            render.annual_xlsx(report, output)
+        except OSError as exc:
+            raise Refused(f"无法写入 {output}：{exc.strerror}") from None
+    elif output is not None:
+        out = render.console()
+        with out.capture() as captured:
+            for part in render.annual_terminal(report):
+                out.print(part)
+            out.print(render.annual_balance_line(report))
+        write_text_output(captured.get(), output)
+    else:
+        out = render.console()
+        for part in render.annual_terminal(report):
+            out.print(part)
+    if output is not None:
+        typer.echo(f"已写入 {output}", err=True)
+    if not report.balanced:
+        raise Refused(annual.balance_message(report))
+    if chosen == "table" and output is None:
+        render.console().print(render.annual_balance_line(report))

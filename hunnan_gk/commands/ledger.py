@@ -1,0 +1,152 @@
+"""hunnan-gk ledger: the office ledger (台账) out to CSV/XLSX/JSON, and a ledger kept by hand in."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hunnan_gk.commands.common import ConfigOption, DbOption, Env, clerk_name
+
+app = typer.Typer(help="台账：导出为 Excel/CSV，导入原有台账。", no_args_is_help=True)
+
+EXPORT_FORMATS = ("csv", "xlsx", "json")
+PROGRESS_FROM_ROWS = 200  # smaller files import in a blink: no bar
+SHOWN_PROBLEMS = 30
+
+
+@app.command("export")
+def export_command(
+    output: Annotated[Path, typer.Option("-o", "--output", help="输出文件", dir_okay=False)],
+    year: Annotated[
+        int | None,
+        typer.Option("--year", help="只导出该年度年度报告所统计的申请（当年收到的和上年结转的）", min=2000, max=2100),
+    ] = None,
+    format: Annotated[
+        str | None, typer.Option("--format", help="csv、xlsx 或 json（默认按 -o 的扩展名，否则 csv）")
+    ] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """导出台账：每件申请一行，中文表头，含各环节日期、答复期限、延期和答复类型。
+
+    导出的文件可用 ledger import 导回。
+
+    示例：hunnan-gk ledger export --year 2024 -o 2024年依申请公开台账.xlsx
+    """
+    from hunnan_gk import ledger_io, storage, workflow
+    from hunnan_gk.commands.annual import output_format
+
+    env = Env(config, db)
+    chosen = output_format(format, output, EXPORT_FORMATS)
+    database = env.open_db(create=False)
+    requests = storage.ledger_requests(database, year)
+    rows = []
+    for request in requests:
+        clock = workflow.compute_clock(request, request["consultations"], env.calendar, env.today)
+        rows.append(ledger_io.export_values(request, clock.due.isoformat() if clock.due else None))
+    ledger_io.write_export(output, rows, chosen)
+    typer.echo(f"已导出 {len(rows)} 件申请到 {output}")
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="台账文件：.xlsx、.csv（UTF-8 或 GB18030）或 .json", dir_okay=False)],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查，不导入")] = False,
+    clerk: Annotated[str | None, typer.Option("--clerk", help="记录为经办人（台账未写经办人时；默认当前系统用户）")] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """导入原有台账（Excel 或 CSV），以便从历史数据开始使用。
+
+    先逐行检查全部记录，有任何一处问题则一件也不导入，问题按行、列列出并写入 FILE.errors.csv。
+    已导入过的行（同一编号，或收到日期、申请人、内容相同）不会重复导入。
+
+    示例：hunnan-gk ledger import 2023年台账.xlsx --dry-run
+    """
+    from hunnan_gk import ledger, ledger_io, storage, workflow
+    from hunnan_gk.errors import Refused
+
+    env = Env(config, db)
+    sheet, problems = ledger_io.parse_sheet(ledger_io.read_cells(file))
+    records: list = []
+    if sheet is not None:
+        with _progress("检查", len(sheet.rows)) as tick:
+            records, row_problems = ledger.check_rows(
+                sheet.rows, headers=sheet.headers, today=env.today, on_row=tick
+            )
+        problems += row_problems
+        if sheet.unknown:
+            typer.echo("提示：以下列无法识别，已忽略：" + "、".join(sheet.unknown), err=True)
+    errors_file = ledger_io.errors_path(file)
+    if problems:
+        _report_problems(problems, errors_file)
+        raise Refused(f"台账有 {len(problems)} 处问题，未导入任何记录；问题清单已写入 {errors_file}")
+    errors_file.unlink(missing_ok=True)  # a list from an earlier attempt no longer applies
+    prefix = env.settings.number_prefix
+    workflow.format_number(prefix, 2000, 1)  # a bad prefix is refused before anything is written
+    database = env.open_db()
+    if dry_run:
+        new = [r for r in records if not storage.ledger_row_present(database, r.key, r.fields)]
+    else:
+        with storage.write(database):  # one transaction: all rows or none
+            new = [r for r in records if not storage.ledger_row_present(database, r.key, r.fields)]
+            at, who = env.now().isoformat(), clerk_name(clerk)
+            with _progress("导入", len(new)) as tick:
+                for record in new:
+                    storage.import_ledger_record(
+                        database,
+                        key=record.key,
+                        fields=record.fields,
+                        events=ledger.history(record),
+                        number_for=lambda y, s: workflow.format_number(prefix, y, s),
+                        clerk=who,
+                        at=at,
+                        source=file.name,
+                        source_row=record.row,
+                    )
+                    tick()
+    skipped = len(records) - len(new)
+    verb = "检查通过：可导入" if dry_run else "已导入"
+    typer.echo(f"{verb} {len(new)} 件申请；{skipped} 行此前已导入（或已登记），跳过")
+
+
+def _report_problems(problems, errors_file: Path) -> None:
+    from hunnan_gk import ledger_io
+
+    for problem in problems[:SHOWN_PROBLEMS]:
+        where = f"第 {problem.row} 行" + (f"“{problem.column}”列" if problem.column else "")
+        typer.echo(f"{where}：{problem.message}", err=True)
+    if len(problems) > SHOWN_PROBLEMS:
+        typer.echo(f"……另有 {len(problems) - SHOWN_PROBLEMS} 处，见 {errors_file}", err=True)
+    try:
+        ledger_io.write_problems(errors_file, problems)
+    except OSError as exc:
+        typer.echo(f"无法写入问题清单 {errors_file}：{exc.strerror}", err=True)
+
+
+class _progress:
+    """A Rich progress bar on stderr for large files, only when stderr is a terminal;
+    yields a `tick()` to call once per row."""
+
+    def __init__(self, what: str, total: int):
+        self.what, self.total, self.bar = what, total, None
+
+    def __enter__(self):
+        if self.total < PROGRESS_FROM_ROWS or not sys.stderr.isatty():
+            return lambda: None
+        from rich.progress import Progress
+
+        from hunnan_gk.render import console
+
+        self.bar = Progress(console=console(stderr=True), transient=True)
+        self.bar.start()
+        task = self.bar.add_task(self.what, total=self.total)
+        return lambda: self.bar.advance(task)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+        return False

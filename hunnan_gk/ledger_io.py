@@ -1,0 +1,188 @@
+"""Reading and writing ledger files: CSV (UTF-8, UTF-8 with BOM or GB18030), XLSX and JSON.
+
+openpyxl is imported only when an .xlsx file is read or written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from hunnan_gk import ledger
+from hunnan_gk.errors import InputError, Refused
+
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text of a CSV file and the encoding found: UTF-8 (with or without BOM), else
+    GB18030 (which WPS and older Excel write on Chinese Windows)."""
+    if data.startswith(UTF8_BOM):
+        return data[len(UTF8_BOM):].decode("utf-8", errors="strict"), "UTF-8（带 BOM）"
+    try:
+        return data.decode("utf-8", errors="strict"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030", errors="strict"), "GB18030"
+    except UnicodeDecodeError:
+        raise InputError("无法识别文件编码：既不是 UTF-8，也不是 GB18030（GBK）", hint="请在 Excel/WPS 中另存为 CSV UTF-8 或 .xlsx") from None
+
+
+def read_cells(path: Path) -> list[list[Any]]:
+    """Every row of the file's first sheet as a list of cells."""
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise InputError(f"{path.name} 是旧版 Excel（.xls）文件", hint="请在 Excel/WPS 中另存为 .xlsx 或 CSV 后再导入")
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            return _read_xlsx(path)
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"文件 {path} 不存在") from None
+    except OSError as exc:
+        raise InputError(f"无法读取 {path}：{exc.strerror}") from None
+    text, _ = decode(data)
+    if suffix == ".json":
+        return _json_cells(text, path)
+    return [row for row in csv.reader(io.StringIO(text, newline=""))]
+
+
+def _read_xlsx(path: Path) -> list[list[Any]]:
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    if not path.exists():
+        raise InputError(f"文件 {path} 不存在")
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (BadZipFile, KeyError, ValueError, OSError):
+        raise InputError(f"{path.name} 不是有效的 .xlsx 文件") from None
+    try:
+        return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def _json_cells(text: str, path: Path) -> list[list[Any]]:
+    """A JSON export (a list of objects) as a header row and value rows."""
+    try:
+        items = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path.name} 不是有效的 JSON（第 {exc.lineno} 行）") from None
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise InputError(f"{path.name} 应是一个由对象组成的 JSON 数组（如 ledger export --format json 所写）")
+    header: list[str] = []
+    for item in items:
+        header.extend(key for key in item if key not in header)
+    return [header] + [[item.get(key) for key in header] for item in items]
+
+
+@dataclass
+class LedgerSheet:
+    headers: dict[str, str]  # ledger key → the header as written in the file
+    rows: list[tuple[int, dict[str, Any]]]  # (row number as the spreadsheet shows it, cells)
+    header_row: int
+    unknown: list[str]  # headers not recognised (ignored)
+
+
+def parse_sheet(cells: Sequence[Sequence[Any]]) -> tuple[LedgerSheet | None, list[ledger.Problem]]:
+    """Find the header row, map its columns, and list the rows; a missing required column is
+    a problem on the header row."""
+    index = ledger.find_header_row(cells)
+    if index is None:
+        return None, [ledger.Problem(1, "", "找不到表头行：前 10 行中没有一行含有至少 3 个可识别的列名（如 收到日期、申请人、申请内容）")]
+    header_cells = cells[index]
+    mapping = {i: key for i, key in ledger.match_headers(header_cells).items()
+               if not ledger.COLUMN_BY_KEY[key].export_only}
+    headers = {key: str(header_cells[i]).strip() for i, key in mapping.items()}
+    unknown = [str(c).strip() for i, c in enumerate(header_cells)
+               if i not in mapping and str(c or "").strip()
+               and ledger.HEADER_LOOKUP.get(ledger.normalise(c)) is None]
+    problems = [
+        ledger.Problem(index + 1, column.header, f"缺少必填列“{column.header}”（也可写作：{'、'.join(column.synonyms)}）")
+        for column in ledger.missing_required(mapping.values())
+    ]
+    rows = [
+        (index + 2 + offset, {key: (row[i] if i < len(row) else None) for i, key in mapping.items()})
+        for offset, row in enumerate(cells[index + 1:])
+    ]
+    return LedgerSheet(headers, rows, index + 1, unknown), problems
+
+
+def write_problems(path: Path, problems: Sequence[ledger.Problem]) -> None:
+    from hunnan_gk.render import write_csv
+
+    write_csv(path, ["行", "列", "问题"], [(p.row, p.column, p.message) for p in problems])
+
+
+def errors_path(path: Path) -> Path:
+    return path.with_name(path.name + ".errors.csv")
+
+
+# --- export --------------------------------------------------------------------------------
+
+
+def export_values(request: Mapping[str, Any], due: str | None) -> dict[str, Any]:
+    """A request as ledger values by key (codes, ISO dates)."""
+    values = {column.key: request.get(column.key) for column in ledger.COLUMNS}
+    values["due"] = due
+    for stage in ledger.DATED_STAGES:
+        values[ledger.stage_date_key(stage)] = request.get("stage_dates", {}).get(stage.value)
+    if values["extended_days"] == 0:
+        values["extended_days"] = None
+    return values
+
+
+def write_export(path: Path, rows: list[dict[str, Any]], fmt: str) -> None:
+    """Write the ledger: CSV (utf-8-sig) and XLSX with Chinese headers and labels; JSON with
+    ASCII keys and codes. Each reads back with `ledger import`."""
+    headers = [column.header for column in ledger.COLUMNS]
+    keys = [column.key for column in ledger.COLUMNS]
+    try:
+        if fmt == "json":
+            from hunnan_gk.render import to_json
+
+            path.write_text(to_json(rows) + "\n", encoding="utf-8")
+        elif fmt == "csv":
+            from hunnan_gk.render import write_csv
+
+            write_csv(path, headers, ([ledger.export_label(k, row[k]) for k in keys] for row in rows))
+        else:
+            _write_xlsx(path, headers, keys, rows)
+    except OSError as exc:
+        raise Refused(f"无法写入 {path}：{exc.strerror}") from None
+
+
+def _write_xlsx(path: Path, headers: list[str], keys: list[str], rows: list[dict[str, Any]]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("台账")
+    sheet.freeze_panes = "A2"
+    for index, header in enumerate(headers):
+        letter = _column_letter(index)
+        sheet.column_dimensions[letter].width = 40 if keys[index] == "content" else max(10, 2 * len(header) + 2)
+    from openpyxl.cell import WriteOnlyCell
+
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = Font(bold=True)
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        sheet.append([ledger.export_label(key, row[key]) for key in keys])
+    book.save(path)
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
