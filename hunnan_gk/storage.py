@@ -159,15 +159,37 @@ def event_hash(prev_hash: str, event: dict[str, Any]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def append_event(db: sqlite_utils.Database, event: dict[str, Any]) -> dict[str, Any]:
-    """Append one event to the hash chain. Call inside `write()`: the chain's tail is read
-    and extended under the same lock."""
+def _hash_tail(row: dict[str, Any]) -> str:
+    """The part of an event's hashed payload after the previous hash: `event_hash(prev, row)`
+    is sha256 of '["' + prev + '",' + this (prev is hex, so JSON needs no escaping)."""
+    return json.dumps([row[name] for name in _HASHED_FIELDS], ensure_ascii=False,
+                      separators=(",", ":"))[1:]
+
+
+def _linked_hash(prev_hash: str, tail: str) -> str:
+    return hashlib.sha256(f'["{prev_hash}",{tail}'.encode("utf-8")).hexdigest()
+
+
+def _chained(event: dict[str, Any], prev_hash: str) -> dict[str, Any]:
+    """The events row for `event`, linked to the event whose hash is `prev_hash`."""
     row = {name: event.get(name) for name in _HASHED_FIELDS}
     row["data"] = json.dumps(event.get("data") or {}, ensure_ascii=False, sort_keys=True)
     row["imported"] = int(bool(event.get("imported")))
+    row["prev_hash"] = prev_hash
+    row["hash"] = event_hash(prev_hash, row)
+    return row
+
+
+def chain_tail(db: sqlite_utils.Database) -> str:
+    """The hash the next event links to."""
     tail = db.execute("SELECT hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
-    row["prev_hash"] = tail[0] if tail else GENESIS_HASH
-    row["hash"] = event_hash(row["prev_hash"], row)
+    return tail[0] if tail else GENESIS_HASH
+
+
+def append_event(db: sqlite_utils.Database, event: dict[str, Any]) -> dict[str, Any]:
+    """Append one event to the hash chain. Call inside `write()`: the chain's tail is read
+    and extended under the same lock."""
+    row = _chained(event, chain_tail(db))
     cursor = db.execute(
         f"INSERT INTO events ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
         list(row.values()),
@@ -276,22 +298,24 @@ def register_request(db: sqlite_utils.Database, fields: dict[str, Any], *,
         "updated_at": at,
     }
     insert_request(db, row)
-    append_event(
-        db,
-        {
-            "request_number": row["number"],
-            "action": "register",
-            "stage_before": "register",
-            "stage_after": row["stage"],
-            "happened_on": row["received_on"],
-            "at": at,
-            "clerk": clerk,
-            "note": fields.get("note"),
-            "data": {"after": {k: v for k, v in row.items() if k not in ("created_at", "updated_at")}},
-            "imported": imported,
-        },
-    )
+    append_event(db, register_event(row, clerk=clerk, at=at, imported=imported))
     return row
+
+
+def register_event(row: dict[str, Any], *, clerk: str, at: str, imported: bool = False) -> dict[str, Any]:
+    """The `register` event of a new request: its data holds every field as registered."""
+    return {
+        "request_number": row["number"],
+        "action": "register",
+        "stage_before": "register",
+        "stage_after": row["stage"],
+        "happened_on": row["received_on"],
+        "at": at,
+        "clerk": clerk,
+        "note": row.get("note"),
+        "data": {"after": {k: v for k, v in row.items() if k not in ("created_at", "updated_at")}},
+        "imported": imported,
+    }
 
 
 def consultations_of(db: sqlite_utils.Database, number: str) -> list[dict[str, Any]]:
@@ -311,11 +335,7 @@ def apply_change(db: sqlite_utils.Database, row: dict[str, Any], change, *, cler
                  at: str) -> dict[str, Any]:
     """Apply a workflow Change to a request: its fields, its consultation, and its event,
     together (call inside `write`). Returns the updated row."""
-    fields = dict(change.fields)
-    on = change.on.isoformat()
-    fields["last_event_on"] = max(on, row.get("last_event_on") or on)
-    fields["updated_at"] = at
-    before = {k: row.get(k) for k in change.fields}
+    fields, event = change_effect(row, change, clerk=clerk, at=at)
     sets = ", ".join(f"{name} = ?" for name in fields)
     db.execute(f"UPDATE requests SET {sets} WHERE number = ?", [*fields.values(), row["number"]])
     if change.consultation:
@@ -327,28 +347,38 @@ def apply_change(db: sqlite_utils.Database, row: dict[str, Any], change, *, cler
         )
     if change.ended_consultation is not None:
         db.execute(
-            "UPDATE consultations SET end_on = ? WHERE id = ?", [on, change.ended_consultation]
+            "UPDATE consultations SET end_on = ? WHERE id = ?",
+            [change.on.isoformat(), change.ended_consultation],
         )
-    data: dict[str, Any] = {"before": before, "after": dict(change.fields)}
+    append_event(db, event)
+    return {**row, **fields}
+
+
+def change_effect(row: dict[str, Any], change, *, clerk: str,
+                  at: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What a workflow Change does to a request: the fields to update and the event to append."""
+    fields = dict(change.fields)
+    on = change.on.isoformat()
+    fields["last_event_on"] = max(on, row.get("last_event_on") or on)
+    fields["updated_at"] = at
+    data: dict[str, Any] = {"before": {k: row.get(k) for k in change.fields},
+                            "after": dict(change.fields)}
     if change.consultation:
         data["consultation"] = change.consultation
     if change.extra:
         data.update(change.extra)
-    append_event(
-        db,
-        {
-            "request_number": row["number"],
-            "action": change.action,
-            "stage_before": row["stage"],
-            "stage_after": fields.get("stage", row["stage"]),
-            "happened_on": on,
-            "at": at,
-            "clerk": clerk,
-            "note": change.note,
-            "data": data,
-        },
-    )
-    return {**row, **fields}
+    event = {
+        "request_number": row["number"],
+        "action": change.action,
+        "stage_before": row["stage"],
+        "stage_after": fields.get("stage", row["stage"]),
+        "happened_on": on,
+        "at": at,
+        "clerk": clerk,
+        "note": change.note,
+        "data": data,
+    }
+    return fields, event
 
 
 def list_requests(
@@ -708,3 +738,69 @@ def import_ledger_record(
         [key, number, source, source_row, at],
     )
     return number
+
+
+# --- bulk history (benchmarks, large imports) ---------------------------------------
+
+
+def last_seqs(db: sqlite_utils.Database) -> dict[int, int]:
+    """The last sequence number used in each year."""
+    return dict(db.execute("SELECT year, last_seq FROM counters").fetchall())
+
+
+def next_consultation_id(db: sqlite_utils.Database) -> int:
+    return db.execute("SELECT coalesce(max(id), 0) + 1 FROM consultations").fetchone()[0]
+
+
+def prepare_history(row: dict[str, Any], consultations: list[dict[str, Any]],
+                    events: list[dict[str, Any]]) -> tuple:
+    """A request's whole history made ready for `store_histories`: each event serialized as
+    `append_event` would store it, but not yet linked into the chain. Pure; may run in
+    another process."""
+    prepared = []
+    for event in events:
+        values = {name: event.get(name) for name in _HASHED_FIELDS}
+        values["data"] = json.dumps(event.get("data") or {}, ensure_ascii=False, sort_keys=True)
+        values["imported"] = int(bool(event.get("imported")))
+        prepared.append((tuple(values.values()), _hash_tail(values)))
+    return row, consultations, prepared
+
+
+def store_histories(db: sqlite_utils.Database, histories: list[tuple]) -> int:
+    """Write whole requests at once, each from `prepare_history`: the final row (holding its
+    number, year and seq, see `last_seqs`), its consultations (with their ids) and its events,
+    hash-chained in order exactly as `append_event` would chain them. Call inside `write`.
+
+    The per-year counters are raised to the highest seq written. Returns the number of events
+    written. This stores what `register_request` + `apply_change` per step would store, in a
+    few statements instead of several per event."""
+    if not histories:
+        return 0
+    prev = chain_tail(db)
+    columns = list(db["requests"].columns_dict)
+    consult_columns = ("id", "request_number", "party", "kind", "start_on", "end_on")
+    requests, consultations, events = [], [], []
+    top: dict[int, int] = {}
+    for row, row_consultations, row_events in histories:
+        requests.append(tuple(row.get(c) for c in columns))
+        if row["seq"] > top.get(row["year"], 0):
+            top[row["year"]] = row["seq"]
+        for consultation in row_consultations:
+            consultations.append(tuple(consultation.get(c) for c in consult_columns))
+        for values, tail in row_events:
+            linked = _linked_hash(prev, tail)
+            events.append((*values, prev, linked))
+            prev = linked
+    event_columns = list(_HASHED_FIELDS) + ["prev_hash", "hash"]
+    for table, names, rows in (("requests", columns, requests),
+                               ("consultations", consult_columns, consultations),
+                               ("events", event_columns, events)):
+        db.conn.executemany(
+            f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})", rows
+        )
+    db.conn.executemany(
+        "INSERT INTO counters (year, last_seq) VALUES (?, ?)"
+        " ON CONFLICT(year) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)",
+        list(top.items()),
+    )
+    return len(events)

@@ -96,11 +96,11 @@ class Stage(Vocab):
     @property
     def position(self) -> int:
         """1 for register … 8 for archive, 9 for closed."""
-        return list(Stage).index(self) + 1
+        return Stage._member_names_.index(self.name) + 1
 
     def next(self) -> "Stage":
-        members = list(Stage)
-        return members[min(members.index(self) + 1, len(members) - 1)]
+        names = Stage._member_names_  # in definition order; no walk over the enum per call
+        return Stage[names[min(names.index(self.name) + 1, len(names) - 1)]]
 
 
 #: The eight stages proper, without `closed`.

@@ -563,3 +563,21 @@ def explain_clock(
         "ceiling": clock.ceiling.isoformat() if clock.ceiling else None,
         "crossed": crossed,
     }
+
+
+# --- replay ---------------------------------------------------------------------------
+
+
+def replay(events: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """A request's stored fields rebuilt from its events alone (each event's `data`, decoded):
+    the `register` event holds every field as registered, each later event the fields it
+    changed; `last_event_on` and the timestamps follow from the events' dates. What the
+    audit trail says the request is — it must equal the stored row."""
+    state: dict[str, Any] = {}
+    for event in events:
+        state.update(event["data"].get("after") or {})
+        on = event["happened_on"]
+        state["last_event_on"] = max(on, state.get("last_event_on") or on)
+        state.setdefault("created_at", event["at"])
+        state["updated_at"] = event["at"]
+    return state

@@ -1,0 +1,222 @@
+"""Faults and load: two writers on one file, damaged or unwritable database files, a power cut,
+a killed import. Each bounded to seconds; none is skipped in CI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from hunnan_gk import storage
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# A writer process: registers and advances requests in a loop, part through the real CLI
+# entry (`hunnan_gk.cli.app` in-process via CliRunner), reporting every non-zero exit.
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from typer.testing import CliRunner
+    from hunnan_gk.cli import app
+
+    name, count = sys.argv[1], int(sys.argv[2])
+    runner = CliRunner()
+    failures = 0
+    for i in range(count):
+        result = runner.invoke(app, ["register", "--applicant", f"{name}{i}", "--type", "natural",
+                                     "--channel", "online", "--received", "2024-04-01",
+                                     "--content", "并发登记", "--clerk", name, "--json"])
+        if result.exit_code != 0:
+            failures += 1
+            print(result.exit_code, result.output, file=sys.stderr)
+            continue
+        number = result.stdout.split('"number": "')[1].split('"')[0]
+        result = runner.invoke(app, ["advance", number, "--on", "2024-04-02", "--clerk", name])
+        if result.exit_code != 0:
+            failures += 1
+            print(result.exit_code, result.output, file=sys.stderr)
+    sys.exit(1 if failures else 0)
+    """
+)
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT), "HUNNAN_GK_TODAY": "2024-06-30"}
+
+
+def test_two_processes_write_one_database_without_losing_anything(tmp_path, cli):
+    per_process = 150
+    db_path = Path(os.environ["HUNNAN_GK_DB"])
+    storage.open_db(db_path).conn.close()  # the file exists, migrated, before they race
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, name, str(per_process)], env=_env(tmp_path),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for name in ("甲", "乙")
+    ]
+    outputs = [writer.communicate(timeout=300) for writer in writers]
+    for writer, (_, err) in zip(writers, outputs):
+        assert "locked" not in err and "Traceback" not in err
+        assert writer.returncode == 0, err
+
+    db = storage.open_db(db_path)
+    seqs = [row[0] for row in db.execute("SELECT seq FROM requests WHERE year = 2024 ORDER BY seq")]
+    assert seqs == list(range(1, 2 * per_process + 1))  # gap-free and unique
+    actions = dict(db.execute("SELECT action, count(*) FROM events GROUP BY action").fetchall())
+    assert actions == {"register": 2 * per_process, "advance": 2 * per_process}
+    assert db.execute("SELECT count(*) FROM requests WHERE stage = 'search'").fetchone()[0] == 2 * per_process
+    assert storage.first_broken_event(db) is None
+    assert cli("audit", "verify").exit_code == 0
+
+
+def _register(cli, applicant="张三"):
+    result = cli("register", "--applicant", applicant, "--type", "natural", "--channel", "online",
+                 "--received", "2024-04-01", "--content", "测试")
+    assert result.exit_code == 0, result.output
+
+
+def _assert_database_message(result):
+    assert result.exit_code == 3, result.output
+    assert "错误：" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+
+
+@pytest.mark.parametrize("command", [("list",), ("audit", "verify"), ("db", "check"), ("report", "overdue")])
+def test_not_sqlite_is_refused_with_exit_3(cli, isolated, command):
+    db_path = Path(os.environ["HUNNAN_GK_DB"])
+    db_path.write_text("申请编号,申请人\n2024-0001,张三\n" * 50, encoding="utf-8")
+    before = db_path.read_bytes()
+    result = cli(*command)
+    _assert_database_message(result)
+    assert db_path.read_bytes() == before  # nothing written into the clerk's file
+
+
+def test_truncated_database_is_refused_with_exit_3(cli):
+    for n in range(30):
+        _register(cli, f"申请人{n}")
+    db_path = Path(os.environ["HUNNAN_GK_DB"])
+    sqlite3.connect(db_path).execute("PRAGMA wal_checkpoint(TRUNCATE)").connection.close()
+    data = db_path.read_bytes()
+    db_path.write_bytes(data[: len(data) // 3])
+    for command in (("list",), ("db", "check"), ("audit", "verify")):
+        _assert_database_message(cli(*command))
+
+
+def test_database_header_only_is_refused_with_exit_3(cli):
+    db_path = Path(os.environ["HUNNAN_GK_DB"])
+    db_path.write_bytes(b"SQLite format 3\x00" + b"\x00" * 20)
+    _assert_database_message(cli("list"))
+
+
+def test_database_in_a_read_only_directory_is_refused_with_exit_3(cli, tmp_path):
+    """A database the clerk may read but not write: opened read-only for writing commands,
+    a clear message and exit 3. As root, permissions do not stop writes, so the read-only
+    file system is stood in for by SQLite's own read-only open (mode=ro)."""
+    _register(cli)
+    db_path = Path(os.environ["HUNNAN_GK_DB"])
+    sqlite3.connect(db_path).execute("PRAGMA wal_checkpoint(TRUNCATE)").connection.close()
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    shutil.copy(db_path, locked / "gk.db")
+    (locked / "gk.db").chmod(0o444)
+    locked.chmod(0o555)
+    try:
+        if os.geteuid() == 0:
+            db = sqlite3.connect(f"file:{locked / 'gk.db'}?mode=ro", uri=True)
+            with pytest.raises(sqlite3.OperationalError) as caught:
+                db.execute("INSERT INTO counters VALUES (1999, 1)")
+            message = storage.describe_sqlite_error(caught.value)
+            assert message.exit_code == 3 and "只读" in message.message
+        else:
+            result = cli("register", "--applicant", "李四", "--type", "natural", "--channel", "online",
+                         "--received", "2024-04-01", "--content", "测试", "--db", locked / "gk.db")
+            _assert_database_message(result)
+    finally:
+        locked.chmod(0o755)
+
+
+def test_database_path_in_a_missing_unwritable_place_is_exit_3(cli, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    result = cli("list", "--db", blocker / "sub" / "gk.db")  # parent is a file: cannot create
+    _assert_database_message(result)
+
+
+def test_db_check_after_a_power_cut_copy_with_its_wal(cli, tmp_path):
+    """A copy of the database file and its -wal taken while a writer holds an open
+    transaction (what a power cut leaves): it opens, the uncommitted work is absent,
+    the integrity check and the audit chain pass."""
+    for n in range(20):
+        _register(cli, f"申请人{n}")
+    db_path = Path(os.environ["HUNNAN_GK_DB"])
+    writer = sqlite3.connect(db_path, isolation_level=None)
+    writer.execute("PRAGMA journal_mode = WAL")
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("UPDATE requests SET note = '未提交' WHERE seq = 1")
+    copy = tmp_path / "after-power-cut"
+    copy.mkdir()
+    for suffix in ("", "-wal"):
+        source = Path(str(db_path) + suffix)
+        if source.exists():
+            shutil.copy(source, copy / ("gk.db" + suffix))
+    writer.execute("ROLLBACK")
+    writer.close()
+    result = cli("db", "check", "--db", copy / "gk.db")
+    assert result.exit_code == 0, result.output
+    assert "全部核验通过" in result.stdout
+    db = storage.open_db(copy / "gk.db")
+    assert db.execute("SELECT count(*) FROM requests").fetchone()[0] == 20
+    assert db.execute("SELECT count(*) FROM requests WHERE note = '未提交'").fetchone()[0] == 0
+
+
+def test_db_check_finds_a_tampered_event(cli):
+    _register(cli)
+    db_path = Path(os.environ["HUNNAN_GK_DB"])
+    conn = sqlite3.connect(db_path)
+    conn.execute("DROP TRIGGER events_no_update")
+    conn.execute("UPDATE events SET clerk = '他人'")
+    conn.commit()
+    conn.close()
+    result = cli("db", "check")
+    assert result.exit_code == 1
+    assert "审计链核验失败" in result.stderr
+
+
+def test_import_killed_midway_leaves_all_or_nothing(cli, tmp_path):
+    """SIGKILL during a large `ledger import`: the database stays sound and the import is
+    wholly there or wholly absent."""
+    from benchmarks.generate import generate
+
+    source = tmp_path / "source.db"
+    generate(source, 3000, seed=3, quiet=True)
+    ledger = tmp_path / "ledger.csv"
+    result = cli("ledger", "export", "--format", "csv", "-o", ledger, "--db", source)
+    assert result.exit_code == 0, result.output
+    target = tmp_path / "target.db"
+    _register(cli)  # something already there, which must survive
+    storage.backup(storage.open_db(Path(os.environ["HUNNAN_GK_DB"])), target)
+    outcomes, killed = set(), 0
+    for delay in (0.3, 0.8, 1.5):
+        attempt = tmp_path / f"attempt-{delay}.db"
+        shutil.copy(target, attempt)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "hunnan_gk", "ledger", "import", str(ledger), "--db", str(attempt)],
+            env=_env(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        killed += process.wait(timeout=30) == -signal.SIGKILL
+        db = storage.open_db(attempt)
+        assert storage.integrity_problems(db) == []
+        assert storage.first_broken_event(db) is None
+        count = db.execute("SELECT count(*) FROM requests").fetchone()[0]
+        assert count in (1, 3001), count  # the one registered before, plus all or none
+        outcomes.add(count)
+    assert killed  # at least one import really died midway
