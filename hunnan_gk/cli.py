@@ -3,26 +3,61 @@ project error into a message on stderr with its documented exit code (README: �
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import sqlite3
+import sys
 
 import typer
-from typer import rich_utils
 from typer.core import TyperGroup
 
 from hunnan_gk import __version__
 from hunnan_gk.errors import GkError
 
 # Typer's help and error panels, in Chinese.
-rich_utils.OPTIONS_PANEL_TITLE = "选项"
-rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
-rich_utils.COMMANDS_PANEL_TITLE = "命令"
-rich_utils.ERRORS_PANEL_TITLE = "错误"
-rich_utils.REQUIRED_LONG_STRING = "[必填]"
-rich_utils.DEFAULT_STRING = "[默认：{}]"
-rich_utils.ENVVAR_STRING = "[环境变量：{}]"
-rich_utils.RICH_HELP = "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。"
-rich_utils.ABORTED_TEXT = "已中止。"
+_PANEL_TEXTS = {
+    "OPTIONS_PANEL_TITLE": "选项",
+    "ARGUMENTS_PANEL_TITLE": "参数",
+    "COMMANDS_PANEL_TITLE": "命令",
+    "ERRORS_PANEL_TITLE": "错误",
+    "REQUIRED_LONG_STRING": "[必填]",
+    "DEFAULT_STRING": "[默认：{}]",
+    "ENVVAR_STRING": "[环境变量：{}]",
+    "RICH_HELP": "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。",
+    "ABORTED_TEXT": "已中止。",
+}
+
+
+class _ChinesePanels:
+    """Sets the Chinese panel texts on typer.rich_utils when Typer first imports it.
+
+    Typer imports rich_utils (with rich.markdown, pygments …, about 0.1 s) only to print help
+    or a usage error; importing it up front to set these texts would cost every command that.
+    (A meta path finder and loader by protocol; importlib.abc itself costs an import.)"""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "typer.rich_utils":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        self._loader = spec.loader
+        spec.loader = self
+        return spec
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module):
+        self._loader.exec_module(module)
+        for name, value in _PANEL_TEXTS.items():
+            setattr(module, name, value)
+
+
+if "typer.rich_utils" in sys.modules:
+    for _name, _value in _PANEL_TEXTS.items():
+        setattr(sys.modules["typer.rich_utils"], _name, _value)
+else:
+    sys.meta_path.insert(0, _ChinesePanels())
 
 # The vendored Click's usage messages, in Chinese (pattern → replacement).
 _USAGE_MESSAGES = [
@@ -39,7 +74,8 @@ _USAGE_MESSAGES = [
     (r"Option '(.+?)' does not take a value\.?", r"选项 \1 不带值。"),
     (r"Got unexpected extra argument(?:s|\(s\))? \((.+?)\)", r"多余的参数：\1"),
     (r"Invalid value for '(.+?)': ", r"\1 的值无效："),
-    (r"'(.+?)' is not a valid integer( range)?\.?", r"“\1”不是整数。"),
+    (r"'(.+?)' is not a valid int(?:eger)?(?: range)?\.?", r"“\1”不是整数。"),
+    (r"'(.+?)' is not a valid float\.?", r"“\1”不是数字。"),
     (r"Input should be a valid integer.*", "应为整数。"),
     (r"Input should be a valid number.*", "应为数字。"),
     (r"Input should be (greater|less) than or equal to (\S+)", r"应\1等于 \2"),

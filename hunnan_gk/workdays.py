@@ -20,12 +20,14 @@ holidays and yaml are imported only when needed.
 from __future__ import annotations
 
 import calendar as _gregorian
+import json
+import os
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import Callable, Iterable, NamedTuple
 
 from hunnan_gk.errors import ConfigError, InputError, os_reason
 
@@ -98,6 +100,11 @@ class YearOverride:
     workdays: tuple[date, ...] = ()  # weekend days worked (调休上班)
 
 
+# year → statutory holidays (date → Chinese name)
+Statutory = Callable[[int], dict[date, str]]
+# Bump when statutory_holidays() would give other days for the same year (a new law).
+STATUTORY_CACHE_VERSION = 1
+
 @dataclass
 class _Year:
     source: str
@@ -152,7 +159,7 @@ def _span(first: date, last: date) -> list[date]:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
-def _build_year(year: int, override: YearOverride | None) -> _Year:
+def _build_year(year: int, override: YearOverride | None, statutory: Statutory) -> _Year:
     if override is not None:
         source = OVERRIDE
         off: dict[date, str | None] = {
@@ -166,7 +173,7 @@ def _build_year(year: int, override: YearOverride | None) -> _Year:
         adjusted = package_worked.get(year, frozenset())
     else:
         source = PROVISIONAL
-        off = dict(statutory_holidays(year))
+        off = dict(statutory(year))
         adjusted = frozenset()
     workdays = [
         day
@@ -176,10 +183,10 @@ def _build_year(year: int, override: YearOverride | None) -> _Year:
     return _Year(source, workdays, off, adjusted)
 
 
-def _override_names(year: int, override: YearOverride) -> dict[date, str]:
+def _override_names(year: int, override: YearOverride, statutory_of: Statutory) -> dict[date, str]:
     """Names for the override's holidays: a day's own statutory name, else the one statutory
     name its span contains (2027-02-05..2027-02-11 is all 春节), else 节假日."""
-    statutory = statutory_holidays(year)
+    statutory = statutory_of(year)
     names: dict[date, str] = {}
     for first, last in override.holidays:
         days = _span(first, last)
@@ -193,7 +200,12 @@ def _override_names(year: int, override: YearOverride) -> dict[date, str]:
 class WorkCalendar:
     """Working-day arithmetic over official, override and provisional years."""
 
-    def __init__(self, overrides: dict[int, YearOverride] | None = None):
+    def __init__(
+        self,
+        overrides: dict[int, YearOverride] | None = None,
+        statutory: Statutory = statutory_holidays,
+    ):
+        self.statutory = statutory
         self.overrides: dict[int, YearOverride] = dict(overrides or {})
         self._years: dict[int, _Year] = {}
 
@@ -203,7 +215,7 @@ class WorkCalendar:
         except KeyError:
             if not date.min.year <= year <= date.max.year:
                 raise InputError(_OUT_OF_RANGE) from None
-            found = self._years[year] = _build_year(year, self.overrides.get(year))
+            found = self._years[year] = _build_year(year, self.overrides.get(year), self.statutory)
             return found
 
     def source(self, year: int) -> str:
@@ -281,7 +293,7 @@ class WorkCalendar:
 
     def _override_name(self, info: _Year, day: date) -> str:
         if not info.names:
-            info.names = _override_names(day.year, self.overrides[day.year])
+            info.names = _override_names(day.year, self.overrides[day.year], self.statutory)
         return info.names.get(day, UNNAMED_HOLIDAY)
 
     def explain(self, start: date, n: int) -> list[DayInfo]:
@@ -390,10 +402,40 @@ def parse_overrides(text: str, source: str = "节假日覆盖文件") -> dict[in
     return overrides
 
 
-def load_calendar(override_path: Path | None) -> WorkCalendar:
-    """The calendar with the override file (config key `holidays`) applied, if there is one."""
+def cached_statutory(cache_dir: Path) -> Statutory:
+    """statutory_holidays, remembered in `cache_dir` as one small JSON file per year.
+
+    Computing a year's lunar holidays imports the `holidays` package (about 0.2 s); from
+    December every deadline reaches into next year, so every command would pay it. The law
+    fixes these days, so a year once computed stays right; a cache that cannot be read or
+    written is simply not used."""
+
+    @lru_cache(maxsize=64)
+    def lookup(year: int) -> dict[date, str]:
+        path = Path(cache_dir) / f"statutory-{STATUTORY_CACHE_VERSION}-{year}.json"
+        try:
+            return {date.fromisoformat(k): v for k, v in json.loads(path.read_text("utf-8")).items()}
+        except (OSError, ValueError, AttributeError):
+            pass
+        found = statutory_holidays(year)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(json.dumps({d.isoformat(): n for d, n in found.items()}, ensure_ascii=False), "utf-8")
+            temporary.replace(path)
+        except OSError:
+            pass
+        return found
+
+    return lookup
+
+
+def load_calendar(override_path: Path | None, *, cache_dir: Path | None = None) -> WorkCalendar:
+    """The calendar with the override file (config key `holidays`) applied, if there is one;
+    statutory holidays of years without official data are cached in `cache_dir` if given."""
+    statutory = cached_statutory(cache_dir) if cache_dir is not None else statutory_holidays
     if override_path is None:
-        return WorkCalendar()
+        return WorkCalendar(statutory=statutory)
     path = Path(override_path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -403,4 +445,4 @@ def load_calendar(override_path: Path | None) -> WorkCalendar:
         raise ConfigError(f"节假日覆盖文件 {path} 不是 UTF-8 编码，请另存为 UTF-8") from None
     except OSError as exc:
         raise ConfigError(f"无法读取节假日覆盖文件 {path}：{os_reason(exc)}") from None
-    return WorkCalendar(parse_overrides(text, str(path)))
+    return WorkCalendar(parse_overrides(text, str(path)), statutory=statutory)

@@ -405,3 +405,27 @@ def test_add_then_between_gives_n_back(start, n):
     touches = {y for y in range(start.year, result.date.year + 1)} - set(range(2004, 2027))
     if not touches:
         assert not result.provisional
+
+
+def test_statutory_holidays_are_cached_on_disk(tmp_path, monkeypatch):
+    from hunnan_gk import workdays
+
+    first = workdays.cached_statutory(tmp_path)(2031)
+    assert first == workdays.statutory_holidays(2031)
+    assert len(list(tmp_path.glob("statutory-*-2031.json"))) == 1
+
+    def no_holidays_package(year):
+        raise AssertionError("computed again instead of read from the cache")
+
+    monkeypatch.setattr(workdays, "statutory_holidays", no_holidays_package)
+    assert workdays.cached_statutory(tmp_path)(2031) == first
+    calendar = workdays.load_calendar(None, cache_dir=tmp_path)
+    assert calendar.day(D(2031, 5, 1)).reason == "劳动节"
+
+
+def test_an_unwritable_cache_is_not_an_error(tmp_path):
+    from hunnan_gk import workdays
+
+    blocked = tmp_path / "file"
+    blocked.write_text("x", encoding="utf-8")  # a file where the cache folder should be
+    assert workdays.cached_statutory(blocked / "cache")(2031) == workdays.statutory_holidays(2031)

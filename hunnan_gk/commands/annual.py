@@ -1,8 +1,6 @@
 """hunnan-gk report annual: the annual report's table (section 三 and 四), counted from the
 database (条例第49条; 国办公开办函〔2021〕30号). Registered on the `report` group."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """hunnan-gk appeal: 行政复议 and 行政诉讼 against a request's handling (annual report section 四)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

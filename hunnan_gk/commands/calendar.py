@@ -1,7 +1,5 @@
 """hunnan-gk calendar: working days as the regulation counts them (条例第33条, domain.md §3)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

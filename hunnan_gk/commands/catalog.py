@@ -1,7 +1,5 @@
 """hunnan-gk catalog: the proactive-disclosure catalogue (主动公开事项目录, work plan item 3)."""
 
-from __future__ import annotations
-
 import os
 from enum import Enum
 from pathlib import Path

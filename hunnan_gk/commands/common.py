@@ -96,9 +96,11 @@ class Env:
 
     @cached_property
     def calendar(self) -> "WorkCalendar":
+        from platformdirs import user_cache_path
+
         from hunnan_gk.workdays import load_calendar
 
-        return load_calendar(self.settings.holidays)
+        return load_calendar(self.settings.holidays, cache_dir=user_cache_path("hunnan-gk", appauthor=False))
 
     @property
     def db_path(self) -> Path:

@@ -1,7 +1,5 @@
 """hunnan-gk db: where the data lives, backups, and a health check."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """hunnan-gk fee: 信息处理费 (条例第42条; 国办函〔2020〕109号)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

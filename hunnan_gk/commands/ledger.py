@@ -1,7 +1,5 @@
 """hunnan-gk ledger: the office ledger (台账) out to CSV/XLSX/JSON, and a ledger kept by hand in."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated

@@ -1,8 +1,6 @@
 """Reports (`report overdue`; `report annual` joins this group later), the morning e-mail
 (`notify`) and the demo database (`demo`)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Any
 

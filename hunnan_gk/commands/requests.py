@@ -1,7 +1,5 @@
 """依申请公开 requests: register, the eight stages, the clock's pauses, and the audit trail."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated, Any, Callable
 
 import typer
