@@ -64,6 +64,8 @@ class Bench:
             "NO_COLOR": "1",
         }
         self.env.pop("HUNNAN_GK_DB", None)
+        # Measure as installed: with .pyc files (the warm-up run writes them).
+        self.env.pop("PYTHONDONTWRITEBYTECODE", None)
 
     def run(self, args: list[str], *, check: bool = True) -> subprocess.CompletedProcess:
         done = subprocess.run(args, cwd=self.work, env=self.env, capture_output=True, text=True)
