@@ -190,7 +190,7 @@ def _plain_item(item: Mapping[str, Any], as_of: str) -> list[str]:
         where = f"还剩 {left} 个工作日"
     head = (
         f"【{item['light_label']}】{item['number']}  {item['applicant']}  "
-        f"{item['department'] or '未指定部门'}  {item['stage_label']}  "
+        f"{item['department'] or '未指定承办单位'}  {item['stage_label']}  "
         f"答复期限 {dated(item['due'], item['due_provisional'])}，{where}"
     )
     lines = [head]

@@ -96,7 +96,8 @@ def request_summary(view: dict[str, Any], done: str) -> None:
     out = console()
     out.print(
         f"[bold]{text(view['number'])}[/bold] {text(done)}。当前环节：{text(view['stage_label'])}；"
-        f"答复期限：{text(_due_text(view))}"
+        f"答复期限：{text(_due_text(view))}",
+        soft_wrap=True,
     )
     if view.get("due_provisional"):
         from hunnan_gk.workdays import PROVISIONAL_HINT
@@ -160,6 +161,7 @@ def request_detail(view: dict[str, Any]) -> None:
 
     explain = view.get("explain")
     if explain:
+        out.soft_wrap = True  # plain lines: let the terminal wrap them, never mid-number
         out.print()
         out.print("[bold]答复期限的计算[/bold]")
         start_note = "（收到补正之日，重新计算）" if explain["restarted"] else "（收到申请之日，当日不计）"
@@ -182,6 +184,7 @@ def request_detail(view: dict[str, Any]) -> None:
             mark = f"（{PROVISIONAL_MARK}）" if day["provisional"] else ""
             out.print(f"    {day['date']} {day['reason']}，{kind}{mark}")
 
+    out.soft_wrap = False
     out.print()
     events = table("日期", "办理", "环节", "经办人", "备注", fold=("备注", "环节"))
     actions = {
@@ -411,11 +414,11 @@ def overdue_note(item: dict, as_of: str) -> str:
     if item["seriously_overdue"]:
         notes.append("超过法定上限")
     if item["paused"]:
-        what = "补正至" if item["paused"] == "supplement" else "征求意见至"
+        what = "待补正至" if item["paused"] == "supplement" else "征求意见至"
         passed = "（已过）" if item["watch"] and item["watch"] < as_of else ""
         notes.append(f"{what} {item['watch'] or '未定'}{passed}")
     if item["review_limit"]:
-        notes.append(f"补正告知至 {item['review_limit']}")
+        notes.append(f"告知补正限 {item['review_limit']}")
     return "；".join(notes)
 
 
@@ -435,7 +438,7 @@ def overdue_table(report: dict) -> Table:
     result.add_column("灯", no_wrap=True)
     result.add_column("编号", overflow="fold")
     result.add_column("申请人", overflow="fold", width=8)
-    result.add_column("承办部门", overflow="fold", width=8)
+    result.add_column("承办单位", overflow="fold", width=8)
     result.add_column("环节", overflow="fold", width=12)
     result.add_column("答复期限", overflow="fold", width=10)
     result.add_column("剩余", justify="right", no_wrap=True)
@@ -476,7 +479,7 @@ def _csv_columns() -> list[tuple[str, Any]]:
         ("编号", lambda i: i["number"]),
         ("申请人", lambda i: i["applicant"]),
         ("申请人类型", lambda i: ApplicantType(i["applicant_type"]).label),
-        ("承办部门", lambda i: i["department"]),
+        ("承办单位", lambda i: i["department"]),
         ("环节代码", lambda i: i["stage"]),
         ("环节", lambda i: i["stage_label"]),
         ("收到日期", lambda i: i["received"]),
@@ -505,7 +508,7 @@ def overdue_html(
     """One self-contained page (inline styles, no scripts, no links): what the e-mail carries."""
     from html import escape as esc
 
-    head = ["灯", "编号", "申请人", "申请人类型", "承办部门", "环节", "收到日期", "答复期限", "剩余工作日"]
+    head = ["灯", "编号", "申请人", "申请人类型", "承办单位", "环节", "收到日期", "答复期限", "剩余工作日"]
     head += ["申请内容"] if content else []
     head.append("说明")
     cell = 'style="border:1px solid #c9c9c9;padding:4px 6px;vertical-align:top"'

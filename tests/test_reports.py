@@ -385,7 +385,7 @@ def test_csv_has_bom_and_chinese_headers(cli, office):
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0][:12] == [
-        "编号", "申请人", "申请人类型", "承办部门", "环节代码", "环节", "收到日期", "答复期限",
+        "编号", "申请人", "申请人类型", "承办单位", "环节代码", "环节", "收到日期", "答复期限",
         "剩余工作日", "灯", "严重超期", "期限暂定",
     ]
     assert rows[1][0] == office["red"] and rows[1][9] == "红灯" and rows[1][8] == "-3"

@@ -429,3 +429,9 @@ def test_audit_verify_catches_deleting_the_newest_event(cli, isolated):
         conn.execute("DELETE FROM events WHERE id = 2")
     result = cli("audit", "verify")
     assert result.exit_code == 1 and "链尾" in result.stderr
+
+
+def test_list_refuses_a_reversed_date_range(cli):
+    register(cli)
+    result = cli("list", "--received-from", "2024-05-01", "--received-to", "2024-04-01")
+    assert result.exit_code == 2 and "晚于" in result.stderr

@@ -472,6 +472,8 @@ def list_command(
         raise InputError("--open 与 --closed 不能同时使用")
     received_from_day = env.optional_date(received_from, "--received-from")
     received_to_day = env.optional_date(received_to, "--received-to")
+    if received_from_day and received_to_day and received_from_day > received_to_day:
+        raise InputError(f"--received-from {received_from_day} 晚于 --received-to {received_to_day}")
     database = env.open_db(create=False)
     rows = storage.list_requests(
         database,
