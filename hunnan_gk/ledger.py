@@ -64,6 +64,8 @@ COLUMNS: tuple[Column, ...] = (
 COLUMN_BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}
 DATE_KEYS = {"received_on", "supplement_asked_on", "supplement_until", "supplement_received_on",
              "outcome_on", "closed_on", *(stage_date_key(s) for s in DATED_STAGES)}
+# Deadlines may lie ahead; every other date records something that already happened.
+DEADLINE_KEYS = {"supplement_until"}
 TEXT_KEYS = ("number", "applicant", "content", "department", "clerk", "id_number", "phone",
              "email", "address", "delivery", "note")
 
@@ -220,7 +222,7 @@ def check_row(
             problem(key, f"无法识别日期“{_text(raw)}”")
             values[key] = None
             continue
-        if day > today:
+        if day > today and key not in DEADLINE_KEYS:
             problem(key, f"日期 {day} 晚于今天（{today}）")
         values[key] = day.isoformat()
     for key, vocab in (("applicant_type", ApplicantType), ("channel", Channel)):

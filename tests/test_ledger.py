@@ -273,3 +273,18 @@ def test_header_synonyms_from_the_issue():
         ("承办单位", "department"), ("承办科室", "department"),
     ]:
         assert ledger.match_headers([synonym]) == {0: key}, synonym
+
+
+def test_a_supplement_deadline_may_lie_ahead(cli, isolated, monkeypatch):
+    """补正期限 is the applicant's deadline: a request still awaiting correction has it in the future."""
+    monkeypatch.setenv("HUNNAN_GK_TODAY", "2024-04-05")
+    path = isolated / "waiting.csv"
+    path.write_text(
+        "收到日期,申请人,申请人类型,申请方式,申请内容,补正告知日期,补正期限\n"
+        "2024-04-01,张三,自然人,网络,某小区规划许可,2024-04-03,2024-04-17\n",
+        encoding="utf-8",
+    )
+    result = cli("ledger", "import", path)
+    assert result.exit_code == 0, result.output
+    shown = json.loads(cli("list", "--json").stdout)[0]
+    assert shown["paused"] is True and shown["watch"] == "2024-04-17"
