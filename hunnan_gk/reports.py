@@ -145,13 +145,15 @@ def overdue_report(
     """The overdue report on `as_of` for the given open requests.
 
     `requests` are rows of requests without an outcome, each with a "consultations" list.
-    Requests received after `as_of` did not exist yet and are left out. `lights` and
+    Requests received after `as_of` did not exist yet, and those with an outcome by then no
+    longer run a clock: both are left out. `lights` and
     `department` narrow what is shown; the counts are those of what is shown.
     """
     shown = set(lights) if lights is not None else set(Light)
     items = []
     for row in requests:
-        if row.get("outcome_on") or date.fromisoformat(row["received_on"]) > as_of:
+        outcome_on = row.get("outcome_on")
+        if (outcome_on and outcome_on <= as_of.isoformat()) or row["received_on"] > as_of.isoformat():
             continue
         if department is not None and row.get("department") != department:
             continue

@@ -447,15 +447,21 @@ def attach_consultations(db: sqlite_utils.Database, rows: list[dict[str, Any]], 
             row["consultations"].append(consultation)
 
 
-def unreplied_requests(db: sqlite_utils.Database, department: str | None = None) -> list[dict[str, Any]]:
-    """Requests whose clock still runs (no outcome yet), each with its consultations."""
-    sql = "SELECT * FROM requests WHERE outcome_on IS NULL"
-    params: list[Any] = []
+def unreplied_requests(db: sqlite_utils.Database, department: str | None = None, *,
+                       before: str | None = None) -> list[dict[str, Any]]:
+    """Requests whose clock still runs (no outcome yet), each with its consultations; with
+    `before` (a past day), those that had no outcome yet on that day."""
+    if before is None:
+        sql = "SELECT * FROM requests WHERE outcome_on IS NULL"
+        params: list[Any] = []
+    else:
+        sql = "SELECT * FROM requests WHERE received_on <= ? AND (outcome_on IS NULL OR outcome_on > ?)"
+        params = [before, before]
     if department:
         sql += " AND department = ?"
         params.append(department)
     rows = _rows(db.execute(sql, params))
-    attach_consultations(db, rows, open_only=True)
+    attach_consultations(db, rows, open_only=before is None)
     return rows
 
 

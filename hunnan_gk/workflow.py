@@ -49,6 +49,11 @@ def _day(value: Any) -> date | None:
     return date.fromisoformat(value)
 
 
+def _on_or_before(value: Any, as_of: date) -> date | None:
+    day = _day(value)
+    return day if day is not None and day <= as_of else None
+
+
 def _merge(intervals: list[tuple[date, date]]) -> list[tuple[date, date]]:
     merged: list[tuple[date, date]] = []
     for start, end in sorted(intervals):
@@ -109,20 +114,21 @@ def compute_clock(
     """The clock of one request on `as_of`, recomputed from its recorded facts and today's
     calendar data (so a holiday added to the override file moves every open deadline).
 
-    `request` holds the storage row's fields (received_on, clock_start_on,
+    `request` holds the storage row's fields (received_on,
     supplement_asked_on, supplement_until, supplement_received_on, extended_days,
     outcome_on); `consultations` the rows with start_on and end_on (None while open).
     """
     received = _day(request["received_on"])
-    start = _day(request.get("clock_start_on")) or received
     extended = int(request.get("extended_days") or 0)
-    stopped_on = _day(request.get("outcome_on"))
+    # Facts dated after `as_of` had not happened yet on that day (a report for a past day).
+    stopped_on = _on_or_before(request.get("outcome_on"), as_of)
+    asked = _on_or_before(request.get("supplement_asked_on"), as_of)
+    corrected = _on_or_before(request.get("supplement_received_on"), as_of)
+    start = corrected or received  # 条例第30条: the 20 days restart from the correction
     review = calendar.add(received, SUPPLEMENT_NOTICE_WORKDAYS)
     provisional = False  # of the due date; the ceiling and review limit do not taint it
 
-    asked = _day(request.get("supplement_asked_on"))
-    corrected = _day(request.get("supplement_received_on"))
-    if asked and not corrected and stopped_on is None and asked <= as_of:
+    if asked and not corrected and stopped_on is None:
         return Clock(
             start=start,
             due=None,
@@ -138,14 +144,25 @@ def compute_clock(
 
     horizon = min(as_of, stopped_on) if stopped_on else as_of
     pauses = consultation_pauses(consultations, start, horizon, calendar)
+    # A consultation pauses a running clock only: one begun after the deadline had already
+    # passed neither hides nor shortens the delay (条例第33条).
     paused_days = 0
+    due = calendar.add(start, REPLY_WORKDAYS + extended)
+    counted_pauses = []
     for began, ended in _merge([(p.start, p.end) for p in pauses]):
+        if began > due.date:
+            break
+        counted_pauses.append((began, ended))
         counted = calendar.between(began, ended)
         paused_days += counted.workdays
         provisional = provisional or counted.provisional
-    waiting = [p.window_end for p in pauses if p.waiting] if stopped_on is None else []
+        due = calendar.add(start, REPLY_WORKDAYS + extended + paused_days)
+    waiting = [
+        p.window_end
+        for p in pauses
+        if p.waiting and stopped_on is None and any(b <= p.start <= e for b, e in counted_pauses)
+    ]
 
-    due = calendar.add(start, REPLY_WORKDAYS + extended + paused_days)
     ceiling = calendar.add(start, CEILING_WORKDAYS + paused_days)
     return Clock(
         start=start,

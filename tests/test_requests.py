@@ -435,3 +435,28 @@ def test_list_refuses_a_reversed_date_range(cli):
     register(cli)
     result = cli("list", "--received-from", "2024-05-01", "--received-to", "2024-04-01")
     assert result.exit_code == 2 and "晚于" in result.stderr
+
+
+def test_a_consultation_begun_after_the_deadline_does_not_pause(cli, monkeypatch):
+    register(cli)  # due 2024-04-29
+    cli("consult", "start", "2024-0001", "--party", "区财政局", "--kind", "organ", "--on", "2024-05-08")
+    monkeypatch.setenv("HUNNAN_GK_TODAY", "2024-05-21")
+    late = show(cli, "2024-0001")
+    assert late["paused"] is False and late["due"] == "2024-04-29"
+
+
+def test_overdue_report_for_a_past_day_sees_that_day(cli, monkeypatch):
+    register(cli)  # due 2024-04-29
+    cli("supplement", "ask", "2024-0001", "--on", "2024-04-03", "--until", "2024-04-17")
+    cli("supplement", "received", "2024-0001", "--on", "2024-04-10")  # due 2024-05-10
+    _to_reply(cli, on="2024-05-13")
+    cli("advance", "2024-0001", "--on", "2024-05-14", "--outcome", "disclosed")
+
+    def on(day):
+        report = json.loads(cli("report", "overdue", "--as-of", day, "--format", "json").stdout)
+        return [(r["number"], r["light"], r["due"]) for r in report["requests"]]
+
+    assert on("2024-04-02") == [("2024-0001", "green", "2024-04-29")]  # before the 补正 notice
+    assert on("2024-04-05") == [("2024-0001", "paused", None)]
+    assert on("2024-05-13") == [("2024-0001", "red", "2024-05-10")]
+    assert on("2024-05-14") == []  # replied that day

@@ -25,7 +25,11 @@ def build_overdue_report(
     day = env.date(as_of, "--as-of")
     shown = reports.parse_lights(lights)
     yellow_days = env.settings.yellow_days
-    rows = storage.unreplied_requests(env.open_db(create=False), department=department)
+    rows = storage.unreplied_requests(
+        env.open_db(create=False),
+        department=department,
+        before=day.isoformat() if day < env.today else None,
+    )
     return reports.overdue_report(
         rows, env.calendar, day, yellow_days, lights=shown, department=department
     )
