@@ -109,6 +109,7 @@ def parse_settings(text: str, path: Path | None = None) -> Settings:
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}：顶层应为“键: 值”的映射")
     _check(raw, _SCHEMA, where, "")
+    raw = _without_empty(raw)
 
     base = path.resolve().parent if path else Path(".").resolve()
     settings = Settings(path=path)
@@ -151,6 +152,15 @@ def yaml_error(exc: Exception, where: str, text: str) -> ConfigError:
     mark = getattr(exc, "problem_mark", None)
     line = f" 第 {mark.line + 1} 行" if mark else ""
     return ConfigError(f"{where}{line}：{yaml_syntax_message(exc, text)}")
+
+
+def _without_empty(raw: dict) -> dict:
+    """The mapping without keys left empty (`db:` with nothing after it means: not set)."""
+    return {
+        key: _without_empty(value) if isinstance(value, dict) else value
+        for key, value in raw.items()
+        if value is not None and value != ""
+    }
 
 
 def _check(raw: dict, schema: dict, where: str, parent: str) -> None:

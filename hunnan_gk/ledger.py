@@ -286,6 +286,8 @@ def _check_sequence(values: dict[str, Any], problem) -> None:
         problem("closed_on", f"归档日期 {values['closed_on']} 早于答复日期 {values['outcome_on']}")
     if (values["supplement_until"] or values["supplement_received_on"]) and not values["supplement_asked_on"]:
         problem("supplement_asked_on", "填写了补正期限或补正收到日期，须同时填写补正告知日期")
+    if values["supplement_asked_on"] and not values["supplement_until"]:
+        problem("supplement_until", "填写了补正告知日期，须同时填写补正期限（条例第30条：告知时应给出合理的补正期限）")
     if values["supplement_received_on"] and values["supplement_asked_on"] and (
         values["supplement_received_on"] < values["supplement_asked_on"]
     ):

@@ -106,3 +106,11 @@ def test_a_directory_where_a_file_is_expected(cli, isolated):
     assert result.exit_code == 2
     flat = re.sub(r"[\s│╭╮╰╯─]", "", result.stderr)  # the panel wraps long paths
     assert "--output的值无效" in flat and "是一个目录" in flat
+
+
+@pytest.mark.parametrize("key", ["db:", "holidays:", "timezone:", "lights:\n  yellow_days:", "numbering:\n  prefix:"])
+def test_a_config_key_left_empty_means_not_set(cli, config_file, key):
+    config_file.write_text(f"{key}\n", encoding="utf-8")
+    result = cli("calendar", "add", "2024-04-01", "20")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split()[0] == "2024-04-29"

@@ -64,7 +64,7 @@ def add_command(
 
     env = Env(config, db)
     appeal_kind = AppealKind.parse(kind, option="--kind")
-    database = env.open_db()
+    database = env.open_db(create=False)
     with storage.write(database):
         request, day = _request_and_date(env, database, number, on)
         number = request["number"]
@@ -111,7 +111,7 @@ def decide_command(
     env = Env(config, db)
     appeal_kind = AppealKind.parse(kind, option="--kind")
     appeal_result = AppealResult.parse(result, option="--result")
-    database = env.open_db()
+    database = env.open_db(create=False)
     with storage.write(database):
         request, day = _request_and_date(env, database, number, on)
         number = request["number"]

@@ -87,10 +87,13 @@ def import_command(
     errors_file.unlink(missing_ok=True)  # a list from an earlier attempt no longer applies
     prefix = env.settings.number_prefix
     workflow.format_number(prefix, 2000, 1)  # a bad prefix is refused before anything is written
-    database = env.open_db()
-    if dry_run:
+    if dry_run and not env.db_path.exists():
+        new = records  # nothing imported yet: every row would be new
+    elif dry_run:
+        database = env.open_db(create=False)
         new = [r for r in records if not storage.ledger_row_present(database, r.key, r.fields)]
     else:
+        database = env.open_db()
         with storage.write(database):  # one transaction: all rows or none
             new = [r for r in records if not storage.ledger_row_present(database, r.key, r.fields)]
             at, who = env.now().isoformat(), clerk_name(clerk)
