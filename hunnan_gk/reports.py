@@ -20,6 +20,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
+from hunnan_gk.privacy import mask_in_text
 from hunnan_gk.vocab import ApplicantType, Light, Stage
 from hunnan_gk.workflow import compute_clock
 
@@ -113,7 +114,7 @@ def request_light(
         "watch": clock.watch.isoformat() if clock.watch else None,
         "ceiling": clock.ceiling.isoformat() if clock.ceiling else None,
         "review_limit": review_limit.isoformat() if review_limit else None,
-        "content": request.get("content"),
+        "content": mask_in_text(request.get("content") or ""),
         "clerk": request.get("clerk"),
     }
 

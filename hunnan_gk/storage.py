@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterator
 import sqlite_utils
 
 from hunnan_gk.errors import DatabaseError, os_reason
-from hunnan_gk.migrations import MIGRATION_SET, migrations
+from hunnan_gk.migrations import migrations
 
 BUSY_TIMEOUT_MS = 30_000
 GENESIS_HASH = "0" * 64
@@ -118,14 +118,17 @@ def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
 def backup(db: sqlite_utils.Database, target: Path) -> None:
     """A consistent copy of the database while others keep writing (SQLite's backup API)."""
     target = Path(target)
-    if target.exists():
-        target.unlink()
-    os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o600))
-    dest = sqlite3.connect(str(target))
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    os.close(os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))
     try:
-        db.conn.backup(dest)
+        dest = sqlite3.connect(str(partial))
+        try:
+            db.conn.backup(dest)
+        finally:
+            dest.close()
+        os.replace(partial, target)  # an earlier backup stays whole until the new one is
     finally:
-        dest.close()
+        partial.unlink(missing_ok=True)
 
 
 def integrity_problems(db: sqlite_utils.Database) -> list[str]:

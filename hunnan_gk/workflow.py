@@ -500,8 +500,11 @@ def withdraw(row: Mapping[str, Any], *, reason: str, on: date, today: date) -> C
 def describe(row: Mapping[str, Any], clock: Clock, *, reveal: bool = False) -> dict[str, Any]:
     """The request as JSON (contract of issue 3). ID and phone numbers are masked unless
     `reveal` (only `show` reveals them)."""
-    from hunnan_gk.privacy import mask_id_number, mask_phone
+    from hunnan_gk.privacy import mask_id_number, mask_in_text, mask_phone
     from hunnan_gk.vocab import Stage
+
+    def free_text(value: str | None) -> str | None:
+        return value if reveal or not value else mask_in_text(value)
 
     return {
         "number": row["number"],
@@ -509,7 +512,7 @@ def describe(row: Mapping[str, Any], clock: Clock, *, reveal: bool = False) -> d
         "applicant_type": row["applicant_type"],
         "channel": row["channel"],
         "received": row["received_on"],
-        "content": row["content"],
+        "content": free_text(row["content"]),
         "department": row.get("department"),
         "stage": row["stage"],
         "stage_label": Stage(row["stage"]).label,
@@ -528,7 +531,7 @@ def describe(row: Mapping[str, Any], clock: Clock, *, reveal: bool = False) -> d
         "address": row.get("address"),
         "clerk": row.get("clerk"),
         "delivery": row.get("delivery"),
-        "note": row.get("note"),
+        "note": free_text(row.get("note")),
     }
 
 

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from hunnan_gk import annual, storage
-from hunnan_gk.vocab import ApplicantType, Outcome
+from hunnan_gk.vocab import Outcome
 
 
 # --- pure: rows, columns, the check -------------------------------------------------------

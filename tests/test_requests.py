@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hunnan_gk.vocab import HANDLING_STAGES, Stage
+from hunnan_gk.vocab import HANDLING_STAGES
 
 VALID_ID = "11010519491231002X"  # the GB 11643 standard's own example
 PROJECT = Path(__file__).resolve().parents[1]
@@ -460,3 +460,13 @@ def test_overdue_report_for_a_past_day_sees_that_day(cli, monkeypatch):
     assert on("2024-04-05") == [("2024-0001", "paused", None)]
     assert on("2024-05-13") == [("2024-0001", "red", "2024-05-10")]
     assert on("2024-05-14") == []  # replied that day
+
+
+def test_numbers_typed_into_free_text_are_masked_outside_show(cli):
+    register(cli, content="请公开张三（身份证11010519491231002X，电话13812345678）的补贴发放记录")
+    listed = json.loads(cli("list", "--json").stdout)[0]["content"]
+    assert "11010519491231002X" not in listed and "13812345678" not in listed
+    assert "1101**********002X" in listed and "138****5678" in listed
+    report = cli("report", "overdue", "--as-of", "2024-04-02", "--format", "json").stdout
+    assert "11010519491231002X" not in report and "13812345678" not in report
+    assert "11010519491231002X" in show(cli, "2024-0001")["content"]

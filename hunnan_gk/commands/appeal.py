@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from hunnan_gk.commands.common import ConfigOption, DbOption, Env
+from hunnan_gk.commands.common import ConfigOption, DbOption, Env, require_request
 from hunnan_gk.vocab import AppealKind, AppealResult
 
 app = typer.Typer(help="行政复议、行政诉讼：登记与结果（年度报告第四部分）。", no_args_is_help=True)
@@ -17,12 +17,9 @@ ClerkOption = Annotated[str | None, typer.Option("--clerk", help="经办人（�
 
 
 def _request_and_date(env: Env, database, number: str, on_text: str):
-    from hunnan_gk import storage
     from hunnan_gk.errors import Refused
 
-    request = storage.find_request(database, number)
-    if request is None:
-        raise Refused(f"找不到申请 {number}", hint="用 hunnan-gk list 查看已登记的申请")
+    request = require_request(database, number)
     on = env.date(on_text, "--on")
     if on > env.today:
         raise Refused(f"--on {on} 晚于今天（{env.today}）")

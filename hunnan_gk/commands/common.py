@@ -129,6 +129,17 @@ class Env:
         return open_db(self.db_path, create=create)
 
 
+def require_request(db, number: str) -> dict:
+    """The stored request numbered `number` (also 2024-1 for 2024-0001); Refused otherwise."""
+    from hunnan_gk import storage
+    from hunnan_gk.errors import Refused
+
+    row = storage.find_request(db, number)
+    if row is None:
+        raise Refused(f"找不到申请 {number}", hint="用 hunnan-gk list 查看已登记的申请")
+    return row
+
+
 def clerk_name(given: str | None) -> str:
     """The clerk recorded on an event: --clerk, else the OS user."""
     if given:

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from hunnan_gk.commands.common import ConfigOption, DbOption, Env, JsonOption
+from hunnan_gk.commands.common import ConfigOption, DbOption, Env, JsonOption, require_request
 
 app = typer.Typer(help="信息处理费：按件或按量计算（国办函〔2020〕109号）。", no_args_is_help=True)
 
@@ -28,12 +28,9 @@ def quote_command(
     示例：hunnan-gk fee quote 2024-0012 --pages 150
     """
     from hunnan_gk import fees, render, storage
-    from hunnan_gk.errors import Refused
 
     database = Env(config, db).open_db(create=False)
-    request = storage.find_request(database, number)
-    if request is None:
-        raise Refused(f"找不到申请 {number}", hint="用 hunnan-gk list 查看已登记的申请")
+    request = require_request(database, number)
     number = request["number"]
     position, count = storage.applicant_month_position(database, request)
     result = fees.quote(

@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Callable
 
 import typer
 
-from hunnan_gk.commands.common import ConfigOption, DbOption, Env, JsonOption, clerk_name
+from hunnan_gk.commands.common import ConfigOption, DbOption, Env, JsonOption, clerk_name, require_request
 from hunnan_gk.vocab import ApplicantType, Channel, ConsultKind
 
 if TYPE_CHECKING:
@@ -19,16 +19,6 @@ Number = Annotated[str, typer.Argument(help="申请编号，如 2024-0001（也�
 OnOption = Annotated[str | None, typer.Option("--on", help="办理日期（默认今天）")]
 ClerkOption = Annotated[str | None, typer.Option("--clerk", help="经办人（默认当前系统用户）")]
 NoteOption = Annotated[str | None, typer.Option("--note", help="备注")]
-
-
-def _find(db, number: str) -> dict[str, Any]:
-    from hunnan_gk import storage
-    from hunnan_gk.errors import Refused
-
-    row = storage.find_request(db, number)
-    if row is None:
-        raise Refused(f"找不到申请 {number}", hint="用 hunnan-gk list 查看已登记的申请")
-    return row
 
 
 def _view(env: Env, db, row: dict[str, Any], *, reveal: bool = False) -> dict[str, Any]:
@@ -54,7 +44,7 @@ def _apply(
 
     db = env.open_db(create=False)
     with storage.write(db):
-        row = _find(db, number)
+        row = require_request(db, number)
         change = build(row, storage.consultations_of(db, row["number"]))
         row = storage.apply_change(db, row, change, clerk=clerk_name(clerk), at=env.now().isoformat())
     for warning in change.warnings or []:
@@ -420,7 +410,7 @@ def show(
 
     env = Env(config, db)
     database = env.open_db(create=False)
-    row = _find(database, number)
+    row = require_request(database, number)
     consultations = storage.consultations_of(database, row["number"])
     clock = workflow.compute_clock(row, consultations, env.calendar, env.today)
     view = workflow.describe(row, clock, reveal=True)
