@@ -13,8 +13,8 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from hunnan_gk.errors import GkError
 from hunnan_gk.vocab import HANDLING_STAGES, ApplicantType, Channel, Outcome, Stage, Vocab
+from hunnan_gk.workflow import MAX_EXTENSION_WORKDAYS
 
-MAX_EXTENSION_WORKDAYS = 20  # 条例第33条第2款
 
 
 @dataclass(frozen=True)

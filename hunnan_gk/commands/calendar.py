@@ -4,6 +4,7 @@ from typing import Annotated
 
 import typer
 
+from hunnan_gk import workdays
 from hunnan_gk.commands.common import ConfigOption, Env, JsonOption
 from hunnan_gk.errors import InputError
 
@@ -17,9 +18,9 @@ MAX_SPAN_YEARS = 100
 PROVISIONAL_YEARS_SHOWN = 2  # `years` lists this many years after the current one
 
 SOURCE_LABELS = {
-    "package": "官方数据（chinesecalendar）",
-    "override": "覆盖文件（配置项 holidays）",
-    "provisional": "暂定：周末加法定节假日，尚无调休安排",
+    workdays.PACKAGE: "官方数据（chinesecalendar）",
+    workdays.OVERRIDE: "覆盖文件（配置项 holidays）",
+    workdays.PROVISIONAL: "暂定：周末加法定节假日，尚无调休安排",
 }
 
 StartArgument = Annotated[

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from hunnan_gk.commands.common import ConfigOption, DbOption, Env
+from hunnan_gk.vocab import Light
 
 app = typer.Typer(help="报告：超期预警（红黄绿灯）、年度报告。", no_args_is_help=True)
 top = typer.Typer()  # top-level commands: notify, demo
@@ -61,7 +62,7 @@ def overdue_command(
         ),
     ] = None,
     light: Annotated[
-        str | None, typer.Option("--light", help="只列这些灯，逗号分隔：red,yellow,green,paused")
+        str | None, typer.Option("--light", help="只列这些灯，逗号分隔： " + Light.choices_help())
     ] = None,
     department: Annotated[str | None, typer.Option("--department", help="只列这个承办单位的申请")] = None,
     fail_on: Annotated[
