@@ -267,6 +267,35 @@ def catalogue_table(catalogue) -> Table:
     return result
 
 
+# Below this width the nine columns would fold every cell into a few characters a line.
+CATALOGUE_TABLE_MIN_WIDTH = 160
+
+
+def print_catalogue(catalogue) -> None:
+    """The catalogue at the terminal: a table on a wide screen, else one card per item."""
+    from rich.rule import Rule
+    from rich.table import Table as Grid
+
+    from hunnan_gk.catalogue import header_line, published_rows
+
+    out = console()
+    if out.width >= CATALOGUE_TABLE_MIN_WIDTH:
+        out.print(catalogue_table(catalogue))
+        return
+    out.print(f"[bold]{text(catalogue.title)}[/bold]", soft_wrap=True)
+    out.print(text(header_line(catalogue)), soft_wrap=True)
+    columns, rows = published_rows(catalogue)
+    for row in rows:
+        out.print(Rule(style="dim"))
+        card = Grid.grid(padding=(0, 2))
+        card.add_column(style="bold", no_wrap=True)
+        card.add_column(overflow="fold")
+        for name, value in zip(columns, row):
+            if value:
+                card.add_row(name, text(value))
+        out.print(card)
+
+
 def catalogue_markdown(catalogue) -> str:
     """A Markdown page: title, the header line, and one table row per item."""
     from hunnan_gk.catalogue import header_line, published_rows

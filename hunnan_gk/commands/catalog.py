@@ -105,9 +105,9 @@ def show_command(path: CatalogueArgument) -> None:
 
     示例：hunnan-gk catalog show catalogs/hunnan-2024.yaml
     """
-    from hunnan_gk.render import catalogue_table, console
+    from hunnan_gk.render import print_catalogue
 
-    console().print(catalogue_table(_load(path)))
+    print_catalogue(_load(path))
 
 
 @app.command("export")
