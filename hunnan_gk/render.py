@@ -12,16 +12,18 @@ import json
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+if TYPE_CHECKING:  # rich is imported where it is used: JSON and CSV output never need it
+    from rich.console import Console
+    from rich.table import Table
 
 PROVISIONAL_MARK = "暂定"
 
 
-def console(*, stderr: bool = False) -> Console:
+def console(*, stderr: bool = False) -> "Console":
+    from rich.console import Console
+
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
@@ -58,6 +60,8 @@ def write_csv(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]])
 
 def table(*columns: str, title: str | None = None, fold: Sequence[str] = ()) -> Table:
     """A table whose free-text columns (named in `fold`) wrap instead of being cut with …."""
+    from rich.table import Table
+
     result = Table(title=title, show_lines=False, header_style="bold")
     for name in columns:
         if name in fold:
@@ -69,6 +73,8 @@ def table(*columns: str, title: str | None = None, fold: Sequence[str] = ()) -> 
 
 def text(value: Any) -> str:
     """A user-typed value made safe for Rich markup."""
+    from rich.markup import escape
+
     return "" if value is None else escape(str(value))
 
 
@@ -458,6 +464,7 @@ def _remaining(item: dict) -> str:
 
 def overdue_table(report: dict) -> Table:
     """The report as a Rich table, one coloured row per request, readable at 80 columns."""
+    from rich.table import Table
     from rich import box
 
     result = Table(
@@ -495,6 +502,7 @@ def _print_overdue(target: Console, report: dict) -> None:
 
 def overdue_text(report: dict, width: int | None = None) -> str:
     """The same table without colour codes (for pipes, cron logs and NO_COLOR)."""
+    from rich.console import Console
     out = io.StringIO()
     _print_overdue(Console(file=out, color_system=None, width=width or 80, highlight=False), report)
     return out.getvalue()
@@ -618,6 +626,7 @@ APPEAL_KIND_HEADER = "类别"
 
 def annual_terminal(report) -> list[Table]:
     """Section 三 and section 四 of the annual report as two Rich tables."""
+    from rich.table import Table
     from hunnan_gk import annual
 
     # The label column folds and keeps room; the number columns may wrap their headers
