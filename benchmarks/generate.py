@@ -196,7 +196,8 @@ class Generator:
                 kind = "third_party" if rng.random() < 0.7 else "organ"
                 party = rng.choice(COMPANIES if kind == "third_party" else DEPARTMENTS)
                 if not step(lambda on: workflow.consult_start(row, life.consultations, party=party,
-                                                              kind=kind, on=on, today=AS_OF), day):
+                                                              kind=kind, on=on, today=AS_OF,
+                                                              calendar=self.cal), day):
                     return
                 day = self.later(day, 5, 15)
                 if not step(lambda on: workflow.consult_end(row, life.consultations, on=on,

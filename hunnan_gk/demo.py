@@ -228,7 +228,7 @@ def _changes(db, row: dict[str, Any], action: str, args: list, day: date, today:
         yield workflow.supplement_lapsed(row, on=day, today=today)
     elif action == "consult":
         yield workflow.consult_start(row, consultations, party=args[0], kind=args[1], on=day,
-                                     today=today)
+                                     today=today, calendar=calendar)
     elif action == "consulted":
         yield workflow.consult_end(row, consultations, on=day, today=today)
     elif action == "extend":

@@ -402,8 +402,8 @@ def supplement_lapsed(row: Mapping[str, Any], *, on: date, today: date) -> Chang
 
 
 def consult_start(row: Mapping[str, Any], consultations: list[Mapping[str, Any]], *, party: str,
-                  kind: str, on: date, today: date) -> Change:
-    """征求意见 begins: the clock pauses (条例第32条、第34条)."""
+                  kind: str, on: date, today: date, calendar: "WorkCalendar") -> Change:
+    """征求意见 begins: the clock pauses (条例第32条、第34条) — if it is still running."""
     from hunnan_gk.vocab import ConsultKind
 
     _check_open(row)
@@ -414,10 +414,15 @@ def consult_start(row: Mapping[str, Any], consultations: list[Mapping[str, Any]]
     if any(c["party"] == party and not c.get("end_on") for c in consultations):
         raise _refuse(f"已在向“{party}”征求意见，尚未结束")
     _check_on(row, on, today)
+    warnings = []
+    due = compute_clock(row, consultations, calendar, on).due
+    if due is not None and on > due:
+        warnings.append(f"答复期限 {due} 已过：照实登记征求意见，但它不再暂停计时，申请仍为超期")
     return Change(
         action="consult_start",
         on=on,
         fields={},
+        warnings=warnings,
         note=f"向{ConsultKind(kind).label}“{party}”征求意见",
         consultation={"party": party, "kind": ConsultKind(kind).value, "start_on": on.isoformat()},
     )

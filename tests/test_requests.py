@@ -439,7 +439,8 @@ def test_list_refuses_a_reversed_date_range(cli):
 
 def test_a_consultation_begun_after_the_deadline_does_not_pause(cli, monkeypatch):
     register(cli)  # due 2024-04-29
-    cli("consult", "start", "2024-0001", "--party", "区财政局", "--kind", "organ", "--on", "2024-05-08")
+    result = cli("consult", "start", "2024-0001", "--party", "区财政局", "--kind", "organ", "--on", "2024-05-08")
+    assert result.exit_code == 0 and "已过" in result.stderr and "不再暂停" in result.stderr
     monkeypatch.setenv("HUNNAN_GK_TODAY", "2024-05-21")
     late = show(cli, "2024-0001")
     assert late["paused"] is False and late["due"] == "2024-04-29"

@@ -291,7 +291,8 @@ def consult_start(
         env,
         number,
         lambda row, consultations: workflow.consult_start(
-            row, consultations, party=party, kind=kind_code, on=day, today=env.today
+            row, consultations, party=party, kind=kind_code, on=day, today=env.today,
+            calendar=env.calendar,
         ),
         clerk=clerk,
         as_json=as_json,
