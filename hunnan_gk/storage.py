@@ -638,19 +638,24 @@ def pending_appeal(db: sqlite_utils.Database, number: str, kind: str) -> dict[st
     return rows[0] if rows else None
 
 
-def insert_appeal(db: sqlite_utils.Database, appeal: dict[str, Any]) -> int:
-    cursor = db.execute(
-        f"INSERT INTO appeals ({', '.join(appeal)}) VALUES ({', '.join('?' for _ in appeal)})",
-        list(appeal.values()),
-    )
-    return cursor.lastrowid
-
-
-def decide_appeal(db: sqlite_utils.Database, appeal_id: int, result: str, on: str, at: str) -> None:
-    db.execute(
-        "UPDATE appeals SET result = ?, decided_on = ?, updated_at = ? WHERE id = ?",
-        [result, on, at, appeal_id],
-    )
+def apply_appeal(db: sqlite_utils.Database, row: dict[str, Any], change, *, clerk: str,
+                 at: str) -> None:
+    """Record a workflow appeal Change (appeal_add / appeal_decide) and its event, together
+    (call inside `write`)."""
+    appeal = change.extra["appeal"]
+    on = change.on.isoformat()
+    if change.action == "appeal_add":
+        db.execute(
+            "INSERT INTO appeals (request_number, kind, filed_on, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [row["number"], appeal["kind"], on, at, at],
+        )
+    else:
+        db.execute(
+            "UPDATE appeals SET result = ?, decided_on = ?, updated_at = ? WHERE id = ?",
+            [appeal["result"], on, at, appeal["id"]],
+        )
+    apply_change(db, row, change, clerk=clerk, at=at)
 
 
 # --- fees ----------------------------------------------------------------------------

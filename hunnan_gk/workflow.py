@@ -606,3 +606,45 @@ def replay(events: list[Mapping[str, Any]]) -> dict[str, Any]:
         state.setdefault("created_at", event["at"])
         state["updated_at"] = event["at"]
     return state
+
+
+# --- appeals (annual report section 四) ---------------------------------------------
+
+
+def _check_appeal_day(row: Mapping[str, Any], on: date, today: date) -> None:
+    if on > today:
+        raise _refuse(f"--on {on} 晚于今天（{today}）")
+    if on < _day(row["received_on"]):
+        raise _refuse(f"--on {on} 早于申请的收到日期 {row['received_on']}")
+
+
+def appeal_filed(row: Mapping[str, Any], pending: Mapping[str, Any] | None, *, kind: str,
+                 on: date, today: date) -> Change:
+    """The applicant brought 行政复议 or 行政诉讼 against the handling of this request."""
+    from hunnan_gk.vocab import AppealKind
+
+    label = AppealKind(kind).label
+    if pending is not None:
+        raise _refuse(f"申请 {row['number']} 已有一件尚未审结的{label}，先用 appeal decide 记录其结果")
+    _check_appeal_day(row, on, today)
+    return Change(action="appeal_add", on=on, fields={}, note=label, extra={"appeal": {"kind": kind}})
+
+
+def appeal_decided(row: Mapping[str, Any], pending: Mapping[str, Any] | None, *, kind: str,
+                   result: str, on: date, today: date) -> Change:
+    """The 复议机关 or court decided: 结果维持, 结果纠正 or 其他结果."""
+    from hunnan_gk.vocab import AppealKind, AppealResult
+
+    label = AppealKind(kind).label
+    if pending is None:
+        raise _refuse(f"申请 {row['number']} 没有尚未审结的{label}，先用 appeal add 登记")
+    _check_appeal_day(row, on, today)
+    if on < _day(pending["filed_on"]):
+        raise _refuse(f"--on {on} 早于该{label}的提起日期 {pending['filed_on']}")
+    return Change(
+        action="appeal_decide",
+        on=on,
+        fields={},
+        note=f"{label}：{AppealResult(result).label}",
+        extra={"appeal": {"kind": kind, "result": result, "id": pending["id"]}},
+    )

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from hunnan_gk.commands.common import ConfigOption, DbOption, Env, require_request
+from hunnan_gk.commands.common import ConfigOption, DbOption, Env, clerk_name, require_request
 from hunnan_gk.vocab import AppealKind, AppealResult
 
 app = typer.Typer(help="行政复议、行政诉讼：登记与结果（年度报告第四部分）。", no_args_is_help=True)
@@ -16,31 +16,20 @@ OnOption = Annotated[str, typer.Option("--on", help="日期（如 2024-09-27）"
 ClerkOption = Annotated[str | None, typer.Option("--clerk", help="经办人（默认：当前系统用户）")]
 
 
-def _request_and_date(env: Env, database, number: str, on_text: str):
-    from hunnan_gk.errors import Refused
+def _record(env: Env, number: str, kind: str, on: str, clerk: str | None, decide):
+    """One appeal change as one transaction: find the request and its pending appeal of this
+    kind under the write lock, let the workflow decide, store it with its event."""
+    from hunnan_gk import storage
 
-    request = require_request(database, number)
-    on = env.date(on_text, "--on")
-    if on > env.today:
-        raise Refused(f"--on {on} 晚于今天（{env.today}）")
-    if on.isoformat() < request["received_on"]:
-        raise Refused(f"--on {on} 早于申请的收到日期 {request['received_on']}")
-    return request, on
-
-
-def _event(request, action: str, on, at: str, clerk: str | None, data: dict) -> dict:
-    from hunnan_gk.commands.common import clerk_name
-
-    return {
-        "request_number": request["number"],
-        "action": action,
-        "stage_before": request["stage"],
-        "stage_after": request["stage"],
-        "happened_on": on.isoformat(),
-        "at": at,
-        "clerk": clerk_name(clerk),
-        "data": data,
-    }
+    appeal_kind = AppealKind.parse(kind, option="--kind")
+    day = env.date(on, "--on")
+    database = env.open_db(create=False)
+    with storage.write(database):
+        request = require_request(database, number)
+        pending = storage.pending_appeal(database, request["number"], appeal_kind.value)
+        change = decide(request, pending, appeal_kind.value, day)
+        storage.apply_appeal(database, request, change, clerk=clerk_name(clerk), at=env.now().isoformat())
+    return request["number"], change
 
 
 @app.command("add")
@@ -56,33 +45,16 @@ def add_command(
 
     示例：hunnan-gk appeal add 2024-0007 --kind reconsideration --on 2024-10-08
     """
-    from hunnan_gk import storage
-    from hunnan_gk.errors import Refused
+    from hunnan_gk import workflow
 
     env = Env(config, db)
-    appeal_kind = AppealKind.parse(kind, option="--kind")
-    database = env.open_db(create=False)
-    with storage.write(database):
-        request, day = _request_and_date(env, database, number, on)
-        number = request["number"]
-        if storage.pending_appeal(database, number, appeal_kind.value):
-            raise Refused(f"申请 {number} 已有一件尚未审结的{appeal_kind.label}，先用 appeal decide 记录其结果")
-        at = env.now().isoformat()
-        storage.insert_appeal(
-            database,
-            {
-                "request_number": number,
-                "kind": appeal_kind.value,
-                "filed_on": day.isoformat(),
-                "created_at": at,
-                "updated_at": at,
-            },
-        )
-        storage.append_event(
-            database,
-            _event(request, "appeal_add", day, at, clerk, {"after": {"appeal": appeal_kind.value}}),
-        )
-    typer.echo(f"已登记：申请 {number} 的{appeal_kind.label}（{day}）")
+    number, change = _record(
+        env, number, kind, on, clerk,
+        lambda request, pending, code, day: workflow.appeal_filed(
+            request, pending, kind=code, on=day, today=env.today
+        ),
+    )
+    typer.echo(f"已登记：申请 {number} 的{change.note}（{change.on}）")
 
 
 @app.command("decide")
@@ -102,32 +74,14 @@ def decide_command(
 
     示例：hunnan-gk appeal decide 2024-0007 --kind reconsideration --result upheld --on 2024-12-02
     """
-    from hunnan_gk import storage
-    from hunnan_gk.errors import Refused
+    from hunnan_gk import workflow
 
     env = Env(config, db)
-    appeal_kind = AppealKind.parse(kind, option="--kind")
-    appeal_result = AppealResult.parse(result, option="--result")
-    database = env.open_db(create=False)
-    with storage.write(database):
-        request, day = _request_and_date(env, database, number, on)
-        number = request["number"]
-        appeal = storage.pending_appeal(database, number, appeal_kind.value)
-        if appeal is None:
-            raise Refused(f"申请 {number} 没有尚未审结的{appeal_kind.label}，先用 appeal add 登记")
-        if day.isoformat() < appeal["filed_on"]:
-            raise Refused(f"--on {day} 早于该{appeal_kind.label}的提起日期 {appeal['filed_on']}")
-        at = env.now().isoformat()
-        storage.decide_appeal(database, appeal["id"], appeal_result.value, day.isoformat(), at)
-        storage.append_event(
-            database,
-            _event(
-                request,
-                "appeal_decide",
-                day,
-                at,
-                clerk,
-                {"after": {"appeal": appeal_kind.value, "result": appeal_result.value}},
-            ),
-        )
-    typer.echo(f"已记录：申请 {number} 的{appeal_kind.label}，{appeal_result.label}（{day}）")
+    outcome = AppealResult.parse(result, option="--result").value
+    number, change = _record(
+        env, number, kind, on, clerk,
+        lambda request, pending, code, day: workflow.appeal_decided(
+            request, pending, kind=code, result=outcome, on=day, today=env.today
+        ),
+    )
+    typer.echo(f"已记录：申请 {number} 的{change.note}（{change.on}）")
