@@ -6,26 +6,10 @@ from typing import Annotated
 
 import typer
 
-from hunnan_gk.commands.common import ConfigOption, DbOption, Env, check_year
+from hunnan_gk.commands.common import ConfigOption, DbOption, Env, check_year, output_format
 from hunnan_gk.errors import os_reason
 
 FORMATS = ("table", "json", "csv", "markdown", "xlsx")
-_SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".xlsx": "xlsx"}
-
-
-def output_format(given: str | None, output: Path | None, choices: tuple[str, ...]) -> str:
-    """--format as given, else guessed from -o's suffix, else the first choice."""
-    from hunnan_gk.errors import InputError
-
-    if given is None:
-        guessed = _SUFFIX_FORMATS.get(output.suffix.lower()) if output else None
-        return guessed if guessed in choices else choices[0]
-    wanted = given.strip().lower()
-    if wanted not in choices:
-        raise InputError(f"--format 无法识别“{given}”，可选：{'、'.join(choices)}")
-    return wanted
-
-
 def write_text_output(content: str, output: Path | None, *, encoding: str = "utf-8") -> None:
     """Text to -o FILE, or to stdout."""
     from hunnan_gk.errors import Refused

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Callable
 
 import typer
 
-from hunnan_gk.commands.common import JsonOption
+from hunnan_gk.commands.common import SUFFIX_FORMATS, JsonOption
 from hunnan_gk.errors import os_reason
 
 if TYPE_CHECKING:
@@ -30,15 +30,6 @@ class ExportFormat(str, Enum):
     csv = "csv"
     xlsx = "xlsx"
 
-
-_SUFFIX_FORMATS = {
-    ".md": ExportFormat.markdown,
-    ".markdown": ExportFormat.markdown,
-    ".html": ExportFormat.html,
-    ".htm": ExportFormat.html,
-    ".csv": ExportFormat.csv,
-    ".xlsx": ExportFormat.xlsx,
-}
 
 CatalogueArgument = Annotated[Path, typer.Argument(help="目录文件（YAML）", dir_okay=True)]
 
@@ -129,7 +120,8 @@ def export_command(
     """
     from hunnan_gk.errors import InputError
 
-    chosen = export_format or _SUFFIX_FORMATS.get(output.suffix.lower())
+    guessed = SUFFIX_FORMATS.get(output.suffix.lower())
+    chosen = export_format or (ExportFormat(guessed) if guessed in ExportFormat.__members__ else None)
     if chosen is None:
         raise InputError(
             f"无法从文件名 {output.name} 判断导出格式",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Sequence
 
 import typer
 
@@ -49,6 +49,33 @@ def check_year(year: int | None, option: str = "--year") -> None:
 
     if year is not None and year not in YEARS:
         raise InputError(f"{option} 应为 {YEARS.start} 至 {YEARS.stop - 1} 之间的年份，而不是 {year}")
+
+
+# What a file's suffix says its format is, for -o FILE without --format.
+SUFFIX_FORMATS = {
+    ".json": "json",
+    ".csv": "csv",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xlsx": "xlsx",
+}
+
+
+def output_format(
+    given: str | None, output: Path | None, choices: Sequence[str], *, default: str | None = None
+) -> str:
+    """--format as given, else guessed from -o's suffix, else `default` (the first choice)."""
+    from hunnan_gk.errors import InputError
+
+    if given is None:
+        guessed = SUFFIX_FORMATS.get(output.suffix.lower()) if output else None
+        return guessed if guessed in choices else (default or choices[0])
+    wanted = given.strip().lower()
+    if wanted not in choices:
+        raise InputError(f"--format 无法识别“{given}”，可选：{'、'.join(choices)}")
+    return wanted
 
 
 def default_db_path() -> Path:

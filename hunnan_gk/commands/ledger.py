@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from hunnan_gk.commands.common import ConfigOption, DbOption, Env, check_year, clerk_name
+from hunnan_gk.commands.common import ConfigOption, DbOption, Env, check_year, clerk_name, output_format
 from hunnan_gk.errors import os_reason
 
 app = typer.Typer(help="台账：导出为 Excel/CSV，导入原有台账。", no_args_is_help=True)
@@ -36,7 +36,6 @@ def export_command(
     示例：hunnan-gk ledger export --year 2024 -o 2024年依申请公开台账.xlsx
     """
     from hunnan_gk import ledger_io, storage, workflow
-    from hunnan_gk.commands.annual import output_format
 
     env = Env(config, db)
     check_year(year)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from hunnan_gk.commands.common import ConfigOption, DbOption, Env
+from hunnan_gk.commands.common import ConfigOption, DbOption, Env, output_format
 from hunnan_gk.vocab import Light
 
 app = typer.Typer(help="报告：超期预警（红黄绿灯）、年度报告。", no_args_is_help=True)
@@ -37,18 +37,14 @@ def build_overdue_report(
 
 
 def _output_format(fmt: str | None) -> str:
+    """--format as given; by default a coloured table at a terminal, else plain text."""
     import os
     import sys
 
-    from hunnan_gk.errors import InputError
     from hunnan_gk.render import OVERDUE_FORMATS
 
-    if fmt is None:
-        plain = not sys.stdout.isatty() or bool(os.environ.get("NO_COLOR"))
-        return "text" if plain else "table"
-    if fmt.lower() not in OVERDUE_FORMATS:
-        raise InputError(f"--format 无法识别“{fmt}”，可选：{'、'.join(OVERDUE_FORMATS)}")
-    return fmt.lower()
+    plain = not sys.stdout.isatty() or bool(os.environ.get("NO_COLOR"))
+    return output_format(fmt, None, OVERDUE_FORMATS, default="text" if plain else "table")
 
 
 @app.command("overdue")
