@@ -447,7 +447,7 @@ def overdue_note(item: dict, as_of: str) -> str:
     pause ends (and whether it has passed), the last day for 补正告知."""
     notes = []
     if item["seriously_overdue"]:
-        notes.append("超过法定上限")
+        notes.append("超法定上限")
     if item["paused"]:
         what = "待补正至" if item["paused"] == "supplement" else "征求意见至"
         passed = "（已过）" if item["watch"] and item["watch"] < as_of else ""
