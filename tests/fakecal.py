@@ -5,17 +5,8 @@ weekends only and are provisional, as the real calendar marks them."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import NamedTuple
 
-
-class Dated(NamedTuple):
-    date: date
-    provisional: bool
-
-
-class Counted(NamedTuple):
-    workdays: int
-    provisional: bool
+from hunnan_gk.workdays import Counted, Dated
 
 
 def _days(year: int, spec: str) -> set[date]:
