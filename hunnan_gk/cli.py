@@ -40,6 +40,8 @@ class _ChinesePanels:
             return None
         sys.meta_path.remove(self)
         spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return spec
         self._loader = spec.loader
         spec.loader = self
         return spec
