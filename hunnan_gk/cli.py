@@ -64,7 +64,6 @@ else:
 # The vendored Click's usage messages, in Chinese (pattern → replacement).
 _USAGE_MESSAGES = [
     (r"'-\w' / '(--[\w-]+)'", r"'\1'"),  # '-o' / '--output' → '--output'
-    (r" \(env var: '(\w+)'\)", r"（环境变量 \1）"),
     (r"Value error, ", ""),
     (r"Missing option '(.+?)'\.?", r"缺少选项 \1。"),
     (r"Missing argument '(.+?)'\.?", r"缺少参数 \1。"),
@@ -75,7 +74,7 @@ _USAGE_MESSAGES = [
     (r"Option '(.+?)' requires an argument\.?", r"选项 \1 需要一个值。"),
     (r"Option '(.+?)' does not take a value\.?", r"选项 \1 不带值。"),
     (r"Got unexpected extra argument(?:s|\(s\))? \((.+?)\)", r"多余的参数：\1"),
-    (r"Invalid value for '(.+?)': ", r"\1 的值无效："),
+    (r"Invalid value for '(.+?)'(?: \(env var: '\w+'\))?: ", r"\1 的值无效："),
     (r"'(.+?)' is not a valid int(?:eger)?(?: range)?\.?", r"“\1”不是整数。"),
     (r"'(.+?)' is not a valid float\.?", r"“\1”不是数字。"),
     (r"Input should be a valid integer.*", "应为整数。"),

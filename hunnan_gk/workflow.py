@@ -23,6 +23,7 @@ MAX_EXTENSION_WORKDAYS = 20  # 条例第33条第2款
 SUPPLEMENT_NOTICE_WORKDAYS = 7  # 条例第30条
 CONSULTATION_WORKDAYS = 15  # 条例第32条、第34条
 CEILING_WORKDAYS = REPLY_WORKDAYS + MAX_EXTENSION_WORKDAYS
+REGULATION_IN_FORCE = date(2008, 5, 1)  # 国务院令第492号 took effect; no request predates it
 
 
 @dataclass(frozen=True)
@@ -246,6 +247,8 @@ def registration(*, applicant: str, applicant_type: str, channel: str, received:
         raise _refuse("--content 申请内容不能为空")
     if received > today:
         raise _refuse(f"收到日期 {received} 晚于今天（{today}）：收到日期是机关实际收到申请之日（条例第31条）")
+    if received < REGULATION_IN_FORCE:
+        raise _refuse(f"收到日期 {received} 早于《政府信息公开条例》施行之日（{REGULATION_IN_FORCE}），请核对")
     if id_number:
         id_number = id_number.strip().upper()
         problem = id_number_problem(id_number)

@@ -114,3 +114,19 @@ def test_a_config_key_left_empty_means_not_set(cli, config_file, key):
     result = cli("calendar", "add", "2024-04-01", "20")
     assert result.exit_code == 0, result.output
     assert result.stdout.split()[0] == "2024-04-29"
+
+
+def test_a_directory_as_database_is_chinese(cli, isolated):
+    result = cli("list", "--db", isolated)
+    assert result.exit_code == 2
+    flat = re.sub(r"[\s│╭╮╰╯─]", "", result.stderr)
+    assert "--db的值无效" in flat and "Invalid" not in flat
+
+
+def test_an_output_file_whose_suffix_says_no_format_is_refused(cli, isolated):
+    from hunnan_gk import storage
+
+    storage.open_db(isolated / "gk.db").conn.close()
+    result = cli("report", "annual", "--year", "2024", "-o", isolated / "out.pdf")
+    assert result.exit_code == 2 and "判断输出格式" in result.stderr
+    assert not (isolated / "out.pdf").exists()

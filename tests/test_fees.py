@@ -89,3 +89,8 @@ def test_quote_refusals(cli):
     assert result.exit_code == 1 and "找不到申请" in result.stderr
     result = cli("fee", "quote", number, "--pages", "-1")
     assert result.exit_code == 2 and "Traceback" not in result.stderr
+
+
+def test_an_absurd_page_count_is_a_usage_error(cli):
+    result = cli("fee", "quote", "2024-0001", "--pages", "99999999999999999999")
+    assert result.exit_code == 2 and "--pages" in result.stderr

@@ -88,6 +88,7 @@ def test_codes_and_chinese_labels_are_both_accepted(cli):
     "options, message",
     [
         ({"received": "2099-01-01"}, "晚于今天"),
+        ({"received": "1900-01-01"}, "施行之日"),
         ({"id_number": "110105194912310021"}, "校验码"),
         ({"applicant": "  "}, "申请人"),
         ({"content": ""}, "申请内容"),

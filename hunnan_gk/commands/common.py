@@ -70,8 +70,15 @@ def output_format(
     from hunnan_gk.errors import InputError
 
     if given is None:
-        guessed = SUFFIX_FORMATS.get(output.suffix.lower()) if output else None
-        return guessed if guessed in choices else (default or choices[0])
+        if output is None:
+            return default or choices[0]
+        guessed = SUFFIX_FORMATS.get(output.suffix.lower())
+        if guessed not in choices:
+            raise InputError(
+                f"无法从文件名 {output.name} 判断输出格式",
+                hint=f"请加 --format（可选：{'、'.join(choices)}），或用相应的扩展名",
+            )
+        return guessed
     wanted = given.strip().lower()
     if wanted not in choices:
         raise InputError(f"--format 无法识别“{given}”，可选：{'、'.join(choices)}")

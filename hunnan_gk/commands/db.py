@@ -31,7 +31,7 @@ def backup_command(
     示例：hunnan-gk db backup /srv/backup/hunnan-gk-$(date +%F).db
     """
     from hunnan_gk import storage
-    from hunnan_gk.errors import DatabaseError
+    from hunnan_gk.errors import DatabaseError, Refused
 
     env = Env(config, db)
     if target.resolve() == env.db_path.resolve():
@@ -40,7 +40,7 @@ def backup_command(
     try:
         storage.backup(database, target)
     except OSError as exc:
-        raise DatabaseError(f"无法写入备份文件 {target}：{os_reason(exc)}") from None
+        raise Refused(f"无法写入备份文件 {target}：{os_reason(exc)}") from None
     typer.echo(f"已备份到 {target}")
 
 

@@ -9,6 +9,9 @@ from hunnan_gk.commands.common import ConfigOption, DbOption, Env, JsonOption, r
 app = typer.Typer(help="信息处理费：按件或按量计算（国办函〔2020〕109号）。", no_args_is_help=True)
 
 
+MAX_PAGES = 1_000_000  # beyond this a typing mistake, not a request
+
+
 @app.command("quote")
 def quote_command(
     number: Annotated[str, typer.Argument(help="申请编号")],
@@ -28,7 +31,10 @@ def quote_command(
     示例：hunnan-gk fee quote 2024-0012 --pages 150
     """
     from hunnan_gk import fees, render, storage
+    from hunnan_gk.errors import InputError
 
+    if pages is not None and pages > MAX_PAGES:
+        raise InputError(f"--pages {pages} 不合常理（上限 {MAX_PAGES:,} 页），请核对")
     database = Env(config, db).open_db(create=False)
     request = require_request(database, number)
     number = request["number"]
