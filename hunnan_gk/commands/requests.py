@@ -440,7 +440,7 @@ def show(
 @app.command("list")
 def list_command(
     stage: Annotated[str | None, typer.Option("--stage", help="只列出处于此环节的申请")] = None,
-    open_only: Annotated[bool, typer.Option("--open", help="只列出未办结的")] = False,
+    open_only: Annotated[bool, typer.Option("--open", help="只列出未办结的（含待归档的）")] = False,
     closed_only: Annotated[bool, typer.Option("--closed", help="只列出已办结的")] = False,
     department: Annotated[str | None, typer.Option("--department", help="承办单位")] = None,
     received_from: Annotated[str | None, typer.Option("--received-from", help="收到日期不早于")] = None,
