@@ -465,6 +465,18 @@ def unreplied_requests(db: sqlite_utils.Database, department: str | None = None,
         params.append(department)
     rows = _rows(db.execute(sql, params))
     attach_consultations(db, rows, open_only=before is None)
+    if before is not None:
+        # The stage each stood in on that day: after its last event dated by then.
+        stages = dict(
+            db.execute(
+                "SELECT e.request_number, e.stage_after FROM events e JOIN"
+                " (SELECT max(id) AS id FROM events WHERE happened_on <= ? GROUP BY request_number)"
+                " AS latest ON latest.id = e.id",
+                [before],
+            ).fetchall()
+        )
+        for row in rows:
+            row["stage"] = stages.get(row["number"], row["stage"])
     return rows
 
 

@@ -456,11 +456,11 @@ def test_overdue_report_for_a_past_day_sees_that_day(cli, monkeypatch):
 
     def on(day):
         report = json.loads(cli("report", "overdue", "--as-of", day, "--format", "json").stdout)
-        return [(r["number"], r["light"], r["due"]) for r in report["requests"]]
+        return [(r["number"], r["light"], r["due"], r["stage"]) for r in report["requests"]]
 
-    assert on("2024-04-02") == [("2024-0001", "green", "2024-04-29")]  # before the 补正 notice
-    assert on("2024-04-05") == [("2024-0001", "paused", None)]
-    assert on("2024-05-13") == [("2024-0001", "red", "2024-05-10")]
+    assert on("2024-04-02") == [("2024-0001", "green", "2024-04-29", "review")]  # before 补正
+    assert on("2024-04-05") == [("2024-0001", "paused", None, "review")]
+    assert on("2024-05-13") == [("2024-0001", "red", "2024-05-10", "reply")]
     assert on("2024-05-14") == []  # replied that day
 
 
