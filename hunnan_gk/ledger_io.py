@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from hunnan_gk import ledger
-from hunnan_gk.errors import InputError, Refused, os_reason
+from hunnan_gk.errors import InputError, os_reason
 
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -144,19 +144,16 @@ def write_export(path: Path, rows: list[dict[str, Any]], fmt: str) -> None:
     ASCII keys and codes. Each reads back with `ledger import`."""
     headers = [column.header for column in ledger.COLUMNS]
     keys = [column.key for column in ledger.COLUMNS]
-    try:
-        if fmt == "json":
-            from hunnan_gk.render import to_json
+    if fmt == "json":
+        from hunnan_gk.render import to_json
 
-            path.write_text(to_json(rows) + "\n", encoding="utf-8")
-        elif fmt == "csv":
-            from hunnan_gk.render import write_csv
+        path.write_text(to_json(rows) + "\n", encoding="utf-8")
+    elif fmt == "csv":
+        from hunnan_gk.render import write_csv
 
-            write_csv(path, headers, ([ledger.export_label(k, row[k]) for k in keys] for row in rows))
-        else:
-            _write_xlsx(path, headers, keys, rows)
-    except OSError as exc:
-        raise Refused(f"无法写入 {path}：{os_reason(exc)}") from None
+        write_csv(path, headers, ([ledger.export_label(k, row[k]) for k in keys] for row in rows))
+    else:
+        _write_xlsx(path, headers, keys, rows)
 
 
 def _write_xlsx(path: Path, headers: list[str], keys: list[str], rows: list[dict[str, Any]]) -> None:

@@ -40,6 +40,8 @@ def test_export_reads_back_into_an_empty_database_with_the_same_table(cli, year,
     result = cli("ledger", "export", "-o", out)
     assert result.exit_code == 0, result.output
     assert "已导出 14 件" in result.stdout
+    assert out.stat().st_mode & 0o777 == 0o600  # it holds ID and phone numbers
+    assert not list(isolated.glob(".ledger*.tmp"))
     fresh = isolated / "fresh.db"
     result = cli("ledger", "import", out, "--db", fresh)
     assert result.exit_code == 0, result.output

@@ -6,21 +6,22 @@ from typing import Annotated
 
 import typer
 
-from hunnan_gk.commands.common import ConfigOption, DbOption, Env, check_year, output_format
-from hunnan_gk.errors import os_reason
+from hunnan_gk.commands.common import (
+    ConfigOption,
+    DbOption,
+    Env,
+    check_year,
+    output_format,
+    write_atomically,
+)
 
 FORMATS = ("table", "json", "csv", "markdown", "xlsx")
 def write_text_output(content: str, output: Path | None, *, encoding: str = "utf-8") -> None:
     """Text to -o FILE, or to stdout."""
-    from hunnan_gk.errors import Refused
-
     if output is None:
         typer.echo(content, nl=not content.endswith("\n"))
         return
-    try:
-        output.write_text(content, encoding=encoding, newline="")
-    except OSError as exc:
-        raise Refused(f"无法写入 {output}：{os_reason(exc)}") from None
+    write_atomically(output, lambda target: target.write_text(content, encoding=encoding, newline=""))
 
 
 def annual_command(
@@ -66,10 +67,7 @@ def annual_command(
     elif chosen == "markdown":
         write_text_output(render.annual_markdown(report), output)
     elif chosen == "xlsx":
-        try:
-            render.annual_xlsx(report, output)
-        except OSError as exc:
-            raise Refused(f"无法写入 {output}：{os_reason(exc)}") from None
+        write_atomically(output, lambda target: render.annual_xlsx(report, target))
     elif output is not None:
         out = render.console()
         with out.capture() as captured:

@@ -1,14 +1,12 @@
 """hunnan-gk catalog: the proactive-disclosure catalogue (主动公开事项目录, work plan item 3)."""
 
-import os
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Callable
 
 import typer
 
-from hunnan_gk.commands.common import SUFFIX_FORMATS, JsonOption
-from hunnan_gk.errors import os_reason
+from hunnan_gk.commands.common import SUFFIX_FORMATS, JsonOption, write_atomically
 
 if TYPE_CHECKING:
     from hunnan_gk.catalogue import Catalogue
@@ -128,7 +126,7 @@ def export_command(
             hint="请加 --format markdown|html|csv|xlsx，或用 .md/.html/.csv/.xlsx 作扩展名",
         )
     catalogue = _load(path)
-    _write_atomically(output, lambda target: _EXPORTERS[chosen](catalogue, target))
+    write_atomically(output, lambda target: _EXPORTERS[chosen](catalogue, target))
     typer.echo(f"已导出 {len(catalogue.items)} 个事项到 {output}（{chosen.value}）")
 
 
@@ -203,17 +201,3 @@ _EXPORTERS: dict[ExportFormat, Callable[["Catalogue", Path], None]] = {
     ExportFormat.xlsx: _write_xlsx,
 }
 
-
-def _write_atomically(output: Path, write: Callable[[Path], None]) -> None:
-    """Write beside the target and rename, so a failure never leaves half a file (and the
-    file gets the usual permissions, readable by the web server that publishes it)."""
-    from hunnan_gk.errors import Refused
-
-    temporary = output.with_name(f".{output.name}.{os.getpid()}.tmp")
-    try:
-        write(temporary)
-        os.replace(temporary, output)
-    except OSError as exc:
-        raise Refused(f"无法写入 {output}：{os_reason(exc)}") from None
-    finally:
-        temporary.unlink(missing_ok=True)

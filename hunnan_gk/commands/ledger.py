@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from hunnan_gk.commands.common import ConfigOption, DbOption, Env, check_year, clerk_name, output_format
+from hunnan_gk.commands.common import ConfigOption, DbOption, Env, check_year, clerk_name, output_format, write_atomically
 from hunnan_gk.errors import os_reason
 
 app = typer.Typer(help="台账：导出为 Excel/CSV，导入原有台账。", no_args_is_help=True)
@@ -46,7 +46,8 @@ def export_command(
     for request in requests:
         clock = workflow.compute_clock(request, request["consultations"], env.calendar, env.today)
         rows.append(ledger_io.export_values(request, clock.due.isoformat() if clock.due else None))
-    ledger_io.write_export(output, rows, chosen)
+    # The ledger holds ID and phone numbers: only its owner may read the file.
+    write_atomically(output, lambda target: ledger_io.write_export(target, rows, chosen), private=True)
     typer.echo(f"已导出 {len(rows)} 件申请到 {output}")
 
 
