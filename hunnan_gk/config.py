@@ -141,6 +141,9 @@ def parse_settings(text: str, path: Path | None = None) -> Settings:
     }
     numbering = raw.get("numbering") or {}
     if "prefix" in numbering:
+        from hunnan_gk.workflow import format_number
+
+        format_number(numbering["prefix"], 2000, 1)  # a bad pattern is a config error up front
         settings.number_prefix = numbering["prefix"]
     return settings
 

@@ -130,3 +130,9 @@ def test_an_output_file_whose_suffix_says_no_format_is_refused(cli, isolated):
     result = cli("report", "annual", "--year", "2024", "-o", isolated / "out.pdf")
     assert result.exit_code == 2 and "判断输出格式" in result.stderr
     assert not (isolated / "out.pdf").exists()
+
+
+def test_a_bad_number_prefix_is_a_config_error(cli, config_file):
+    config_file.write_text("numbering:\n  prefix: \"浑南依申〔{yr}〕\"\n", encoding="utf-8")
+    result = cli("calendar", "add", "2024-04-01", "20")  # any command: the config is checked first
+    assert result.exit_code == 2 and "numbering.prefix" in result.stderr

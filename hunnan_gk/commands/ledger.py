@@ -86,7 +86,6 @@ def import_command(
         raise Refused(f"台账有 {len(problems)} 处问题，未导入任何记录；问题清单已写入 {errors_file}")
     errors_file.unlink(missing_ok=True)  # a list from an earlier attempt no longer applies
     prefix = env.settings.number_prefix
-    workflow.format_number(prefix, 2000, 1)  # a bad prefix is refused before anything is written
     if dry_run and not env.db_path.exists():
         new = records  # nothing imported yet: every row would be new
     elif dry_run:

@@ -99,7 +99,6 @@ def register(
         note=note,
     )
     prefix = env.settings.number_prefix
-    workflow.format_number(prefix, 2000, 1)  # a bad prefix is refused before anything is written
     database = env.open_db()
     with storage.write(database):
         row = storage.register_request(
