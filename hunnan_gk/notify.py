@@ -224,10 +224,6 @@ def dry_run_text(mail: Mail, sender: str | None) -> str:
 # --- sending ---------------------------------------------------------------------------
 
 
-class SendError(Exception):
-    """An SMTP failure, with a Chinese message for the clerk."""
-
-
 def check_smtp(smtp: "SmtpSettings", password: str | None) -> str:
     """The sender address; ConfigError when the config cannot send at all."""
     if not smtp.host:
