@@ -148,6 +148,13 @@ class GkGroup(TyperGroup):
             from hunnan_gk.storage import describe_sqlite_error
 
             fail(describe_sqlite_error(exc))
+        except ValueError as exc:
+            if "null byte" not in str(exc):
+                raise
+            # A path typed with a NUL character: the OS refuses it before any file is touched.
+            from hunnan_gk.errors import InputError
+
+            fail(InputError("文件路径中含有空字符（\\0），请检查输入"))
         except Exception as exc:
             _translate_usage_error(exc)
             raise

@@ -136,3 +136,12 @@ def test_a_bad_number_prefix_is_a_config_error(cli, config_file):
     config_file.write_text("numbering:\n  prefix: \"浑南依申〔{yr}〕\"\n", encoding="utf-8")
     result = cli("calendar", "add", "2024-04-01", "20")  # any command: the config is checked first
     assert result.exit_code == 2 and "numbering.prefix" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["catalog", "validate", "\x00"], ["list", "--db", "a\x00b"], ["calendar", "add", "2024-04-01", "1", "--config", "\x00"]],
+)
+def test_a_path_with_a_nul_character_is_a_usage_error(cli, args):
+    result = cli(*args)
+    assert result.exit_code == 2 and "空字符" in result.stderr
