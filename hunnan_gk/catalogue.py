@@ -45,16 +45,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from hunnan_gk.yamltext import yaml_syntax_message
 from hunnan_gk.errors import os_reason
-
-try:  # libyaml's composer: about ten times faster than the pure-Python one
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+from hunnan_gk.yamltext import YamlSyntaxError, compose
 
 ERROR = "error"
 WARNING = "warning"
@@ -312,16 +306,9 @@ def _collector_paused() -> Iterator[None]:
 
 def _check_text(text: str, path: str) -> Checked:
     try:
-        root = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return _unusable(path, "E003", yaml_syntax_message(exc, text), line, column)
-    except yaml.YAMLError as exc:  # e.g. a control character the reader refuses
-        line, column = _reader_position(exc, text)
-        return _unusable(path, "E003", f"YAML 无法读取：{_first_line(exc)}", line, column)
-    except RecursionError:
-        return _unusable(path, "E003", "YAML 嵌套过深")
+        root = compose(text, fast=True)
+    except YamlSyntaxError as exc:
+        return _unusable(path, "E003", exc.message, exc.line or 1, exc.column or 1)
     return _Validator(path).run(root)
 
 
@@ -339,18 +326,6 @@ def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
     prefix = data[line_start:offset].removeprefix(b"\xef\xbb\xbf")
     column = len(prefix.decode("utf-8", errors="replace")) + 1
     return line, column
-
-
-def _reader_position(exc: Exception, text: str) -> tuple[int, int]:
-    position = getattr(exc, "position", None)
-    if not isinstance(position, int):
-        return 1, 1
-    line_start = text.rfind("\n", 0, position) + 1
-    return text.count("\n", 0, position) + 1, position - line_start + 1
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 # --- validation ---

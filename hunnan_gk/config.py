@@ -97,13 +97,10 @@ def _read(path: Path) -> str:
 
 def parse_settings(text: str, path: Path | None = None) -> Settings:
     """Settings from the YAML text of a config file; ConfigError naming the key or line."""
-    import yaml
+    from hunnan_gk.yamltext import load_yaml
 
     where = str(path) if path else "配置"
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise yaml_error(exc, where, text) from None
+    raw = load_yaml(text, where)
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -146,15 +143,6 @@ def parse_settings(text: str, path: Path | None = None) -> Settings:
         format_number(numbering["prefix"], 2000, 1)  # a bad pattern is a config error up front
         settings.number_prefix = numbering["prefix"]
     return settings
-
-
-def yaml_error(exc: Exception, where: str, text: str) -> ConfigError:
-    """A YAML syntax error as a ConfigError naming the file and line."""
-    from hunnan_gk.yamltext import yaml_syntax_message
-
-    mark = getattr(exc, "problem_mark", None)
-    line = f" 第 {mark.line + 1} 行" if mark else ""
-    return ConfigError(f"{where}{line}：{yaml_syntax_message(exc, text)}")
 
 
 def _without_empty(raw: dict) -> dict:

@@ -407,7 +407,7 @@ def test_an_override_file_moves_open_deadlines(cli, config_file, isolated, monke
     assert after["due_provisional"] is False
     from datetime import date
 
-    from hunnan_gk.workdays import load_calendar
+    from hunnan_gk.holiday_files import load_calendar
 
     expected = load_calendar(isolated / "holidays.yaml").add(date(year, 2, 1), 20).date
     assert after["due"] == expected.isoformat() != before["due"]

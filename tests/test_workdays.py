@@ -19,10 +19,9 @@ from hunnan_gk.workdays import (
     DayInfo,
     WorkCalendar,
     YearOverride,
-    load_calendar,
-    parse_overrides,
     statutory_holidays,
 )
+from hunnan_gk.holiday_files import load_calendar, parse_overrides
 
 # 国务院办公厅关于2024/2025/2026年部分节假日安排的通知 (domain.md §3).
 OFFICIAL = {
@@ -408,24 +407,24 @@ def test_add_then_between_gives_n_back(start, n):
 
 
 def test_statutory_holidays_are_cached_on_disk(tmp_path, monkeypatch):
-    from hunnan_gk import workdays
+    from hunnan_gk import holiday_files, workdays
 
-    first = workdays.cached_statutory(tmp_path)(2031)
+    first = holiday_files.cached_statutory(tmp_path)(2031)
     assert first == workdays.statutory_holidays(2031)
     assert len(list(tmp_path.glob("statutory-*-2031.json"))) == 1
 
     def no_holidays_package(year):
         raise AssertionError("computed again instead of read from the cache")
 
-    monkeypatch.setattr(workdays, "statutory_holidays", no_holidays_package)
-    assert workdays.cached_statutory(tmp_path)(2031) == first
-    calendar = workdays.load_calendar(None, cache_dir=tmp_path)
+    monkeypatch.setattr(holiday_files, "statutory_holidays", no_holidays_package)
+    assert holiday_files.cached_statutory(tmp_path)(2031) == first
+    calendar = holiday_files.load_calendar(None, cache_dir=tmp_path)
     assert calendar.day(D(2031, 5, 1)).reason == "劳动节"
 
 
 def test_an_unwritable_cache_is_not_an_error(tmp_path):
-    from hunnan_gk import workdays
+    from hunnan_gk import holiday_files, workdays
 
     blocked = tmp_path / "file"
     blocked.write_text("x", encoding="utf-8")  # a file where the cache folder should be
-    assert workdays.cached_statutory(blocked / "cache")(2031) == workdays.statutory_holidays(2031)
+    assert holiday_files.cached_statutory(blocked / "cache")(2031) == workdays.statutory_holidays(2031)

@@ -150,7 +150,7 @@ class Env:
     def calendar(self) -> "WorkCalendar":
         from platformdirs import user_cache_path
 
-        from hunnan_gk.workdays import load_calendar
+        from hunnan_gk.holiday_files import load_calendar
 
         return load_calendar(self.settings.holidays, cache_dir=user_cache_path("hunnan-gk", appauthor=False))
 
