@@ -28,14 +28,14 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from hunnan_gk import storage, workflow
+from hunnan_gk import numbering, storage, workflow
 from hunnan_gk.errors import Refused
 from hunnan_gk.workdays import WorkCalendar
 
 AS_OF = date(2026, 6, 30)  # "today" of every generated database; run reports with HUNNAN_GK_TODAY
 FIRST_DAY = date(2019, 1, 1)
 BATCH = 20_000
-PREFIX = "{year}-"
+PREFIX = numbering.DEFAULT_PREFIX
 
 APPLICANT_TYPES = {"natural": 88, "commercial": 5, "legal_service": 4, "research": 1,
                    "public_interest": 1, "other_org": 1}
@@ -145,7 +145,7 @@ class Generator:
         seq = self.seqs[year] = self.seqs.get(year, 0) + 1
         clerk = rng.choice(CLERKS)
         at = self.stamp(received)
-        row = {"number": workflow.format_number(PREFIX, year, seq), "year": year, "seq": seq,
+        row = {"number": numbering.format_number(PREFIX, year, seq), "year": year, "seq": seq,
                "clerk": clerk, **fields, "imported": 0, "created_at": at, "updated_at": at}
         life = Life(row, at, clerk)
         # Some requests stall: still open long after the usual few weeks (mostly recent ones).

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hunnan_gk import numbering
 from hunnan_gk.errors import ConfigError, os_reason
 
 CONFIG_ENV = "HUNNAN_GK_CONFIG"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
-DEFAULT_NUMBER_PREFIX = "{year}-"
 
 # Every key the file may hold and its type; a dict is a section, `str_map` a free mapping
 # of names to lists of addresses (departments).
@@ -61,7 +61,7 @@ class Settings:
     yellow_days: int = 5
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     departments: dict[str, list[str]] = field(default_factory=dict)
-    number_prefix: str = DEFAULT_NUMBER_PREFIX
+    number_prefix: str = numbering.DEFAULT_PREFIX
 
 
 def config_candidates(explicit: Path | None) -> list[tuple[Path, bool]]:
@@ -136,12 +136,10 @@ def parse_settings(text: str, path: Path | None = None) -> Settings:
         str(name): [str(a) for a in (addrs if isinstance(addrs, list) else [addrs])]
         for name, addrs in (raw.get("departments") or {}).items()
     }
-    numbering = raw.get("numbering") or {}
-    if "prefix" in numbering:
-        from hunnan_gk.workflow import format_number
-
-        format_number(numbering["prefix"], 2000, 1)  # a bad pattern is a config error up front
-        settings.number_prefix = numbering["prefix"]
+    number_settings = raw.get("numbering") or {}
+    if "prefix" in number_settings:
+        # a bad pattern is a config error up front, not at the next registration
+        settings.number_prefix = numbering.check_prefix(number_settings["prefix"])
     return settings
 
 

@@ -180,7 +180,7 @@ def build_demo(env: "Env") -> int:
 
 
 def _play(db, scenario, calendar, today: date, at: str, clerk: str) -> None:
-    from hunnan_gk import storage, workflow
+    from hunnan_gk import numbering, storage, workflow
 
     applicant, kind, channel, department, content, note, steps = scenario
     on = lambda k: workdays_before(calendar, today, k)  # noqa: E731
@@ -192,7 +192,7 @@ def _play(db, scenario, calendar, today: date, at: str, clerk: str) -> None:
         phone=f"1390240{len(content):04d}" if kind == "natural" else None,
     )
     row = storage.register_request(
-        db, fields, number_for=lambda year, seq: workflow.format_number("{year}-", year, seq),
+        db, fields, number_for=lambda year, seq: numbering.format_number(numbering.DEFAULT_PREFIX, year, seq),
         clerk=clerk, at=at,
     )
     for k, action, *args in steps[1:]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any, Callable, Iterator
 
 import sqlite_utils
 
+from hunnan_gk import numbering
 from hunnan_gk.errors import DatabaseError, os_reason
 from hunnan_gk.migrations import migrations
 
@@ -238,9 +238,6 @@ def verify_audit(db: sqlite_utils.Database) -> tuple[int, str]:
 
 # --- requests ----------------------------------------------------------------------
 
-REQUEST_NUMBER_SHORT = re.compile(r"(\d{4})\D+0*(\d{1,6})\D*")
-
-
 def _rows(cursor) -> list[dict[str, Any]]:
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, values)) for values in cursor.fetchall()]
@@ -248,21 +245,14 @@ def _rows(cursor) -> list[dict[str, Any]]:
 
 def find_request(db: sqlite_utils.Database, text: str) -> dict[str, Any] | None:
     """The request numbered `text`; also found by its year and sequence (2024-1, 2024-0001)
-    whatever the configured prefix."""
-    rows = _rows(db.execute("SELECT * FROM requests WHERE number = ?", [text.strip()]))
-    if rows:
-        return rows[0]
-    match = REQUEST_NUMBER_SHORT.fullmatch(text.strip())
-    if match:
+    whatever the configured prefix (numbering.lookup reads what was typed)."""
+    wanted = numbering.lookup(text)
+    rows = _rows(db.execute("SELECT * FROM requests WHERE number = ?", [wanted.exact]))
+    if not rows and wanted.year_seq is not None:
         rows = _rows(
-            db.execute(
-                "SELECT * FROM requests WHERE year = ? AND seq = ?",
-                [int(match.group(1)), int(match.group(2))],
-            )
+            db.execute("SELECT * FROM requests WHERE year = ? AND seq = ?", list(wanted.year_seq))
         )
-        if rows:
-            return rows[0]
-    return None
+    return rows[0] if rows else None
 
 
 def next_seq(db: sqlite_utils.Database, year: int) -> int:

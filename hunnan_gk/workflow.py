@@ -269,23 +269,6 @@ def registration(*, applicant: str, applicant_type: str, channel: str, received:
     }
 
 
-def format_number(prefix: str, year: int, seq: int) -> str:
-    """The request number: per receipt year, e.g. 2024-0001 or 浑南依申〔2024〕0001号.
-
-    `prefix` (config numbering.prefix) may use {year}; with {seq} it is the whole pattern.
-    """
-    from hunnan_gk.errors import ConfigError
-
-    try:
-        if "{seq" in prefix:
-            return prefix.format(year=year, seq=seq)
-        return prefix.format(year=year) + f"{seq:04d}"
-    except (KeyError, IndexError, ValueError):
-        raise ConfigError(
-            f"numbering.prefix “{prefix}” 无法使用：只能含 {{year}} 和 {{seq}}，例如 浑南依申〔{{year}}〕{{seq:04d}}号"
-        ) from None
-
-
 def advance(row: Mapping[str, Any], *, on: date, today: date, outcome: str | None = None,
             expect: str | None = None) -> Change:
     """Complete the current stage and move to the next (work plan item 10)."""

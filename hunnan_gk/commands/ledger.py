@@ -66,7 +66,7 @@ def import_command(
 
     示例：hunnan-gk ledger import 2023年台账.xlsx --dry-run
     """
-    from hunnan_gk import ledger, ledger_io, storage, workflow
+    from hunnan_gk import ledger, ledger_io, numbering, storage
     from hunnan_gk.errors import Refused
 
     env = Env(config, db)
@@ -103,7 +103,7 @@ def import_command(
                         key=record.key,
                         fields=record.fields,
                         events=ledger.history(record),
-                        number_for=lambda y, s: workflow.format_number(prefix, y, s),
+                        number_for=lambda y, s: numbering.format_number(prefix, y, s),
                         clerk=who,
                         at=at,
                         source=file.name,

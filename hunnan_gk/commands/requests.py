@@ -79,7 +79,7 @@ def register(
 
     示例：hunnan-gk register --applicant 张三 --type natural --channel online --received 2024-04-01 --content "2023年浑南区老旧小区改造资金使用情况"
     """
-    from hunnan_gk import render, storage, workflow
+    from hunnan_gk import numbering, render, storage, workflow
     from hunnan_gk.vocab import ApplicantType, Channel
 
     env = Env(config, db)
@@ -104,7 +104,7 @@ def register(
         row = storage.register_request(
             database,
             fields,
-            number_for=lambda year, seq: workflow.format_number(prefix, year, seq),
+            number_for=lambda year, seq: numbering.format_number(prefix, year, seq),
             clerk=clerk_name(clerk),
             at=env.now().isoformat(),
         )
