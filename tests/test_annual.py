@@ -180,14 +180,9 @@ def test_report_annual_missing_year_is_a_usage_error_in_chinese(cli):
 
 # --- a year built through the CLI ---------------------------------------------------------
 
-from year_of_requests import (  # noqa: E402
-    EXPECTED_APPEALS, YEAR, annual_json, build_year, expected_values,
+from tests.year_of_requests import (  # noqa: E402
+    EXPECTED_APPEALS, YEAR, annual_json, expected_values,
 )
-
-
-@pytest.fixture
-def year(cli):
-    return build_year(cli)
 
 
 def test_every_cell_matches_the_hand_count(cli, year):

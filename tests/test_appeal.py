@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from year_of_requests import annual_json, register
+from tests.year_of_requests import annual_json, register
 
 
 def appeals_of(cli, year):

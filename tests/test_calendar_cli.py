@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 
 import pytest
 
 from hunnan_gk.workdays import package_years
+from tests.helpers import ok_json
 
 OVERRIDE_2027 = """\
 2027:
@@ -29,11 +29,6 @@ def override_file(config_file):
     path.write_text(OVERRIDE_2027, encoding="utf-8")
     config_file.write_text("holidays: holidays.yaml\n", encoding="utf-8")
     return path
-
-
-def ok_json(result):
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 def test_add_prints_the_date(cli):

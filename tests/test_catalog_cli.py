@@ -13,9 +13,9 @@ import yaml
 
 from hunnan_gk.catalogue import check_file, json_schema
 
-from catalogue_samples import HEAD, ITEM
+from tests.catalogue_samples import HEAD, ITEM
+from tests.helpers import SHIPPED_CATALOGUE as SHIPPED
 
-SHIPPED = Path(__file__).resolve().parent.parent / "catalogs" / "hunnan-2024.yaml"
 SMALL = HEAD + ITEM
 CONTENT = "    公开内容: 事项名称、办理条件、申请材料\n"
 

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from hunnan_gk import catalogue
 from hunnan_gk.catalogue import CODES, check_bytes, check_file, check_text
 
-from catalogue_samples import HEAD, ITEM
+from tests.catalogue_samples import HEAD, ITEM
+from tests.helpers import SHIPPED_CATALOGUE as SHIPPED
 
-SHIPPED = Path(__file__).resolve().parent.parent / "catalogs" / "hunnan-2024.yaml"
 
 def found(text: str) -> list[tuple[str, int, int]]:
     return [(p.code, p.line, p.column) for p in check_text(text, "t.yaml").problems]

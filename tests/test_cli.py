@@ -4,14 +4,13 @@ import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import typer
 
 from hunnan_gk.cli import app
+from tests.helpers import PROJECT
 
-PROJECT = Path(__file__).resolve().parents[1]
 
 
 def _commands(command, path=()):

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from hunnan_gk import storage
-
-ROOT = Path(__file__).resolve().parent.parent
+from hunnan_gk.commands.ledger import PAUSE_AFTER_ROWS_ENV, PAUSE_READY_ENV
+from tests.helpers import checkpoint, register, subprocess_env
 
 # A writer process: registers and advances requests in a loop, part through the real CLI
 # entry (`hunnan_gk.cli.app` in-process via CliRunner), reporting every non-zero exit.
@@ -26,7 +26,9 @@ WRITER = textwrap.dedent(
     import sys
     from typer.testing import CliRunner
     from hunnan_gk.cli import app
+    from tests.helpers import build_commands_once
 
+    build_commands_once()
     name, count = sys.argv[1], int(sys.argv[2])
     runner = CliRunner()
     failures = 0
@@ -48,8 +50,7 @@ WRITER = textwrap.dedent(
 )
 
 
-def _env(tmp_path: Path) -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(ROOT), "HUNNAN_GK_TODAY": "2024-06-30"}
+TODAY = "2024-06-30"
 
 
 def test_two_processes_write_one_database_without_losing_anything(tmp_path, cli):
@@ -57,7 +58,7 @@ def test_two_processes_write_one_database_without_losing_anything(tmp_path, cli)
     db_path = Path(os.environ["HUNNAN_GK_DB"])
     storage.open_db(db_path).conn.close()  # the file exists, migrated, before they race
     writers = [
-        subprocess.Popen([sys.executable, "-c", WRITER, name, str(per_process)], env=_env(tmp_path),
+        subprocess.Popen([sys.executable, "-c", WRITER, name, str(per_process)], env=subprocess_env(HUNNAN_GK_TODAY=TODAY),
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for name in ("甲", "乙")
     ]
@@ -77,9 +78,7 @@ def test_two_processes_write_one_database_without_losing_anything(tmp_path, cli)
 
 
 def _register(cli, applicant="张三"):
-    result = cli("register", "--applicant", applicant, "--type", "natural", "--channel", "online",
-                 "--received", "2024-04-01", "--content", "测试")
-    assert result.exit_code == 0, result.output
+    register(cli, "2024-04-01", applicant, content="测试")
 
 
 def _assert_database_message(result):
@@ -102,7 +101,7 @@ def test_truncated_database_is_refused_with_exit_3(cli):
     for n in range(30):
         _register(cli, f"申请人{n}")
     db_path = Path(os.environ["HUNNAN_GK_DB"])
-    sqlite3.connect(db_path).execute("PRAGMA wal_checkpoint(TRUNCATE)").connection.close()
+    checkpoint(db_path)
     data = db_path.read_bytes()
     db_path.write_bytes(data[: len(data) // 3])
     for command in (("list",), ("db", "check"), ("audit", "verify")):
@@ -121,7 +120,7 @@ def test_database_in_a_read_only_directory_is_refused_with_exit_3(cli, tmp_path)
     file system is stood in for by SQLite's own read-only open (mode=ro)."""
     _register(cli)
     db_path = Path(os.environ["HUNNAN_GK_DB"])
-    sqlite3.connect(db_path).execute("PRAGMA wal_checkpoint(TRUNCATE)").connection.close()
+    checkpoint(db_path)
     locked = tmp_path / "locked"
     locked.mkdir()
     shutil.copy(db_path, locked / "gk.db")
@@ -189,34 +188,69 @@ def test_db_check_finds_a_tampered_event(cli):
     assert "审计链核验失败" in result.stderr
 
 
-def test_import_killed_midway_leaves_all_or_nothing(cli, tmp_path):
-    """SIGKILL during a large `ledger import`: the database stays sound and the import is
-    wholly there or wholly absent."""
-    from benchmarks.generate import generate
+LEDGER_ROWS = 300
 
-    source = tmp_path / "source.db"
-    generate(source, 3000, seed=3, quiet=True)
-    ledger = tmp_path / "ledger.csv"
-    result = cli("ledger", "export", "--format", "csv", "-o", ledger, "--db", source)
+
+@pytest.fixture(scope="module")
+def big_ledger(tmp_path_factory):
+    """A ledger of LEDGER_ROWS generated requests, exported to CSV."""
+    from typer.testing import CliRunner
+
+    from benchmarks.generate import generate
+    from hunnan_gk.cli import app
+
+    folder = tmp_path_factory.mktemp("big-ledger")
+    source, ledger = folder / "source.db", folder / "ledger.csv"
+    generate(source, LEDGER_ROWS, seed=3, quiet=True)
+    result = CliRunner().invoke(app, ["ledger", "export", "--format", "csv", "-o", str(ledger), "--db", str(source)])
     assert result.exit_code == 0, result.output
-    target = tmp_path / "target.db"
+    return ledger
+
+
+@pytest.mark.parametrize("after_rows", [1, LEDGER_ROWS // 2, LEDGER_ROWS])
+def test_import_killed_midway_leaves_nothing(cli, tmp_path, big_ledger, after_rows):
+    """SIGKILL inside a `ledger import`'s transaction (after one row, halfway, after
+    the last row but before the commit): the database stays sound and holds none of the import.
+    The import pauses at that row and says so in a file (PAUSE_AFTER_ROWS_ENV); the kill waits
+    for that, never for a guessed time."""
     _register(cli)  # something already there, which must survive
-    storage.backup(storage.open_db(Path(os.environ["HUNNAN_GK_DB"])), target)
-    outcomes, killed = set(), 0
-    for delay in (0.3, 0.8, 1.5):
-        attempt = tmp_path / f"attempt-{delay}.db"
-        shutil.copy(target, attempt)
-        process = subprocess.Popen(
-            [sys.executable, "-m", "hunnan_gk", "ledger", "import", str(ledger), "--db", str(attempt)],
-            env=_env(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        time.sleep(delay)
+    attempt = Path(os.environ["HUNNAN_GK_DB"])
+    checkpoint(attempt)
+    ready = tmp_path / "paused"
+    from benchmarks.generate import AS_OF
+
+    env = subprocess_env(HUNNAN_GK_TODAY=AS_OF.isoformat(), **{PAUSE_AFTER_ROWS_ENV: str(after_rows),
+                                                   PAUSE_READY_ENV: str(ready)})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hunnan_gk", "ledger", "import", str(big_ledger), "--db", str(attempt)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        while not ready.exists():
+            assert process.poll() is None, process.stderr.read().decode()  # it must reach the pause
+            time.sleep(0.01)
+        assert ready.read_text(encoding="utf-8") == str(after_rows)
         process.send_signal(signal.SIGKILL)
-        killed += process.wait(timeout=30) == -signal.SIGKILL
-        db = storage.open_db(attempt)
-        assert storage.integrity_problems(db) == []
-        assert storage.first_broken_event(db) is None
-        count = db.execute("SELECT count(*) FROM requests").fetchone()[0]
-        assert count in (1, 3001), count  # the one registered before, plus all or none
-        outcomes.add(count)
-    assert killed  # at least one import really died midway
+        assert process.wait(timeout=30) == -signal.SIGKILL
+    finally:
+        process.kill()
+        process.wait()
+        process.stderr.close()
+    db = storage.open_db(attempt)
+    assert storage.integrity_problems(db) == []
+    assert storage.first_broken_event(db) is None
+    assert db.execute("SELECT count(*) FROM requests").fetchone()[0] == 1  # the one from before
+    assert db.execute("SELECT count(*) FROM ledger_keys").fetchone()[0] == 0
+
+
+def test_import_not_killed_is_all_there(cli, big_ledger, monkeypatch):
+    """The same import, left alone with the pause hook unset, commits every row: the killed
+    attempts above held rows that the kill took away."""
+    from benchmarks.generate import AS_OF
+
+    monkeypatch.setenv("HUNNAN_GK_TODAY", AS_OF.isoformat())
+    _register(cli)
+    result = cli("ledger", "import", big_ledger)
+    assert result.exit_code == 0, result.output
+    db = storage.open_db(Path(os.environ["HUNNAN_GK_DB"]))
+    assert db.execute("SELECT count(*) FROM requests").fetchone()[0] == 1 + LEDGER_ROWS

@@ -51,7 +51,7 @@ def test_quote_states_both_bases_and_one_basis_only():
 
 import json  # noqa: E402
 
-from year_of_requests import register  # noqa: E402
+from tests.year_of_requests import register  # noqa: E402
 
 
 def quote(cli, number, *extra):

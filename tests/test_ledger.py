@@ -11,7 +11,7 @@ import sqlite3
 import pytest
 
 from hunnan_gk import ledger
-from year_of_requests import YEAR, annual_json, build_year
+from tests.year_of_requests import YEAR, annual_json
 
 HAND_HEADERS = ["序号", "申请日期", "申请人姓名（名称）", "类别", "提交方式", "申请公开的信息",
                 "承办科室", "办结日期", "答复结果", "备注"]
@@ -27,11 +27,6 @@ def counts(path):
     with sqlite3.connect(path) as conn:
         return tuple(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                      for t in ("requests", "events", "ledger_keys"))
-
-
-@pytest.fixture
-def year(cli):
-    return build_year(cli)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])

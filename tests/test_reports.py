@@ -8,9 +8,10 @@ import pytest
 
 from hunnan_gk.reports import CONTRACT_KEYS, at_or_worse, overdue_report, parse_lights, worst_light
 from hunnan_gk.vocab import Light
-from tests.fakecal import FakeCalendar
+from tests import helpers
+from tests.helpers import ok_json, work_calendar
 
-CAL = FakeCalendar()
+CAL = work_calendar()
 FRIDAY_RECEIPT = "2024-10-18"  # 20 working days later: Friday 2024-11-15; ceiling 2024-12-13
 
 
@@ -231,16 +232,10 @@ TODAY = "2024-11-20"  # a Wednesday
 
 
 def register(cli, received, applicant="王秀兰", department="区营商局",
-             content="浑南区老旧小区改造资金使用情况", **options):
-    args = ["register", "--applicant", applicant, "--type", "natural", "--channel", "online",
-            "--received", received, "--content", content, "--department", department]
-    for name, value in options.items():
-        args += [f"--{name.replace('_', '-')}", value]
-    result = cli(*args, "--json")
-    assert result.exit_code == 0, result.stderr
-    import json
-
-    return json.loads(result.stdout)["number"]
+             content="浑南区老旧小区改造资金使用情况", **options) -> str:
+    """A request of the office's story; its number."""
+    return helpers.register(cli, received, applicant, content=content, department=department,
+                            **options)["number"]
 
 
 @pytest.fixture
@@ -259,11 +254,7 @@ def office(cli, monkeypatch):
 
 
 def report_json(cli, *args):
-    import json
-
-    result = cli("report", "overdue", "--format", "json", *args)
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
+    return ok_json(cli("report", "overdue", "--format", "json", *args))
 
 
 def test_json_report_from_the_database(cli, office):

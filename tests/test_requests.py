@@ -1,48 +1,26 @@
 """Issue 3: requests through the eight stages, the legal clock, and the audit trail, via the CLI."""
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from hunnan_gk.vocab import HANDLING_STAGES
-
-VALID_ID = "11010519491231002X"  # the GB 11643 standard's own example
-PROJECT = Path(__file__).resolve().parents[1]
-
-
-def register(cli, received="2024-04-01", **options):
-    args = {
-        "--applicant": "张三",
-        "--type": "natural",
-        "--channel": "online",
-        "--received": received,
-        "--content": "2023年浑南区老旧小区改造资金使用情况",
-    }
-    args.update({f"--{k.replace('_', '-')}": v for k, v in options.items()})
-    flat = [item for pair in args.items() for item in pair]
-    result = cli("register", *flat, "--json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
+from tests.helpers import PHONE, VALID_ID, count_rows, ok_json, register, register_args, subprocess_env
 
 
 def show(cli, number):
-    result = cli("show", number, "--json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
+    return ok_json(cli("show", number, "--json"))
 
 
 def event_count(path):
-    with sqlite3.connect(path) as conn:
-        return conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    return count_rows(path, "events")
 
 
 def test_register_to_closed_through_all_eight_stages(cli):
-    request = register(cli, id_number=VALID_ID, phone="13812345678")
+    request = register(cli, id_number=VALID_ID, phone=PHONE)
     assert request["number"] == "2024-0001"
     assert request["stage"] == "review"
     assert request["due"] == "2024-04-29"
@@ -63,7 +41,7 @@ def test_register_to_closed_through_all_eight_stages(cli):
     assert [e["action"] for e in detail["events"]] == ["register"] + ["advance"] * 7
     assert [e["stage"] for e in detail["events"]] == [s.value for s in HANDLING_STAGES[1:]] + ["closed"]
     assert {"action", "stage", "on", "at", "clerk", "note"} <= set(detail["events"][0])
-    assert detail["id_number"] == VALID_ID and detail["phone"] == "13812345678"
+    assert detail["id_number"] == VALID_ID and detail["phone"] == PHONE
     result = cli("advance", "2024-0001")
     assert result.exit_code == 1 and "已办结" in result.stderr
 
@@ -97,10 +75,7 @@ def test_codes_and_chinese_labels_are_both_accepted(cli):
 def test_register_refusals_write_nothing(cli, isolated, options, message):
     register(cli)
     before = event_count(isolated / "gk.db")
-    args = {"applicant": "张三", "type": "natural", "channel": "online",
-            "received": "2024-04-01", "content": "x", **options}
-    flat = [item for k, v in args.items() for item in (f"--{k.replace('_', '-')}", v)]
-    result = cli("register", *flat)
+    result = cli("register", *register_args(**{"content": "x", **options}))
     assert result.exit_code == 1
     assert message in result.stderr and "Traceback" not in result.output
     assert event_count(isolated / "gk.db") == before
@@ -115,10 +90,8 @@ def test_register_refusals_write_nothing(cli, isolated, options, message):
     ],
 )
 def test_register_usage_errors(cli, args, code, message):
-    base = {"--applicant": "张三", "--type": "natural", "--channel": "online",
-            "--received": "2024-04-01", "--content": "x"}
-    base[args[0]] = args[1]
-    result = cli("register", *[i for pair in base.items() for i in pair])
+    option, value = args
+    result = cli("register", *register_args(**{"content": "x", option.removeprefix("--"): value}))
     assert result.exit_code == code
     assert message in result.stderr
 
@@ -311,7 +284,7 @@ def test_withdraw_ends_with_outcome_other(cli):
 
 
 def test_list_masks_and_filters(cli):
-    register(cli, id_number=VALID_ID, phone="13812345678", department="区住建局")
+    register(cli, id_number=VALID_ID, phone=PHONE, department="区住建局")
     register(cli, "2024-04-02", applicant="沈阳某科技有限公司", type="commercial", department="区营商局")
     result = cli("list", "--json")
     items = json.loads(result.stdout)
@@ -322,7 +295,7 @@ def test_list_masks_and_filters(cli):
     assert json.loads(cli("list", "--received-from", "2024/4/2", "--json").stdout)[0]["number"] == "2024-0002"
     assert json.loads(cli("list", "--closed", "--json").stdout) == []
     table = cli("list").stdout
-    assert "13812345678" not in table and VALID_ID not in table and "张三" in table
+    assert PHONE not in table and VALID_ID not in table and "张三" in table
     assert cli("list", "--open", "--closed").exit_code == 2
 
 
@@ -372,11 +345,9 @@ def test_provisional_due_date_in_december(cli, monkeypatch):
 
 
 def test_two_processes_completing_the_same_stage(isolated):
-    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
+    env = subprocess_env()
     base = [sys.executable, "-m", "hunnan_gk"]
-    subprocess.run(base + ["register", "--applicant", "张三", "--type", "natural", "--channel", "online",
-                           "--received", "2024-04-01", "--content", "x"], env=env, check=True,
-                   capture_output=True)
+    subprocess.run(base + ["register", *register_args(content="x")], env=env, check=True, capture_output=True)
     procs = [
         subprocess.Popen(base + ["advance", "2024-0001", "--expect", "review", "--on", "2024-04-02"],
                          env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -465,10 +436,10 @@ def test_overdue_report_for_a_past_day_sees_that_day(cli, monkeypatch):
 
 
 def test_numbers_typed_into_free_text_are_masked_outside_show(cli):
-    register(cli, content="请公开张三（身份证11010519491231002X，电话13812345678）的补贴发放记录")
+    register(cli, content=f"请公开张三（身份证{VALID_ID}，电话{PHONE}）的补贴发放记录")
     listed = json.loads(cli("list", "--json").stdout)[0]["content"]
-    assert "11010519491231002X" not in listed and "13812345678" not in listed
+    assert VALID_ID not in listed and PHONE not in listed
     assert "1101**********002X" in listed and "138****5678" in listed
     report = cli("report", "overdue", "--as-of", "2024-04-02", "--format", "json").stdout
-    assert "11010519491231002X" not in report and "13812345678" not in report
-    assert "11010519491231002X" in show(cli, "2024-0001")["content"]
+    assert VALID_ID not in report and PHONE not in report
+    assert VALID_ID in show(cli, "2024-0001")["content"]

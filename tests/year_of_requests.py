@@ -1,29 +1,24 @@
 """A year of requests (2025) built through the CLI, with the annual table counted by hand.
 
+Built once per test run; the `year` fixture (conftest.py) gives each test its own copy.
 Shared by test_annual.py and test_ledger.py."""
 
 from __future__ import annotations
 
-import json
-
 from hunnan_gk.vocab import HANDLING_STAGES
+from tests import helpers
+from tests.helpers import ok, ok_json
 
 YEAR = 2025
 
 
-def register(cli, applicant_type, received, name="申请人", content=None, *extra):
-    result = cli(
-        "register", "--applicant", name, "--type", applicant_type, "--channel", "online",
-        "--received", received, "--content", content or f"{name}{received}申请的信息", *extra, "--json",
-    )
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)["number"]
+def register(cli, applicant_type, received, name="申请人", content=None) -> str:
+    return helpers.register(cli, received, name, type=applicant_type,
+                            content=content or f"{name}{received}申请的信息")["number"]
 
 
 def run(cli, *args):
-    result = cli(*args)
-    assert result.exit_code == 0, result.output
-    return result
+    return ok(cli(*args))
 
 
 def reply(cli, number, on, outcome):
@@ -117,6 +112,4 @@ def expected_values(key: str) -> dict[str, int]:
 
 
 def annual_json(cli, *extra, year=YEAR) -> dict:
-    result = cli("report", "annual", "--year", str(year), "--format", "json", *extra)
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
+    return ok_json(cli("report", "annual", "--year", str(year), "--format", "json", *extra))

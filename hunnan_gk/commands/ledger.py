@@ -1,6 +1,8 @@
 """hunnan-gk ledger: the office ledger (台账) out to CSV/XLSX/JSON, and a ledger kept by hand in."""
 
+import os
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +16,12 @@ app = typer.Typer(help="台账：导出为 Excel/CSV，导入原有台账。", n
 EXPORT_FORMATS = ("csv", "xlsx", "json")
 PROGRESS_FROM_ROWS = 200  # smaller files import in a blink: no bar
 SHOWN_PROBLEMS = 30
+# For tests/test_faults.py: after this many rows are written inside the import's transaction,
+# create the file named by PAUSE_READY_ENV and wait there (at most PAUSE_SECONDS), so a test
+# kills the import at a known point rather than after a guessed sleep.
+PAUSE_AFTER_ROWS_ENV = "HUNNAN_GK_TEST_PAUSE_AFTER_ROWS"
+PAUSE_READY_ENV = "HUNNAN_GK_TEST_PAUSE_READY"
+PAUSE_SECONDS = 60
 
 
 @app.command("export")
@@ -96,8 +104,10 @@ def import_command(
         with storage.write(database):  # one transaction: all rows or none
             new = [r for r in records if not storage.ledger_row_present(database, r.key, r.fields)]
             at, who = env.now().isoformat(), clerk_name(clerk)
+            pause = _pause_for_tests()
+            pause(0)
             with _progress("导入", len(new)) as tick:
-                for record in new:
+                for written, record in enumerate(new, 1):
                     storage.import_ledger_record(
                         database,
                         key=record.key,
@@ -110,9 +120,27 @@ def import_command(
                         source_row=record.row,
                     )
                     tick()
+                    pause(written)
     skipped = len(records) - len(new)
     verb = "检查通过：可导入" if dry_run else "已导入"
     typer.echo(f"{verb} {len(new)} 件申请；{skipped} 行此前已导入（或已登记），跳过")
+
+
+def _pause_for_tests():
+    """The test hook named by PAUSE_AFTER_ROWS_ENV, called with the rows written so far."""
+    after = os.environ.get(PAUSE_AFTER_ROWS_ENV)
+    if not after:
+        return lambda written: None
+    ready = Path(os.environ[PAUSE_READY_ENV])
+
+    def pause(written: int) -> None:
+        if written == int(after):
+            partial = ready.with_name(ready.name + ".partial")
+            partial.write_text(str(written), encoding="utf-8")
+            partial.replace(ready)  # whole when it appears
+            time.sleep(PAUSE_SECONDS)
+
+    return pause
 
 
 def _report_problems(problems, errors_file: Path) -> None:
