@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from hunnan_gk.errors import InputError
 
@@ -42,3 +43,12 @@ def parse_date(text: str, *, today: date, option: str = "日期") -> date:
 def parse_iso(text: str) -> date:
     """A `YYYY-MM-DD` date as the database stores it."""
     return date.fromisoformat(text)
+
+
+def stored_date(value: Any) -> date | None:
+    """A date field of a stored row (`YYYY-MM-DD` text, or already a date); None when empty."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(value)

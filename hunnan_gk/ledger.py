@@ -13,7 +13,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from hunnan_gk.errors import GkError
 from hunnan_gk.vocab import HANDLING_STAGES, ApplicantType, Channel, Outcome, Stage, Vocab
-from hunnan_gk.workflow import MAX_EXTENSION_WORKDAYS
+from hunnan_gk.clock import MAX_EXTENSION_WORKDAYS
 
 
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from hunnan_gk.privacy import mask_in_text
 from hunnan_gk.vocab import ApplicantType, Light, Stage
-from hunnan_gk.workflow import compute_clock
+from hunnan_gk.clock import compute_clock
 
 if TYPE_CHECKING:
     from hunnan_gk.workdays import WorkCalendar

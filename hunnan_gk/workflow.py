@@ -1,12 +1,7 @@
-"""The eight stages, their transitions, and the legal clock. Pure: dates and rows in, data out.
+"""The eight stages and their transitions. Pure: dates and rows in, data out.
 
-Rules (条例, domain.md §2):
-- 第33条: reply within 20 working days of receipt; the day of receipt is not counted.
-  One extension, at most 20 working days in total.
-- 第30条: 补正 must be asked within 7 working days of receipt; the clock stops while the
-  applicant corrects and the 20 days restart from the corrected application's receipt.
-- 第32条/第34条: consultation of a third party or another organ (15 working days for them)
-  is not counted: the working days after its start, up to and including its end, pause the clock.
+Each transition checks the rules of the 条例 (domain.md §2) against the request as stored and
+returns a Change; the clock these rules read is `clock.compute_clock`.
 """
 
 from __future__ import annotations
@@ -15,168 +10,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Mapping
 
+from hunnan_gk.clock import MAX_EXTENSION_WORKDAYS, SUPPLEMENT_NOTICE_WORKDAYS, compute_clock
+from hunnan_gk.dates import stored_date
+
 if TYPE_CHECKING:
     from hunnan_gk.workdays import WorkCalendar
 
-REPLY_WORKDAYS = 20  # 条例第33条第2款
-MAX_EXTENSION_WORKDAYS = 20  # 条例第33条第2款
-SUPPLEMENT_NOTICE_WORKDAYS = 7  # 条例第30条
-CONSULTATION_WORKDAYS = 15  # 条例第32条、第34条
-CEILING_WORKDAYS = REPLY_WORKDAYS + MAX_EXTENSION_WORKDAYS
 REGULATION_IN_FORCE = date(2008, 5, 1)  # 国务院令第492号 took effect; no request predates it
-
-
-@dataclass(frozen=True)
-class Clock:
-    """Where a request's legal clock stands on a given day."""
-
-    start: date  # the 20 working days count from the day after this
-    due: date | None  # the reply deadline; None while stopped for 补正
-    provisional: bool  # the due date's count crossed a year without official holiday data
-    paused: str | None  # "supplement" | "consultation" | None
-    watch: date | None  # while paused: the 补正 deadline, or the end of the party's window
-    ceiling: date | None  # legal ceiling: start + 40 working days + paused days
-    review_limit: date  # last day to send 补正告知: receipt + 7 working days
-    paused_workdays: int  # working days not counted for consultation
-    extended_days: int
-    stopped: bool  # an outcome is recorded: the clock no longer runs
-
-
-def _day(value: Any) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(value)
-
-
-def _on_or_before(value: Any, as_of: date) -> date | None:
-    day = _day(value)
-    return day if day is not None and day <= as_of else None
-
-
-def _merge(intervals: list[tuple[date, date]]) -> list[tuple[date, date]]:
-    merged: list[tuple[date, date]] = []
-    for start, end in sorted(intervals):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-@dataclass(frozen=True)
-class Pause:
-    """One consultation as the clock sees it: the working days after `start`, up to and
-    including `end`, are not counted."""
-
-    party: str
-    kind: str
-    start: date
-    end: date  # the day counting resumes after; never past the party's 15-day window
-    window_end: date  # start + 15 working days (条例第32条、第34条)
-    waiting: bool  # still open and within its window: the clock is paused now
-
-
-def consultation_pauses(
-    consultations: list[Mapping[str, Any]], start: date, horizon: date, calendar: "WorkCalendar"
-) -> list[Pause]:
-    """The pauses of the consultations begun after the clock's start and by `horizon`.
-
-    The party has 15 working days to answer (条例第32条 third parties, 第34条 other organs);
-    silence then lets the office decide, so a pause never runs past that window, even when
-    nobody recorded its end. An open one counts up to `horizon`."""
-    pauses = []
-    for row in consultations:
-        began, ended = _day(row["start_on"]), _day(row.get("end_on"))
-        if began is None or began < start or began > horizon:
-            continue
-        window_end = calendar.add(began, CONSULTATION_WORKDAYS).date
-        still_open = ended is None or ended > horizon
-        pauses.append(
-            Pause(
-                party=row.get("party") or "",
-                kind=row.get("kind") or "",
-                start=began,
-                end=min(horizon if still_open else ended, window_end),
-                window_end=window_end,
-                waiting=still_open and horizon <= window_end,
-            )
-        )
-    return pauses
-
-
-def compute_clock(
-    request: Mapping[str, Any],
-    consultations: list[Mapping[str, Any]],
-    calendar: "WorkCalendar",
-    as_of: date,
-) -> Clock:
-    """The clock of one request on `as_of`, recomputed from its recorded facts and today's
-    calendar data (so a holiday added to the override file moves every open deadline).
-
-    `request` holds the storage row's fields (received_on,
-    supplement_asked_on, supplement_until, supplement_received_on, extended_days,
-    outcome_on); `consultations` the rows with start_on and end_on (None while open).
-    """
-    received = _day(request["received_on"])
-    extended = int(request.get("extended_days") or 0)
-    # Facts dated after `as_of` had not happened yet on that day (a report for a past day).
-    stopped_on = _on_or_before(request.get("outcome_on"), as_of)
-    asked = _on_or_before(request.get("supplement_asked_on"), as_of)
-    corrected = _on_or_before(request.get("supplement_received_on"), as_of)
-    start = corrected or received  # 条例第30条: the 20 days restart from the correction
-    review = calendar.add(received, SUPPLEMENT_NOTICE_WORKDAYS)
-    provisional = False  # of the due date; the ceiling and review limit do not taint it
-
-    if asked and not corrected and stopped_on is None:
-        return Clock(
-            start=start,
-            due=None,
-            provisional=provisional,
-            paused="supplement",
-            watch=_day(request.get("supplement_until")),
-            ceiling=None,
-            review_limit=review.date,
-            paused_workdays=0,
-            extended_days=extended,
-            stopped=False,
-        )
-
-    horizon = min(as_of, stopped_on) if stopped_on else as_of
-    pauses = consultation_pauses(consultations, start, horizon, calendar)
-    # A consultation pauses a running clock only: one begun after the deadline had already
-    # passed neither hides nor shortens the delay (条例第33条).
-    paused_days = 0
-    due = calendar.add(start, REPLY_WORKDAYS + extended)
-    counted_pauses = []
-    for began, ended in _merge([(p.start, p.end) for p in pauses]):
-        if began > due.date:
-            break
-        counted_pauses.append((began, ended))
-        counted = calendar.between(began, ended)
-        paused_days += counted.workdays
-        provisional = provisional or counted.provisional
-        due = calendar.add(start, REPLY_WORKDAYS + extended + paused_days)
-    waiting = [
-        p.window_end
-        for p in pauses
-        if p.waiting and stopped_on is None and any(b <= p.start <= e for b, e in counted_pauses)
-    ]
-
-    ceiling = calendar.add(start, CEILING_WORKDAYS + paused_days)
-    return Clock(
-        start=start,
-        due=due.date,
-        provisional=provisional or due.provisional,
-        paused="consultation" if waiting else None,
-        watch=max(waiting) if waiting else None,
-        ceiling=ceiling.date,
-        review_limit=review.date,
-        paused_workdays=paused_days,
-        extended_days=extended,
-        stopped=stopped_on is not None,
-    )
 
 
 # --- transitions -------------------------------------------------------------------
@@ -218,7 +58,7 @@ def _check_on(row: Mapping[str, Any], on: date, today: date) -> None:
     """A business date may not lie in the future, nor before what is already recorded."""
     if on > today:
         raise _refuse(f"日期 {on} 晚于今天（{today}），不能预先登记")
-    last = _day(row.get("last_event_on"))
+    last = stored_date(row.get("last_event_on"))
     if last and on < last:
         raise _refuse(f"日期 {on} 早于该申请最近一次办理记录（{last}）")
 
@@ -333,7 +173,7 @@ def supplement_ask(row: Mapping[str, Any], *, on: date, until: date, today: date
     if until <= on:
         raise _refuse(f"补正期限 {until} 应晚于告知日期 {on}")
     warnings = []
-    limit = calendar.add(_day(row["received_on"]), SUPPLEMENT_NOTICE_WORKDAYS)
+    limit = calendar.add(stored_date(row["received_on"]), SUPPLEMENT_NOTICE_WORKDAYS)
     if on > limit.date:
         warnings.append(
             f"补正告知日期 {on} 已超过收到申请后 7 个工作日（{limit.date}），条例第30条要求在 7 个工作日内告知；已照实登记"
@@ -357,7 +197,7 @@ def supplement_received(row: Mapping[str, Any], *, on: date, today: date) -> Cha
     _check_awaiting_supplement(row)
     _check_on(row, on, today)
     warnings = []
-    if on > _day(row["supplement_until"]):
+    if on > stored_date(row["supplement_until"]):
         warnings.append(f"补正在期限 {row['supplement_until']} 之后收到；已照实登记，请在备注中写明正当理由")
     return Change(
         action="supplement_received",
@@ -372,7 +212,7 @@ def supplement_lapsed(row: Mapping[str, Any], *, on: date, today: date) -> Chang
     from hunnan_gk.vocab import Outcome, Stage
 
     _check_awaiting_supplement(row)
-    until = _day(row["supplement_until"])
+    until = stored_date(row["supplement_until"])
     if on <= until:
         raise _refuse(f"补正期限 {until} 尚未届满，{on} 不能登记为逾期未补正")
     _check_on(row, on, today)
@@ -427,7 +267,7 @@ def consult_end(row: Mapping[str, Any], consultations: list[Mapping[str, Any]], 
         names = "、".join(c["party"] for c in open_ones)
         raise _refuse(f"有多项征求意见在进行（{names}），请用 --party 指明结束哪一项")
     consultation = open_ones[0]
-    if on < _day(consultation["start_on"]):
+    if on < stored_date(consultation["start_on"]):
         raise _refuse(f"结束日期 {on} 早于征求意见开始日期 {consultation['start_on']}")
     _check_on(row, on, today)
     return Change(
@@ -488,94 +328,6 @@ def withdraw(row: Mapping[str, Any], *, reason: str, on: date, today: date) -> C
     )
 
 
-def describe(row: Mapping[str, Any], clock: Clock, *, reveal: bool = False) -> dict[str, Any]:
-    """The request as JSON (contract of issue 3). ID and phone numbers are masked unless
-    `reveal` (only `show` reveals them)."""
-    from hunnan_gk.privacy import mask_id_number, mask_in_text, mask_phone
-    from hunnan_gk.vocab import Stage
-
-    def free_text(value: str | None) -> str | None:
-        return value if reveal or not value else mask_in_text(value)
-
-    return {
-        "number": row["number"],
-        "applicant": row["applicant"],
-        "applicant_type": row["applicant_type"],
-        "channel": row["channel"],
-        "received": row["received_on"],
-        "content": free_text(row["content"]),
-        "department": row.get("department"),
-        "stage": row["stage"],
-        "stage_label": Stage(row["stage"]).label,
-        "due": clock.due.isoformat() if clock.due else None,
-        "due_provisional": clock.provisional,
-        "paused": clock.paused is not None,
-        "pause": clock.paused,
-        "watch": clock.watch.isoformat() if clock.watch else None,
-        "extended_days": clock.extended_days,
-        "outcome": row.get("outcome"),
-        "replied": row.get("replied_on"),
-        "closed": row.get("closed_on"),
-        "id_number": row.get("id_number") if reveal else mask_id_number(row.get("id_number")),
-        "phone": row.get("phone") if reveal else mask_phone(row.get("phone")),
-        "email": row.get("email"),
-        "address": row.get("address"),
-        "clerk": row.get("clerk"),
-        "delivery": row.get("delivery"),
-        "note": free_text(row.get("note")),
-    }
-
-
-def explain_clock(
-    request: Mapping[str, Any],
-    consultations: list[Mapping[str, Any]],
-    calendar: "WorkCalendar",
-    as_of: date,
-) -> dict[str, Any]:
-    """How the due date was reached: the start, each restart and pause, the extension, and
-    the holidays and adjusted working days crossed on the way."""
-    clock = compute_clock(request, consultations, calendar, as_of)
-    stopped_on = _day(request.get("outcome_on"))
-    horizon = min(as_of, stopped_on) if stopped_on else as_of
-    pauses = [
-        {
-            "party": pause.party,
-            "kind": pause.kind,
-            "start": pause.start.isoformat(),
-            "end": pause.end.isoformat(),
-            "window_end": pause.window_end.isoformat(),
-            "waiting": pause.waiting,
-            "workdays": calendar.between(pause.start, pause.end).workdays,
-        }
-        for pause in consultation_pauses(consultations, clock.start, horizon, calendar)
-    ]
-    total = REPLY_WORKDAYS + clock.extended_days + clock.paused_workdays
-    crossed = []
-    if clock.due is not None:
-        crossed = [
-            {"date": day.date.isoformat(), "workday": day.workday, "reason": day.reason,
-             "provisional": day.provisional}
-            for day in calendar.explain(clock.start, total)
-            if day.reason not in ("工作日", "周末")
-        ]
-    return {
-        "received": request["received_on"],
-        "start": clock.start.isoformat(),
-        "restarted": clock.start.isoformat() != request["received_on"],
-        "supplement_asked": request.get("supplement_asked_on"),
-        "supplement_until": request.get("supplement_until"),
-        "base_workdays": REPLY_WORKDAYS,
-        "pauses": pauses,
-        "paused_workdays": clock.paused_workdays,
-        "extended_days": clock.extended_days,
-        "total_workdays": total,
-        "due": clock.due.isoformat() if clock.due else None,
-        "provisional": clock.provisional,
-        "ceiling": clock.ceiling.isoformat() if clock.ceiling else None,
-        "crossed": crossed,
-    }
-
-
 # --- replay ---------------------------------------------------------------------------
 
 
@@ -600,7 +352,7 @@ def replay(events: list[Mapping[str, Any]]) -> dict[str, Any]:
 def _check_appeal_day(row: Mapping[str, Any], on: date, today: date) -> None:
     if on > today:
         raise _refuse(f"--on {on} 晚于今天（{today}）")
-    if on < _day(row["received_on"]):
+    if on < stored_date(row["received_on"]):
         raise _refuse(f"--on {on} 早于申请的收到日期 {row['received_on']}")
 
 
@@ -625,7 +377,7 @@ def appeal_decided(row: Mapping[str, Any], pending: Mapping[str, Any] | None, *,
     if pending is None:
         raise _refuse(f"申请 {row['number']} 没有尚未审结的{label}，先用 appeal add 登记")
     _check_appeal_day(row, on, today)
-    if on < _day(pending["filed_on"]):
+    if on < stored_date(pending["filed_on"]):
         raise _refuse(f"--on {on} 早于该{label}的提起日期 {pending['filed_on']}")
     return Change(
         action="appeal_decide",

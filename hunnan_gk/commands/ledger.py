@@ -43,7 +43,7 @@ def export_command(
 
     示例：hunnan-gk ledger export --year 2024 -o 2024年依申请公开台账.xlsx
     """
-    from hunnan_gk import ledger_io, storage, workflow
+    from hunnan_gk import clock, ledger_io, storage
 
     env = Env(config, db)
     check_year(year)
@@ -52,8 +52,8 @@ def export_command(
     requests = storage.ledger_requests(database, year)
     rows = []
     for request in requests:
-        clock = workflow.compute_clock(request, request["consultations"], env.calendar, env.today)
-        rows.append(ledger_io.export_values(request, clock.due.isoformat() if clock.due else None))
+        due = clock.compute_clock(request, request["consultations"], env.calendar, env.today).due
+        rows.append(ledger_io.export_values(request, due.isoformat() if due else None))
     # The ledger holds ID and phone numbers: only its owner may read the file.
     write_atomically(output, lambda target: ledger_io.write_export(target, rows, chosen), private=True)
     typer.echo(f"已导出 {len(rows)} 件申请到 {output}")

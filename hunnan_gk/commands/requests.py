@@ -22,11 +22,10 @@ NoteOption = Annotated[str | None, typer.Option("--note", help="备注")]
 
 
 def _view(env: Env, db, row: dict[str, Any], *, reveal: bool = False) -> dict[str, Any]:
-    from hunnan_gk import storage, workflow
+    from hunnan_gk import storage, views
 
     consultations = storage.consultations_of(db, row["number"])
-    clock = workflow.compute_clock(row, consultations, env.calendar, env.today)
-    return workflow.describe(row, clock, reveal=reveal)
+    return views.request_view(row, consultations, env.calendar, env.today, reveal=reveal)
 
 
 def _apply(
@@ -406,30 +405,17 @@ def show(
 
     示例：hunnan-gk show 2024-0001 --explain
     """
-    from hunnan_gk import render, storage, workflow
+    from hunnan_gk import clock, render, storage, views
 
     env = Env(config, db)
     database = env.open_db(create=False)
     row = require_request(database, number)
     consultations = storage.consultations_of(database, row["number"])
-    clock = workflow.compute_clock(row, consultations, env.calendar, env.today)
-    view = workflow.describe(row, clock, reveal=True)
-    view["events"] = [
-        {
-            "action": event["action"],
-            "stage": event["stage_after"],
-            "stage_before": event["stage_before"],
-            "on": event["happened_on"],
-            "at": event["at"],
-            "clerk": event["clerk"],
-            "note": event["note"],
-            "imported": bool(event["imported"]),
-        }
-        for event in storage.events_of(database, row["number"])
-    ]
+    view = views.request_view(row, consultations, env.calendar, env.today, reveal=True)
+    view["events"] = [views.event_view(event) for event in storage.events_of(database, row["number"])]
     view["consultations"] = consultations
     if explain:
-        view["explain"] = workflow.explain_clock(row, consultations, env.calendar, env.today)
+        view["explain"] = clock.explain_clock(row, consultations, env.calendar, env.today)
     if as_json:
         render.print_json(view)
     else:
@@ -453,7 +439,7 @@ def list_command(
 
     示例：hunnan-gk list --open --department 区住建局
     """
-    from hunnan_gk import render, storage, workflow
+    from hunnan_gk import render, storage, views
     from hunnan_gk.errors import InputError
     from hunnan_gk.vocab import Stage
 
@@ -476,14 +462,11 @@ def list_command(
         search=search,
     )
     storage.attach_consultations(database, rows)
-    views = [
-        workflow.describe(row, workflow.compute_clock(row, row["consultations"], env.calendar, env.today))
-        for row in rows
-    ]
+    found = [views.request_view(row, row["consultations"], env.calendar, env.today) for row in rows]
     if as_json:
-        render.print_json(views)
+        render.print_json(found)
     else:
-        render.request_list(views)
+        render.request_list(found)
 
 
 @audit_app.command("verify")

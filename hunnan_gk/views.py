@@ -1,0 +1,71 @@
+"""Stored records as plain data for JSON and display: a request with its clock, an event.
+Pure; the keys are the JSON contract (issue 3), so renderers and exports read these, never
+the storage rows directly. Personal numbers are masked here unless asked to reveal them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any, Mapping
+
+from hunnan_gk.clock import Clock, compute_clock
+from hunnan_gk.privacy import mask_id_number, mask_in_text, mask_phone
+from hunnan_gk.vocab import Stage
+
+if TYPE_CHECKING:
+    from hunnan_gk.workdays import WorkCalendar
+
+
+def request_view(row: Mapping[str, Any], consultations: list[Mapping[str, Any]],
+                 calendar: "WorkCalendar", as_of: date, *, reveal: bool = False) -> dict[str, Any]:
+    """The request as JSON with its clock on `as_of`."""
+    return describe(row, compute_clock(row, consultations, calendar, as_of), reveal=reveal)
+
+
+def describe(row: Mapping[str, Any], clock: Clock, *, reveal: bool = False) -> dict[str, Any]:
+    """The request as JSON (contract of issue 3). ID and phone numbers are masked unless
+    `reveal` (only `show` reveals them)."""
+    def free_text(value: str | None) -> str | None:
+        return value if reveal or not value else mask_in_text(value)
+
+    return {
+        "number": row["number"],
+        "applicant": row["applicant"],
+        "applicant_type": row["applicant_type"],
+        "channel": row["channel"],
+        "received": row["received_on"],
+        "content": free_text(row["content"]),
+        "department": row.get("department"),
+        "stage": row["stage"],
+        "stage_label": Stage(row["stage"]).label,
+        "due": clock.due.isoformat() if clock.due else None,
+        "due_provisional": clock.provisional,
+        "paused": clock.paused is not None,
+        "pause": clock.paused,
+        "watch": clock.watch.isoformat() if clock.watch else None,
+        "extended_days": clock.extended_days,
+        "outcome": row.get("outcome"),
+        "replied": row.get("replied_on"),
+        "closed": row.get("closed_on"),
+        "id_number": row.get("id_number") if reveal else mask_id_number(row.get("id_number")),
+        "phone": row.get("phone") if reveal else mask_phone(row.get("phone")),
+        "email": row.get("email"),
+        "address": row.get("address"),
+        "clerk": row.get("clerk"),
+        "delivery": row.get("delivery"),
+        "note": free_text(row.get("note")),
+    }
+
+
+def event_view(event: Mapping[str, Any]) -> dict[str, Any]:
+    """One event of a request's history as `show --json` lists it."""
+    return {
+        "action": event["action"],
+        "stage": event["stage_after"],
+        "stage_before": event["stage_before"],
+        "on": event["happened_on"],
+        "at": event["at"],
+        "clerk": event["clerk"],
+        "note": event["note"],
+        "imported": bool(event["imported"]),
+    }
