@@ -29,9 +29,12 @@ Problem codes (stable; docs/catalogue.md lists them too):
 | E012 | 错误 | 同一公开主体下公开事项重复 |
 | E013 | 错误 | 公开渠道不在声明的“渠道”列表中 |
 | E014 | 错误 | 日期无效（格式不对或日期不存在） |
+| E015 | 错误 | 取值不在允许的范围内（公开对象、公开方式、公开层级） |
+| E016 | 错误 | 领域不在声明的领域列表中（目录.领域 或配置 catalogue_areas） |
 | W001 | 警告 | 公开时限没有具体期限 |
 | W002 | 警告 | 公开依据没有引用《》中的文件 |
 | W003 | 警告 | 事项更新日期早于目录更新日期一年以上 |
+| W004 | 警告 | 依据未核对（事项写了 核对: false） |
 """
 
 from __future__ import annotations
@@ -70,9 +73,12 @@ CODES: dict[str, tuple[str, str]] = {
     "E012": (ERROR, "同一公开主体下公开事项重复"),
     "E013": (ERROR, "公开渠道不在声明的渠道列表中"),
     "E014": (ERROR, "日期无效"),
+    "E015": (ERROR, "取值不在允许的范围内"),
+    "E016": (ERROR, "领域不在声明的领域列表中"),
     "W001": (WARNING, "公开时限没有具体期限"),
     "W002": (WARNING, "公开依据没有引用《》中的文件"),
     "W003": (WARNING, "事项更新日期早于目录更新日期一年以上"),
+    "W004": (WARNING, "依据未核对"),
 }
 
 CONVERT_HINT = (
@@ -86,21 +92,36 @@ CONVERT_HINT = (
 
 @dataclass(frozen=True)
 class Field:
-    """One key of the format. `kind`: text, channels (list of text), date, version, or a
-    top-level part (header, channel_list, items)."""
+    """One key of the format. `kind`: text, channels (list of text), date, version, choice (one
+    of `choices`), choices (a list of `choices`, one alone allowed), flag (true/false), areas (a
+    list of names), or a top-level part (header, channel_list, items). `published`: whether
+    show/export print it (核对 is the office's own note)."""
 
     key: str
     kind: str
     required: bool
     description: str
     english: tuple[str, ...] = ()  # English names clerks type by habit → did-you-mean
+    choices: tuple[str, ...] = ()
+    published: bool = True
 
 
-# The seven elements of work plan item 3 (责任 → 责任单位), with 编号 and optional extras.
+# The values the 基层政务公开标准目录 columns allow (国办发〔2019〕54号 asks each item to name its
+# 公开对象 and 公开方式; the standard tables add 公开层级). One definition: the validator, the
+# schema and the import all read these.
+AUDIENCES = ("全社会", "特定群体")
+MODES = ("主动", "依申请")
+LEVELS = ("县级", "乡级")
+
+# The seven elements of work plan item 3 (责任 → 责任单位), with 编号, the standard catalogue's
+# columns and optional extras. The order is the order of published columns.
 ITEM_FIELDS: tuple[Field, ...] = (
     Field("编号", "text", True, "事项编号，在目录内唯一，如 HN-001", ("id", "no", "number", "code")),
     Field("类别", "text", False, "所属栏目或类别，如 营商环境", ("category", "type", "section")),
-    Field("公开事项", "text", True, "公开事项名称", ("title", "name", "item", "subject_matter")),
+    Field("领域", "text", False, "所属领域，如 重大建设项目；声明了 目录.领域 时只能从中选", ("area", "domain", "sector")),
+    Field("一级事项", "text", False, "标准目录的一级事项；可代替“公开事项”", ("level1", "first_level", "main_item")),
+    Field("二级事项", "text", False, "标准目录的二级事项；有它时须有一级事项", ("level2", "second_level", "sub_item")),
+    Field("公开事项", "text", True, "公开事项名称；写了一级事项时可省略（取 一级事项/二级事项）", ("title", "name", "item", "subject_matter")),
     Field("公开内容", "text", True, "公开的具体内容", ("content", "contents", "description")),
     Field(
         "公开依据",
@@ -124,6 +145,9 @@ ITEM_FIELDS: tuple[Field, ...] = (
         "公开渠道列表，取自目录的“渠道”声明，如 [政府网站, 政务新媒体]",
         ("channels", "channel", "media", "where"),
     ),
+    Field("公开对象", "choice", False, "全社会 或 特定群体", ("audience", "target", "public"), AUDIENCES),
+    Field("公开方式", "choice", False, "主动 或 依申请", ("mode", "method", "manner"), MODES),
+    Field("公开层级", "choices", False, "县级、乡级，或 [县级, 乡级]", ("level", "levels", "tier"), LEVELS),
     Field(
         "责任单位",
         "text",
@@ -131,8 +155,17 @@ ITEM_FIELDS: tuple[Field, ...] = (
         "承担公开工作的责任单位",
         ("department", "responsible", "unit", "owner", "dept"),
     ),
+    Field("栏目", "text", False, "发布信息的网站栏目名称或网址", ("column", "url", "link", "web_column")),
     Field("更新日期", "date", False, "本事项最近更新日期，YYYY-MM-DD", ("updated", "date", "modified")),
     Field("备注", "text", False, "备注", ("note", "notes", "remark", "remarks", "comment")),
+    Field(
+        "核对",
+        "flag",
+        False,
+        "公开依据是否已对照原文核对；false 时 validate 给出警告 W004（依据未核对）",
+        ("verified", "checked"),
+        published=False,
+    ),
 )
 
 HEADER_FIELDS: tuple[Field, ...] = (
@@ -140,6 +173,7 @@ HEADER_FIELDS: tuple[Field, ...] = (
     Field("编制单位", "text", True, "编制目录的单位", ("publisher", "author", "organization", "owner")),
     Field("版本", "version", False, "版本号，如 \"2024.1\"", ("version",)),
     Field("更新日期", "date", False, "目录更新日期，YYYY-MM-DD", ("updated", "date", "modified")),
+    Field("领域", "areas", False, "本目录允许的领域；写了它，事项的领域就只能从中选", ("areas", "domains")),
 )
 
 TOP_FIELDS: tuple[Field, ...] = (
@@ -155,6 +189,7 @@ TOP_FIELDS: tuple[Field, ...] = (
 )
 
 ITEM_KEYS = tuple(f.key for f in ITEM_FIELDS)
+_REPLACED_BY = {"公开事项": "一级事项"}  # a required key and the key that may stand in for it
 ELEMENTS = ("公开事项", "公开内容", "公开依据", "公开时限", "公开主体", "公开渠道", "责任单位")
 
 _STR = "tag:yaml.org,2002:str"
@@ -225,7 +260,8 @@ class Catalogue:
         return [
             f.key
             for f in ITEM_FIELDS
-            if f.required or any(item.get(f.key) not in (None, "") for item in self.items)
+            if f.published
+            and (f.required or any(item.get(f.key) not in (None, "") for item in self.items))
         ]
 
 
@@ -249,12 +285,23 @@ class Checked:
     def item_count(self) -> int:
         return len(self.catalogue.items) if self.catalogue else 0
 
+    @property
+    def wants_area_list(self) -> bool:
+        """Items name a 领域 but the file declares no 目录.领域: check them against the list the
+        office configures (`catalogue_areas`), when there is one."""
+        return bool(
+            self.catalogue
+            and "领域" not in self.catalogue.header
+            and any("领域" in item for item in self.catalogue.items)
+        )
+
 
 # --- reading ---
 
 
-def check_file(path: Path | str) -> Checked:
-    """Read and validate one catalogue file."""
+def check_file(path: Path | str, *, areas: Iterable[str] | None = None) -> Checked:
+    """Read and validate one catalogue file. `areas`: the office's list of 领域, used when the
+    file declares none of its own."""
     shown = str(path)
     try:
         data = Path(path).read_bytes()
@@ -264,10 +311,10 @@ def check_file(path: Path | str) -> Checked:
         return _unusable(shown, "E001", "这是一个目录，不是文件")
     except OSError as exc:
         return _unusable(shown, "E001", f"无法读取文件：{os_reason(exc)}")
-    return check_bytes(data, shown)
+    return check_bytes(data, shown, areas=areas)
 
 
-def check_bytes(data: bytes, path: str = "<目录>") -> Checked:
+def check_bytes(data: bytes, path: str = "<目录>", *, areas: Iterable[str] | None = None) -> Checked:
     """Decode (UTF-8, BOM allowed) and validate."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _unusable(path, "E002", "文件是 UTF-16 编码，需要 UTF-8。" + CONVERT_HINT.replace("GB18030", "UTF-16"))
@@ -281,13 +328,13 @@ def check_bytes(data: bytes, path: str = "<目录>") -> Checked:
         except UnicodeDecodeError:
             message = "文件不是 UTF-8 编码（第一个无法识别的字节在此）。"
         return _unusable(path, "E002", message + CONVERT_HINT, line, column)
-    return check_text(text, path)
+    return check_text(text, path, areas=areas)
 
 
-def check_text(text: str, path: str = "<目录>") -> Checked:
+def check_text(text: str, path: str = "<目录>", *, areas: Iterable[str] | None = None) -> Checked:
     """Validate catalogue text. Never raises on any input."""
     with _collector_paused():
-        return _check_text(text.removeprefix("\ufeff"), path)
+        return _check_text(text.removeprefix("\ufeff"), path, list(areas) if areas is not None else None)
 
 
 @contextmanager
@@ -304,12 +351,12 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _check_text(text: str, path: str) -> Checked:
+def _check_text(text: str, path: str, areas: list[str] | None) -> Checked:
     try:
         root = compose(text, fast=True)
     except YamlSyntaxError as exc:
         return _unusable(path, "E003", exc.message, exc.line or 1, exc.column or 1)
-    return _Validator(path).run(root)
+    return _Validator(path, areas).run(root)
 
 
 def _unusable(path: str, code: str, message: str, line: int = 1, column: int = 1) -> Checked:
@@ -383,8 +430,9 @@ def _one_year_before(day: date) -> date:
 class _Validator:
     """Walks the composed node tree once, collecting problems and the catalogue's data."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, areas: list[str] | None = None):
         self.path = path
+        self.areas = areas
         self.problems: list[Problem] = []
 
     def report(self, node: Node | tuple[int, int], code: str, message: str) -> None:
@@ -464,7 +512,14 @@ class _Validator:
                 self.report(key, "E010", f"{where}有未知的键“{shown}”，是否应为“{guess}”？")
             else:
                 self.report(key, "E010", f"{where}有未知的键“{shown}”，可用的键：{'、'.join(known)}")
-        missing = [f"“{f.key}”" for f in fields if f.required and f.key not in found and f.key not in suggested]
+        missing = [
+            f"“{f.key}”"
+            for f in fields
+            if f.required
+            and f.key not in found
+            and f.key not in suggested
+            and not (f.key in _REPLACED_BY and _REPLACED_BY[f.key] in found)
+        ]
         if missing:
             self.report(node, "E007", f"{where}缺少{'、'.join(missing)}")
         return found
@@ -506,6 +561,34 @@ class _Validator:
             return self.date_value(f, node, where)
         if f.kind == "channels":
             return self.channel_names(node, f"{where}的“{f.key}”")
+        if f.kind == "choice":
+            text = _scalar_text(node)
+            if text is None:
+                self.report(node, "E009", f"{where}的“{f.key}”应是{'或'.join(f.choices)}，实际是{_describe(node)}")
+                return None
+            return self.choice(f, node, text.strip(), where)
+        if f.kind == "choices":
+            names = self.channel_names(node, f"{where}的“{f.key}”", "层级", f"[{', '.join(f.choices)}]")
+            if names is None:
+                return None
+            entries = node.value if isinstance(node, SequenceNode) else [node]
+            texts = iter(names)
+            chosen = [
+                self.choice(f, entry, next(texts), where)
+                for entry in entries
+                if _scalar_text(entry) is not None and entry.value.strip()
+            ]
+            return [name for name in chosen if name is not None]
+        if f.kind == "flag":
+            if isinstance(node, ScalarNode) and node.tag == _BOOL:
+                return node.value.lower() in ("true", "yes", "on")
+            self.report(node, "E009", f"{where}的“{f.key}”应是 true 或 false，实际是{_describe(node)}")
+            return None
+        if f.kind == "areas":
+            if isinstance(node, SequenceNode):
+                return self.channel_names(node, f"{where}的“{f.key}”", "领域", "[重大建设项目, 义务教育]")
+            self.report(node, "E009", f"{where}的“{f.key}”应是领域列表，如 [重大建设项目, 义务教育]，实际是{_describe(node)}")
+            return None
         raise AssertionError(f.kind)  # pragma: no cover - every kind is handled above
 
     def date_value(self, f: Field, node: Node, where: str) -> date | None:
@@ -523,18 +606,29 @@ class _Validator:
             self.report(node, "E014", f"{where}的“{f.key}”“{text}”不是一个存在的日期")
             return None
 
-    def channel_names(self, node: Node, what: str) -> list[str] | None:
-        """A list of channel names (a single name is accepted as a list of one)."""
+    def choice(self, f: Field, node: Node, text: str, where: str) -> str | None:
+        """`text` if it is one of the field's values, else E015 with the value it resembles."""
+        if text in f.choices:
+            return text
+        close = [c for c in f.choices if c in text] or difflib.get_close_matches(text, f.choices, n=1, cutoff=0.5)
+        hint = f"；是否应为“{close[0]}”？" if close else ""
+        self.report(node, "E015", f"{where}的“{f.key}”“{text}”不是可用的值（{'、'.join(f.choices)}）{hint}")
+        return None
+
+    def channel_names(
+        self, node: Node, what: str, noun: str = "渠道", example: str = "[政府网站, 政务新媒体]"
+    ) -> list[str] | None:
+        """A list of names (a single name is accepted as a list of one)."""
         if isinstance(node, ScalarNode) and _scalar_text(node) is not None:
             return [node.value.strip()]
         if not isinstance(node, SequenceNode):
-            self.report(node, "E009", f"{what}应是渠道列表，如 [政府网站, 政务新媒体]，实际是{_describe(node)}")
+            self.report(node, "E009", f"{what}应是{noun}列表，如 {example}，实际是{_describe(node)}")
             return None
         names: list[str] = []
         for entry in node.value:
             text = _scalar_text(entry)
             if text is None or not text.strip():
-                problem = "空的渠道" if _is_empty(entry) else f"应是渠道名称，实际是{_describe(entry)}"
+                problem = f"空的{noun}" if _is_empty(entry) else f"应是{noun}名称，实际是{_describe(entry)}"
                 self.report(entry, "E008" if _is_empty(entry) else "E009", f"{what}中有{problem}")
                 continue
             names.append(text.strip())
@@ -553,6 +647,7 @@ class _Validator:
         titles: dict[tuple[str, str], int] = {}
         catalogue_date = catalogue.header.get("更新日期")
         allowed = catalogue.channels
+        self.allowed_areas = catalogue.header.get("领域", self.areas)
         for index, entry in enumerate(node.value, start=1):
             if not isinstance(entry, MappingNode):
                 self.report(entry, "E006", f"第 {index} 个事项应是映射（编号:、公开事项: …），实际是{_describe(entry)}{_colon_hint(entry)}")
@@ -560,9 +655,18 @@ class _Validator:
             where = _item_name(entry, index)
             found = self.mapping(entry, ITEM_FIELDS, where)
             item = self.values(found, ITEM_FIELDS, where)
+            self.standard_item(item, found, entry, where)
             items.append(item)
             self.item_rules(item, found, where, numbers, titles, allowed, catalogue_date)
         return items
+
+    def standard_item(self, item: dict[str, Any], found, entry: MappingNode, where: str) -> None:
+        """The standard catalogue's 一级事项/二级事项 stand in for 公开事项 (as 一级事项/二级事项)."""
+        first, second = item.get("一级事项"), item.get("二级事项")
+        if second is not None and first is None and "一级事项" not in found:
+            self.report(found["二级事项"][0], "E007", f"{where}有“二级事项”，缺少“一级事项”")
+        if "公开事项" not in found and first is not None:
+            item["公开事项"] = f"{first}/{second}" if second else first
 
     def item_rules(self, item, found, where, numbers, titles, allowed, catalogue_date) -> None:
         line_of = lambda key: found[key][1].start_mark.line + 1  # noqa: E731
@@ -581,7 +685,7 @@ class _Validator:
                     f"{subject}的公开事项“{title}”重复（第 {titles[subject, title]} 行已有）",
                 )
             else:
-                titles[subject, title] = line_of("公开事项")
+                titles[subject, title] = line_of("公开事项" if "公开事项" in found else "一级事项")
         channels = item.get("公开渠道")
         if channels is not None and allowed is not None:
             self.undeclared_channels(found["公开渠道"][1], channels, allowed, where)
@@ -596,6 +700,14 @@ class _Validator:
         basis = item.get("公开依据")
         if basis is not None and not _CITES_DOCUMENT.search(basis):
             self.report(found["公开依据"][1], "W002", f"{where}的公开依据没有引用文件，请写明《文件名》及条款")
+        if item.get("核对") is False:
+            node = found["公开依据"][1] if "公开依据" in found else found["核对"][1]
+            self.report(node, "W004", f"{where}的公开依据未核对（核对: false）：发布前请对照原文核实文件和条款")
+        area = item.get("领域")
+        if area is not None and self.allowed_areas is not None and area not in self.allowed_areas:
+            close = difflib.get_close_matches(area, self.allowed_areas, n=1, cutoff=0.5)
+            hint = f"；是否应为“{close[0]}”？" if close else ""
+            self.report(found["领域"][1], "E016", f"{where}的领域“{area}”不在声明的领域中（{'、'.join(self.allowed_areas)}）{hint}")
         updated = item.get("更新日期")
         if updated is not None and catalogue_date is not None and updated < _one_year_before(catalogue_date):
             self.report(
@@ -662,6 +774,8 @@ def cell_text(value: Any) -> str:
     """A value as one published cell: channels joined with 、, dates as YYYY-MM-DD."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
     if isinstance(value, list):
         return "、".join(value)
     if isinstance(value, date):
@@ -694,19 +808,33 @@ def _schema_for(f: Field) -> dict[str, Any]:
         channel = {**text, "examples": list(PLAN_CHANNELS)}
         listed = {"type": "array", "items": channel, "minItems": 1, "uniqueItems": True}
         schema = {"anyOf": [channel, listed]} if f.kind == "channels" else listed
+    elif f.kind == "choice":
+        schema = {"enum": list(f.choices)}
+    elif f.kind == "choices":
+        one = {"enum": list(f.choices)}
+        schema = {"anyOf": [one, {"type": "array", "items": one, "minItems": 1, "uniqueItems": True}]}
+    elif f.kind == "flag":
+        schema = {"type": "boolean"}
+    elif f.kind == "areas":
+        schema = {"type": "array", "items": dict(text), "minItems": 1, "uniqueItems": True}
     else:  # pragma: no cover - the top-level parts are built in json_schema()
         raise AssertionError(f.kind)
     return {"description": f.description, **schema}
 
 
 def _object_schema(fields: tuple[Field, ...], description: str) -> dict[str, Any]:
-    return {
+    keys = {f.key for f in fields}
+    replaceable = [key for key, other in _REPLACED_BY.items() if key in keys and other in keys]
+    schema: dict[str, Any] = {
         "type": "object",
         "description": description,
-        "required": [f.key for f in fields if f.required],
+        "required": [f.key for f in fields if f.required and f.key not in replaceable],
         "properties": {f.key: _schema_for(f) for f in fields},
         "additionalProperties": False,
     }
+    for key in replaceable:  # 公开事项, or 一级事项 in its place
+        schema["anyOf"] = [{"required": [key]}, {"required": [_REPLACED_BY[key]]}]
+    return schema
 
 
 def json_schema() -> dict[str, Any]:

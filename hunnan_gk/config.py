@@ -36,6 +36,8 @@ _SCHEMA: dict[str, Any] = {
     },
     "departments": "str_map",
     "numbering": {"prefix": str},
+    "catalogues": list,  # catalogue files whose overdue items the morning mail lists
+    "catalogue_areas": list,  # the 领域 a catalogue's items may name, when it declares none
 }
 _TYPE_NAMES = {str: "文本", int: "整数", bool: "true/false", list: "列表"}
 
@@ -62,6 +64,8 @@ class Settings:
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     departments: dict[str, list[str]] = field(default_factory=dict)
     number_prefix: str = numbering.DEFAULT_PREFIX
+    catalogues: list[Path] = field(default_factory=list)
+    catalogue_areas: list[str] | None = None
 
 
 def config_candidates(explicit: Path | None) -> list[tuple[Path, bool]]:
@@ -136,11 +140,21 @@ def parse_settings(text: str, path: Path | None = None) -> Settings:
         str(name): [str(a) for a in (addrs if isinstance(addrs, list) else [addrs])]
         for name, addrs in (raw.get("departments") or {}).items()
     }
+    settings.catalogues = [base / _text_entry(entry, "catalogues", where) for entry in raw.get("catalogues") or []]
+    if "catalogue_areas" in raw:
+        settings.catalogue_areas = [_text_entry(entry, "catalogue_areas", where) for entry in raw["catalogue_areas"]]
     number_settings = raw.get("numbering") or {}
     if "prefix" in number_settings:
         # a bad pattern is a config error up front, not at the next registration
         settings.number_prefix = numbering.check_prefix(number_settings["prefix"])
     return settings
+
+
+def _text_entry(entry: Any, key: str, where: str) -> str:
+    """One entry of a list of names or paths: text, not a number, a list or nothing."""
+    if not isinstance(entry, str) or not entry.strip():
+        raise ConfigError(f"{where}：{key} 的每一项应为文本，而不是“{entry}”")
+    return entry.strip()
 
 
 def _without_empty(raw: dict) -> dict:

@@ -254,7 +254,7 @@ def print_year_sources(rows: Sequence[tuple[str, str]]) -> None:
 # --- catalogue (主动公开事项目录) ---
 
 # Short columns that never need folding; every other catalogue column is free text.
-_CATALOGUE_SHORT = ("编号", "更新日期")
+_CATALOGUE_SHORT = ("编号", "更新日期", "公开对象", "公开方式", "公开层级")
 
 
 def catalogue_table(catalogue) -> Table:

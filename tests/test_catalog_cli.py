@@ -122,8 +122,10 @@ def test_schema_is_draft_2020_12_json(cli):
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema == json_schema()
     item = schema["$defs"]["item"]
-    for element in ("公开事项", "公开内容", "公开依据", "公开时限", "公开主体", "公开渠道", "责任单位", "编号"):
+    for element in ("公开内容", "公开依据", "公开时限", "公开主体", "公开渠道", "责任单位", "编号"):
         assert element in item["required"]
+    # 公开事项 is required unless 一级事项 stands in for it (the standard catalogue's columns)
+    assert item["anyOf"] == [{"required": ["公开事项"]}, {"required": ["一级事项"]}]
     assert item["additionalProperties"] is False
 
 

@@ -9,7 +9,7 @@ import typer
 from hunnan_gk.commands.common import SUFFIX_FORMATS, JsonOption, write_atomically
 
 if TYPE_CHECKING:
-    from hunnan_gk.catalogue import Catalogue
+    from hunnan_gk.catalogue import Catalogue, Checked
 
 app = typer.Typer(
     help="主动公开事项目录：检查、JSON Schema、查看、导出发布、版本对比。",
@@ -30,6 +30,11 @@ class ExportFormat(str, Enum):
 
 
 CatalogueArgument = Annotated[Path, typer.Argument(help="目录文件（YAML）", dir_okay=True)]
+# The config matters here only for its list of 领域 (catalogue_areas): a short help line.
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", envvar="HUNNAN_GK_CONFIG", help="配置文件（用其中的 catalogue_areas）", dir_okay=False),
+]
 
 
 @app.command("validate")
@@ -39,6 +44,7 @@ def validate_command(
         ProblemFormat, typer.Option("--format", help="输出格式：text（每行 路径:行:列: 级别 代码 消息）或 json")
     ] = ProblemFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="有警告也以退出码 1 结束")] = False,
+    config: ConfigOption = None,
 ) -> None:
     """检查目录文件，一次列出全部错误和警告。
 
@@ -46,10 +52,9 @@ def validate_command(
 
     示例：hunnan-gk catalog validate catalogs/*.yaml --strict
     """
-    from hunnan_gk.catalogue import check_file
     from hunnan_gk.render import print_json
 
-    results = [check_file(path) for path in paths]
+    results = [check_catalogue(path, config) for path in paths]
     problems = [problem for checked in results for problem in checked.problems]
     errors = sum(len(checked.errors) for checked in results)
     warnings = len(problems) - errors
@@ -87,7 +92,7 @@ def schema_command() -> None:
 
 
 @app.command("show")
-def show_command(path: CatalogueArgument) -> None:
+def show_command(path: CatalogueArgument, config: ConfigOption = None) -> None:
     """以表格显示目录（中文折行，不截断）。
 
     目录有错误时拒绝显示并列出错误（退出码 1）。
@@ -96,7 +101,7 @@ def show_command(path: CatalogueArgument) -> None:
     """
     from hunnan_gk.render import print_catalogue
 
-    print_catalogue(_load(path))
+    print_catalogue(load_catalogue(path, config))
 
 
 @app.command("export")
@@ -109,6 +114,7 @@ def export_command(
         ExportFormat | None,
         typer.Option("--format", help="markdown、 html（自包含网页）、 csv（Excel/WPS 可直接打开） 或 xlsx"),
     ] = None,
+    config: ConfigOption = None,
 ) -> None:
     """导出供发布的目录：Markdown、HTML、CSV 或 xlsx。
 
@@ -125,7 +131,7 @@ def export_command(
             f"无法从文件名 {output.name} 判断导出格式",
             hint="请加 --format markdown|html|csv|xlsx，或用 .md/.html/.csv/.xlsx 作扩展名",
         )
-    catalogue = _load(path)
+    catalogue = load_catalogue(path, config)
     write_atomically(output, lambda target: _EXPORTERS[chosen](catalogue, target))
     typer.echo(f"已导出 {len(catalogue.items)} 个事项到 {output}（{chosen.value}）")
 
@@ -135,6 +141,7 @@ def diff_command(
     old: Annotated[Path, typer.Argument(help="旧版目录文件")],
     new: Annotated[Path, typer.Argument(help="新版目录文件")],
     json_output: JsonOption = False,
+    config: ConfigOption = None,
 ) -> None:
     """对比两个版本的目录（动态更新）。
 
@@ -145,7 +152,7 @@ def diff_command(
     from hunnan_gk.catalogue import diff_catalogues
     from hunnan_gk.render import catalogue_diff_lines, print_json
 
-    difference = diff_catalogues(_load(old), _load(new))
+    difference = diff_catalogues(load_catalogue(old, config), load_catalogue(new, config))
     if json_output:
         print_json(difference.as_dict())
     else:
@@ -153,12 +160,26 @@ def diff_command(
             typer.echo(line)
 
 
-def _load(path: Path) -> "Catalogue":
-    """A catalogue without errors (warnings allowed), or Refused with its problems listed."""
+def check_catalogue(path: Path, config: Path | None = None) -> "Checked":
+    """Check one file; its 领域 against the configured `catalogue_areas` when it declares none
+    (the config is read only then, so a catalogue without 领域 checks as it always has)."""
     from hunnan_gk.catalogue import check_file
-    from hunnan_gk.errors import Refused
 
     checked = check_file(path)
+    if checked.wants_area_list:
+        from hunnan_gk.config import load_settings
+
+        areas = load_settings(config).catalogue_areas
+        if areas is not None:
+            checked = check_file(path, areas=areas)
+    return checked
+
+
+def load_catalogue(path: Path, config: Path | None = None) -> "Catalogue":
+    """A catalogue without errors (warnings allowed), or Refused with its problems listed."""
+    from hunnan_gk.errors import Refused
+
+    checked = check_catalogue(path, config)
     if checked.errors or checked.catalogue is None:
         for problem in checked.problems:
             typer.echo(problem.as_text(), err=True)
