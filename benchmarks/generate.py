@@ -5,12 +5,12 @@
 Each request is driven through the real workflow (`workflow.registration`, `advance`,
 `supplement_ask`/`received`/`lapsed`, `consult_start`/`end`, `extend`, `withdraw`, `return_to`)
 with dates on the real working-day calendar, and each step becomes its event through
-`storage.register_event` / `storage.change_effect` — the same code the commands use. Going
+`audit.register_event` / `audit.change_effect` — the same code the commands use. Going
 through `apply_change` per step would cost several statements per event (a minute per 10,000
 requests), so the whole history of each request is written at once with
-`storage.store_histories`, which hash-chains the events exactly as `append_event` does, in
+`storage.bulk.store_histories`, which hash-chains the events exactly as `append_event` does, in
 transactions of BATCH requests. Worker processes build and serialize the histories
-(`storage.prepare_history`); the main process links the chain and writes. `audit verify` passes on the result.
+(`audit.prepare_history`); the main process links the chain and writes. `audit verify` passes on the result.
 
 The mix (receipts 2019 to AS_OF, mostly natural persons filing online or by post, outcomes
 mostly 予以公开/部分公开/本机关不掌握, some 补正 restarts and lapses, consultation pauses,
@@ -28,8 +28,11 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from hunnan_gk import numbering, storage, workflow
+from hunnan_gk import numbering, workflow
+from hunnan_gk.audit import change_effect, prepare_history, register_event
 from hunnan_gk.errors import Refused
+from hunnan_gk.storage.bulk import last_seqs, next_consultation_id, store_histories
+from hunnan_gk.storage.db import open_db, write
 from hunnan_gk.workdays import WorkCalendar
 
 AS_OF = date(2026, 6, 30)  # "today" of every generated database; run reports with HUNNAN_GK_TODAY
@@ -79,10 +82,10 @@ class Life:
 
     def __init__(self, row, at: str, clerk: str):
         self.row, self.consultations = row, []
-        self.events = [storage.register_event(row, clerk=clerk, at=at)]
+        self.events = [register_event(row, clerk=clerk, at=at)]
 
     def apply(self, change, clerk: str, at: str, next_id) -> None:
-        fields, event = storage.change_effect(self.row, change, clerk=clerk, at=at)
+        fields, event = change_effect(self.row, change, clerk=clerk, at=at)
         self.row.update(fields)
         self.events.append(event)
         if change.consultation:
@@ -232,7 +235,7 @@ def _histories(task: tuple[int, int, list[date], dict[int, int]]) -> list[tuple]
     seed, index, receipts, seqs = task
     generator = Generator(seed * 1_000_003 + index, WorkCalendar(), dict(seqs), 1)
     lives = [generator.request(received) for received in receipts]
-    return [storage.prepare_history(life.row, life.consultations, life.events) for life in lives]
+    return [prepare_history(life.row, life.consultations, life.events) for life in lives]
 
 
 def generate(path: Path, requests: int, seed: int = 1, *, quiet: bool = False) -> dict[str, float]:
@@ -241,11 +244,11 @@ def generate(path: Path, requests: int, seed: int = 1, *, quiet: bool = False) -
     Worker processes build the histories (the workflow and the calendar are pure Python);
     this process chains and writes them, one transaction per batch, in receipt order."""
     started = time.perf_counter()
-    db = storage.open_db(path)
+    db = open_db(path)
     db.execute("PRAGMA synchronous = OFF")  # a throw-away file: durability buys nothing here
     db.execute("PRAGMA cache_size = -200000")
-    seqs = storage.last_seqs(db)
-    consultation_id = storage.next_consultation_id(db)
+    seqs = last_seqs(db)
+    consultation_id = next_consultation_id(db)
     # Registered in receipt order, as a clerk would: numbers follow the receipt date.
     dates = Generator(seed, WorkCalendar(), {}, 1)
     receipts = sorted(dates.received_day() for _ in range(requests))
@@ -262,8 +265,8 @@ def generate(path: Path, requests: int, seed: int = 1, *, quiet: bool = False) -
             for _, consultations, _ in histories:  # ids unique across the batches
                 for consultation in consultations:
                     consultation["id"], consultation_id = consultation_id, consultation_id + 1
-            with storage.write(db):
-                events += storage.store_histories(db, histories)
+            with write(db):
+                events += store_histories(db, histories)
             done += len(histories)
             if not quiet:
                 rate = done / (time.perf_counter() - started)

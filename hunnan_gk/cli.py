@@ -145,7 +145,7 @@ class GkGroup(TyperGroup):
         except GkError as exc:
             fail(exc)
         except sqlite3.Error as exc:
-            from hunnan_gk.storage import describe_sqlite_error
+            from hunnan_gk.storage.db import describe_sqlite_error
 
             fail(describe_sqlite_error(exc))
         except ValueError as exc:

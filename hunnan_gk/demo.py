@@ -148,11 +148,11 @@ def workdays_before(calendar: "WorkCalendar", today: date, k: int) -> date:
 
 def check_target(path: Path) -> None:
     """Refuse a file that is not a demo database; remove an earlier demo database."""
-    from hunnan_gk import storage
+    from hunnan_gk.storage.db import count_demo_requests
 
     if not path.exists() or path.stat().st_size == 0:
         return
-    total, demo = storage.count_demo_requests(path, DEMO_NOTE)
+    total, demo = count_demo_requests(path, DEMO_NOTE)
     if demo < total:  # an empty one (say, a demo build that failed) holds nothing to lose
         real = f"含有 {total - demo} 件真实申请"
         raise Refused(
@@ -165,14 +165,14 @@ def check_target(path: Path) -> None:
 
 def build_demo(env: "Env") -> int:
     """Build a fresh demo database at env.db_path; returns how many requests it holds."""
-    from hunnan_gk import storage
+    from hunnan_gk.storage.db import open_db, write
 
     path = env.db_path
     check_target(path)
-    db = storage.open_db(path)
+    db = open_db(path)
     calendar, today = env.calendar, env.today
     at = env.now().isoformat()
-    with storage.write(db):
+    with write(db):
         for index, scenario in enumerate(SCENARIOS):
             _play(db, scenario, calendar, today, at, CLERKS[index % len(CLERKS)])
     db.conn.close()
@@ -180,7 +180,8 @@ def build_demo(env: "Env") -> int:
 
 
 def _play(db, scenario, calendar, today: date, at: str, clerk: str) -> None:
-    from hunnan_gk import numbering, storage, workflow
+    from hunnan_gk import numbering, workflow
+    from hunnan_gk.storage.requests import apply_change, register_request
 
     applicant, kind, channel, department, content, note, steps = scenario
     on = lambda k: workdays_before(calendar, today, k)  # noqa: E731
@@ -191,20 +192,21 @@ def _play(db, scenario, calendar, today: date, at: str, clerk: str) -> None:
         note=f"{DEMO_NOTE}{note}" if note else DEMO_NOTE,
         phone=f"1390240{len(content):04d}" if kind == "natural" else None,
     )
-    row = storage.register_request(
+    row = register_request(
         db, fields, number_for=lambda year, seq: numbering.format_number(numbering.DEFAULT_PREFIX, year, seq),
         clerk=clerk, at=at,
     )
     for k, action, *args in steps[1:]:
         day = on(k)
         for change in _changes(db, row, action, args, day, today, calendar, on):
-            row = storage.apply_change(db, row, change, clerk=clerk, at=at)
+            row = apply_change(db, row, change, clerk=clerk, at=at)
 
 
 def _changes(db, row: dict[str, Any], action: str, args: list, day: date, today: date,
              calendar, on):
     """The workflow Changes one step makes (several for "to": one per stage completed)."""
-    from hunnan_gk import storage, workflow
+    from hunnan_gk import workflow
+    from hunnan_gk.storage.requests import consultations_of
 
     if action == "to":
         target = Stage(args[0])
@@ -213,7 +215,7 @@ def _changes(db, row: dict[str, Any], action: str, args: list, day: date, today:
             yield workflow.advance({**row, "stage": stage.value}, on=day, today=today)
             stage = stage.next()
         return
-    consultations = storage.consultations_of(db, row["number"])
+    consultations = consultations_of(db, row["number"])
     if action == "reply":
         yield workflow.advance(row, on=day, today=today, outcome=Outcome(args[0]).value)
     elif action == "archive":

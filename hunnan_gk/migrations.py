@@ -7,8 +7,17 @@ from sqlite_utils.migrations import Migrations
 MIGRATION_SET = "hunnan_gk"
 migrations = Migrations(MIGRATION_SET)
 
+#: Every migration's name, in the order they apply (the newest last).
+MIGRATION_NAMES: list[str] = []
 
-@migrations()
+
+def migration(fn):
+    """Register `fn` as the next migration, named after the function."""
+    MIGRATION_NAMES.append(fn.__name__)
+    return migrations()(fn)
+
+
+@migration
 def m001_requests_events(db):
     db.execute(
         """
@@ -108,7 +117,7 @@ def m001_requests_events(db):
     )
 
 
-@migrations()
+@migration
 def m002_appeals(db):
     # Annual report section 四: 行政复议 and 行政诉讼 brought against a request's handling.
     db.execute(
@@ -128,7 +137,7 @@ def m002_appeals(db):
     db.execute("CREATE INDEX appeals_request ON appeals (request_number, kind)")
 
 
-@migrations()
+@migration
 def m003_notifications(db):
     # What `notify` sent, so that a second run on the same day sends nothing new (issue 4):
     # one row per e-mail, and the requests it listed at the light they had.
@@ -171,7 +180,7 @@ def m003_notifications(db):
     )
 
 
-@migrations()
+@migration
 def m004_ledger_imports(db):
     # Each imported ledger row's stable key (the ledger's own number, or a hash of receipt
     # date + applicant + content), so importing the same file twice adds nothing.
@@ -188,7 +197,7 @@ def m004_ledger_imports(db):
     )
 
 
-@migrations()
+@migration
 def m006_audit_head(db):
     # The chain's head (how many events, the last hash), kept by a trigger on every insert,
     # so that deleting the newest events (which leaves a shorter chain that still links up)

@@ -8,7 +8,9 @@ import json
 
 import pytest
 
-from hunnan_gk import annual, storage
+from hunnan_gk import annual
+from hunnan_gk.storage.db import open_db, write
+from hunnan_gk.storage.reports import annual_counts
 from hunnan_gk.vocab import Outcome
 
 
@@ -130,7 +132,7 @@ def _insert(db, applicant_type, received, outcome=None, outcome_on=None):
 
 
 def test_counts_follow_the_definitions(isolated):
-    db = storage.open_db(isolated / "count.db")
+    db = open_db(isolated / "count.db")
     _insert(db, "natural", "2023-12-20")  # carried over, still open at the end: carried forward
     _insert(db, "natural", "2023-12-25", "disclosed", "2024-01-02")  # carried over, replied
     _insert(db, "commercial", "2023-11-01", "partial", "2023-12-31")  # finished before: nowhere
@@ -138,7 +140,7 @@ def test_counts_follow_the_definitions(isolated):
     _insert(db, "research", "2024-12-31")  # new, carried forward
     _insert(db, "legal_service", "2024-12-30", "other_no_supplement", "2025-01-03")  # forward
     _insert(db, "other_org", "2025-01-01")  # next year: nowhere
-    counts = storage.annual_counts(db, 2024)
+    counts = annual_counts(db, 2024)
     assert counts["new"] == {"research": 2, "legal_service": 1}
     assert counts["carried_over"] == {"natural": 2}
     assert counts["carried_forward"] == {"natural": 1, "research": 1, "legal_service": 1}
@@ -157,7 +159,7 @@ def test_report_annual_needs_an_existing_database(cli, isolated):
 
 
 def test_report_annual_empty_database_prints_table_and_check(cli, isolated):
-    storage.open_db(isolated / "gk.db")
+    open_db(isolated / "gk.db")
     result = cli("report", "annual", "--year", "2024")
     assert result.exit_code == 0, result.stderr
     assert "一、本年新收政府信息公开" in result.stdout
@@ -165,7 +167,7 @@ def test_report_annual_empty_database_prints_table_and_check(cli, isolated):
 
 
 def test_report_annual_rejects_unknown_format_and_xlsx_without_file(cli, isolated):
-    storage.open_db(isolated / "gk.db")
+    open_db(isolated / "gk.db")
     result = cli("report", "annual", "--year", "2024", "--format", "pdf")
     assert result.exit_code == 2 and "--format" in result.stderr and "Traceback" not in result.stderr
     result = cli("report", "annual", "--year", "2024", "--format", "xlsx")
@@ -277,8 +279,8 @@ def test_xlsx_is_laid_out_as_the_official_table(cli, year, isolated):
 
 def test_unbalanced_data_fails_naming_the_column(cli, isolated, year):
     # a row no command can make (an outcome before receipt) breaks the check in one column
-    db = storage.open_db(isolated / "gk.db")
-    with storage.write(db):
+    db = open_db(isolated / "gk.db")
+    with write(db):
         db.execute("UPDATE requests SET outcome_on = '2024-12-31' WHERE number = ?", [year["K"]])
         db.execute("UPDATE requests SET outcome = 'disclosed' WHERE number = ?", [year["K"]])
     result = cli("report", "annual", "--year", YEAR, "--format", "json")

@@ -123,9 +123,9 @@ def test_a_directory_as_database_is_chinese(cli, isolated):
 
 
 def test_an_output_file_whose_suffix_says_no_format_is_refused(cli, isolated):
-    from hunnan_gk import storage
+    from hunnan_gk.storage.db import open_db
 
-    storage.open_db(isolated / "gk.db").conn.close()
+    open_db(isolated / "gk.db").conn.close()
     result = cli("report", "annual", "--year", "2024", "-o", isolated / "out.pdf")
     assert result.exit_code == 2 and "判断输出格式" in result.stderr
     assert not (isolated / "out.pdf").exists()

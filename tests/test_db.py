@@ -2,8 +2,9 @@ import os
 import sqlite3
 import stat
 
-from hunnan_gk import storage
-from hunnan_gk.migrations import migrations
+from hunnan_gk.migrations import MIGRATION_NAMES, migrations
+from hunnan_gk.storage.audit import append_event, first_broken_event
+from hunnan_gk.storage.db import open_db, schema_version, write
 
 
 def test_db_path_follows_option_then_env_then_config(cli, isolated, config_file):
@@ -16,22 +17,22 @@ def test_db_path_follows_option_then_env_then_config(cli, isolated, config_file)
 
 def test_open_db_creates_private_wal_file_with_schema(isolated):
     path = isolated / "new.db"
-    db = storage.open_db(path)
+    db = open_db(path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
     assert {"requests", "events", "counters"} <= set(db.table_names())
-    assert storage.schema_version(db) == migrations._migrations[-1].name
+    assert schema_version(db) == MIGRATION_NAMES[-1]
 
 
 def test_migrations_apply_once_on_reopen(isolated):
     path = isolated / "twice.db"
-    storage.open_db(path).conn.close()
-    db = storage.open_db(path)
+    open_db(path).conn.close()
+    db = open_db(path)
     assert not migrations.pending(db)
     names = [m.name for m in migrations.applied(db)]
-    assert len(names) == len(set(names)) == len(migrations._migrations)
+    assert names == MIGRATION_NAMES and len(set(names)) == len(names)
 
 
 def test_foreign_sqlite_file_is_refused_untouched(cli, isolated):
@@ -49,7 +50,7 @@ def test_foreign_sqlite_file_is_refused_untouched(cli, isolated):
 
 def test_newer_schema_is_refused(cli, isolated):
     path = isolated / "newer.db"
-    db = storage.open_db(path)
+    db = open_db(path)
     db["_sqlite_migrations"].insert(
         {"migration_set": "hunnan_gk", "name": "m999_future", "applied_at": "2030-01-01"}
     )
@@ -68,31 +69,31 @@ def test_not_sqlite_at_all_is_exit_3(cli, isolated):
 
 
 def test_backup_is_a_working_copy(cli, isolated):
-    db = storage.open_db(isolated / "gk.db")
+    db = open_db(isolated / "gk.db")
     db.conn.close()
     result = cli("db", "backup", isolated / "copy.db")
     assert result.exit_code == 0, result.output
-    copy = storage.open_db(isolated / "copy.db", create=False)
+    copy = open_db(isolated / "copy.db", create=False)
     assert "events" in copy.table_names()
 
 
 def test_check_reports_healthy_database(cli, isolated):
-    storage.open_db(isolated / "gk.db").conn.close()
+    open_db(isolated / "gk.db").conn.close()
     result = cli("db", "check")
     assert result.exit_code == 0
     assert "通过" in result.stdout
 
 
 def test_events_are_append_only(isolated):
-    db = storage.open_db(isolated / "gk.db")
+    db = open_db(isolated / "gk.db")
     db.execute(
         "INSERT INTO requests (number, year, seq, applicant, applicant_type, channel, received_on,"
         " content, stage, clock_start_on, last_event_on, created_at, updated_at)"
         " VALUES ('2024-0001', 2024, 1, '张三', 'natural', 'online', '2024-04-01', 'x', 'review',"
         " '2024-04-01', '2024-04-01', 't', 't')"
     )
-    with storage.write(db):
-        storage.append_event(
+    with write(db):
+        append_event(
             db,
             {"request_number": "2024-0001", "action": "register", "happened_on": "2024-04-01",
              "at": "2024-04-01T09:00:00+08:00", "clerk": "李四"},
@@ -103,4 +104,4 @@ def test_events_are_append_only(isolated):
         db.execute("UPDATE events SET note = 'x'")
     with pytest.raises(sqlite3.DatabaseError):
         db.execute("DELETE FROM events")
-    assert storage.first_broken_event(db) is None
+    assert first_broken_event(db) is None

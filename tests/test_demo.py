@@ -6,8 +6,10 @@ import json
 
 import pytest
 
-from hunnan_gk import storage
 from hunnan_gk.demo import DEMO_NOTE, SCENARIOS
+from hunnan_gk.storage.audit import first_broken_event
+from hunnan_gk.storage.db import open_db
+from hunnan_gk.storage.requests import list_requests
 from tests.test_reports import register
 
 
@@ -35,13 +37,13 @@ def test_demo_builds_and_shows_all_four_lights(cli, isolated, monkeypatch, today
     items = report["requests"]
     assert {i["paused"] for i in items} == {None, "supplement", "consultation"}
     assert any(i["review_limit"] for i in items) and any(i["seriously_overdue"] for i in items)
-    db = storage.open_db(path)
-    rows = storage.list_requests(db)
+    db = open_db(path)
+    rows = list_requests(db)
     assert len(rows) == len(SCENARIOS) >= 28
     assert all(row["note"].startswith(DEMO_NOTE) for row in rows)
     assert sum(row["stage"] == "closed" for row in rows) >= 2
     assert any(row["extended_days"] for row in rows)
-    assert storage.first_broken_event(db) is None
+    assert first_broken_event(db) is None
     assert cli("audit", "verify", "--db", path).exit_code == 0
 
 
@@ -50,7 +52,7 @@ def test_demo_rebuilds_its_own_database(cli, isolated, monkeypatch):
     assert cli("demo").exit_code == 0
     again = cli("demo")
     assert again.exit_code == 0, again.stderr
-    rows = storage.list_requests(storage.open_db(isolated / "hunnan-gk-demo.db"))
+    rows = list_requests(open_db(isolated / "hunnan-gk-demo.db"))
     assert len(rows) == len(SCENARIOS)
 
 
@@ -58,11 +60,11 @@ def test_demo_refuses_a_database_with_real_requests(cli, isolated, monkeypatch):
     monkeypatch.setenv("HUNNAN_GK_TODAY", "2024-11-20")
     register(cli, "2024-11-18", "孙玉梅")  # into HUNNAN_GK_DB, gk.db
     real = isolated / "gk.db"
-    before = storage.list_requests(storage.open_db(real))
+    before = list_requests(open_db(real))
     result = cli("demo", "--db", real)
     assert result.exit_code == 1
     assert "1 件真实申请" in result.stderr and "Traceback" not in result.stderr
-    assert storage.list_requests(storage.open_db(real)) == before
+    assert list_requests(open_db(real)) == before
 
 
 def test_demo_refuses_a_file_that_is_not_ours(cli, isolated):

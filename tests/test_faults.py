@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from hunnan_gk import storage
 from hunnan_gk.commands.ledger import PAUSE_AFTER_ROWS_ENV, PAUSE_READY_ENV
+from hunnan_gk.storage.audit import first_broken_event
+from hunnan_gk.storage.db import describe_sqlite_error, integrity_problems, open_db
 from tests.helpers import checkpoint, register, subprocess_env
 
 # A writer process: registers and advances requests in a loop, part through the real CLI
@@ -56,7 +57,7 @@ TODAY = "2024-06-30"
 def test_two_processes_write_one_database_without_losing_anything(tmp_path, cli):
     per_process = 150
     db_path = Path(os.environ["HUNNAN_GK_DB"])
-    storage.open_db(db_path).conn.close()  # the file exists, migrated, before they race
+    open_db(db_path).conn.close()  # the file exists, migrated, before they race
     writers = [
         subprocess.Popen([sys.executable, "-c", WRITER, name, str(per_process)], env=subprocess_env(HUNNAN_GK_TODAY=TODAY),
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -67,13 +68,13 @@ def test_two_processes_write_one_database_without_losing_anything(tmp_path, cli)
         assert "locked" not in err and "Traceback" not in err
         assert writer.returncode == 0, err
 
-    db = storage.open_db(db_path)
+    db = open_db(db_path)
     seqs = [row[0] for row in db.execute("SELECT seq FROM requests WHERE year = 2024 ORDER BY seq")]
     assert seqs == list(range(1, 2 * per_process + 1))  # gap-free and unique
     actions = dict(db.execute("SELECT action, count(*) FROM events GROUP BY action").fetchall())
     assert actions == {"register": 2 * per_process, "advance": 2 * per_process}
     assert db.execute("SELECT count(*) FROM requests WHERE stage = 'search'").fetchone()[0] == 2 * per_process
-    assert storage.first_broken_event(db) is None
+    assert first_broken_event(db) is None
     assert cli("audit", "verify").exit_code == 0
 
 
@@ -131,7 +132,7 @@ def test_database_in_a_read_only_directory_is_refused_with_exit_3(cli, tmp_path)
             db = sqlite3.connect(f"file:{locked / 'gk.db'}?mode=ro", uri=True)
             with pytest.raises(sqlite3.OperationalError) as caught:
                 db.execute("INSERT INTO counters VALUES (1999, 1)")
-            message = storage.describe_sqlite_error(caught.value)
+            message = describe_sqlite_error(caught.value)
             assert message.exit_code == 3 and "只读" in message.message
         else:
             result = cli("register", "--applicant", "李四", "--type", "natural", "--channel", "online",
@@ -170,7 +171,7 @@ def test_db_check_after_a_power_cut_copy_with_its_wal(cli, tmp_path):
     result = cli("db", "check", "--db", copy / "gk.db")
     assert result.exit_code == 0, result.output
     assert "全部核验通过" in result.stdout
-    db = storage.open_db(copy / "gk.db")
+    db = open_db(copy / "gk.db")
     assert db.execute("SELECT count(*) FROM requests").fetchone()[0] == 20
     assert db.execute("SELECT count(*) FROM requests WHERE note = '未提交'").fetchone()[0] == 0
 
@@ -236,9 +237,9 @@ def test_import_killed_midway_leaves_nothing(cli, tmp_path, big_ledger, after_ro
         process.kill()
         process.wait()
         process.stderr.close()
-    db = storage.open_db(attempt)
-    assert storage.integrity_problems(db) == []
-    assert storage.first_broken_event(db) is None
+    db = open_db(attempt)
+    assert integrity_problems(db) == []
+    assert first_broken_event(db) is None
     assert db.execute("SELECT count(*) FROM requests").fetchone()[0] == 1  # the one from before
     assert db.execute("SELECT count(*) FROM ledger_keys").fetchone()[0] == 0
 
@@ -252,5 +253,5 @@ def test_import_not_killed_is_all_there(cli, big_ledger, monkeypatch):
     _register(cli)
     result = cli("ledger", "import", big_ledger)
     assert result.exit_code == 0, result.output
-    db = storage.open_db(Path(os.environ["HUNNAN_GK_DB"]))
+    db = open_db(Path(os.environ["HUNNAN_GK_DB"]))
     assert db.execute("SELECT count(*) FROM requests").fetchone()[0] == 1 + LEDGER_ROWS

@@ -10,8 +10,9 @@ from email import policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from hunnan_gk import storage
 from hunnan_gk.notify import fresh_since, mask_in_text, subject_line
+from hunnan_gk.storage.db import open_db
+from hunnan_gk.storage.notify import notification_count, take_lock
 from hunnan_gk.vocab import Light
 from tests.test_reports import register
 
@@ -86,7 +87,7 @@ def parts(message):
 
 
 def recorded(isolated) -> int:
-    return storage.notification_count(storage.open_db(isolated / "gk.db"))
+    return notification_count(open_db(isolated / "gk.db"))
 
 
 def test_one_mail_with_plain_text_and_html(cli, office, inbox, isolated):
@@ -233,8 +234,8 @@ def test_nothing_qualifies_nothing_sent(cli, inbox, monkeypatch):
 def test_a_held_lock_stops_a_second_run(cli, office, inbox, isolated):
     import time
 
-    db = storage.open_db(isolated / "gk.db")
-    assert storage.take_lock(db, "notify", "other:1", "2024-11-20T07:30:00+08:00", time.time(), 600) is None
+    db = open_db(isolated / "gk.db")
+    assert take_lock(db, "notify", "other:1", "2024-11-20T07:30:00+08:00", time.time(), 600) is None
     result = cli("notify")
     assert result.exit_code == 1
     assert "另一次 notify 正在发送" in result.stderr
@@ -244,10 +245,10 @@ def test_a_held_lock_stops_a_second_run(cli, office, inbox, isolated):
 def test_an_expired_lock_is_taken_over(isolated):
     import time
 
-    db = storage.open_db(isolated / "gk.db")
-    assert storage.take_lock(db, "notify", "a", "t", time.time() - 1000, 600) is None
-    assert storage.take_lock(db, "notify", "b", "t", time.time(), 600) is None
-    assert storage.take_lock(db, "notify", "c", "t", time.time(), 600)["holder"] == "b"
+    db = open_db(isolated / "gk.db")
+    assert take_lock(db, "notify", "a", "t", time.time() - 1000, 600) is None
+    assert take_lock(db, "notify", "b", "t", time.time(), 600) is None
+    assert take_lock(db, "notify", "c", "t", time.time(), 600)["holder"] == "b"
 
 
 @pytest.mark.parametrize(

@@ -10,10 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hunnan_gk import storage, workflow
+from hunnan_gk import workflow
 from hunnan_gk.catalogue import check_text
 from hunnan_gk.dates import parse_date
 from hunnan_gk.errors import GkError
+from hunnan_gk.storage.db import open_db
+from hunnan_gk.storage.requests import events_of, find_request
 from hunnan_gk.workdays import WorkCalendar
 
 CALENDAR = WorkCalendar()
@@ -119,9 +121,9 @@ def test_replaying_events_gives_the_stored_request(cli, steps, days):
     for name, gap in zip(steps, days):
         day += timedelta(days=gap)
         _step(cli, number, name, day.isoformat())
-    db = storage.open_db(Path(os.environ["HUNNAN_GK_DB"]))
-    row = storage.find_request(db, number)
-    rebuilt = workflow.replay(storage.events_of(db, number))
+    db = open_db(Path(os.environ["HUNNAN_GK_DB"]))
+    row = find_request(db, number)
+    rebuilt = workflow.replay(events_of(db, number))
     assert set(rebuilt) <= set(row)  # the events name only real columns
     assert {name: rebuilt.get(name) for name in row} == row  # a column no event set is NULL
 

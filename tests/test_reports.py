@@ -409,9 +409,9 @@ def test_missing_database_is_an_error_not_an_empty_report(cli, isolated):
 
 
 def test_empty_database_reports_nothing(cli, isolated):
-    from hunnan_gk import storage
+    from hunnan_gk.storage.db import open_db
 
-    storage.open_db(isolated / "gk.db").conn.close()
+    open_db(isolated / "gk.db").conn.close()
     assert "未答复 0 件" in cli("report", "overdue").stdout
     report = report_json(cli)
     assert report["requests"] == [] and report["counts"] == {"red": 0, "yellow": 0, "green": 0, "paused": 0}

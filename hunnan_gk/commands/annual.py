@@ -42,8 +42,9 @@ def annual_command(
 
     示例：hunnan-gk report annual --year 2024 --format xlsx -o 2024年度报告统计表.xlsx
     """
-    from hunnan_gk import annual, render, storage
+    from hunnan_gk import annual, render
     from hunnan_gk.errors import InputError, Refused
+    from hunnan_gk.storage.reports import annual_appeal_counts, annual_counts
 
     env = Env(config, db)
     check_year(year)
@@ -51,14 +52,14 @@ def annual_command(
     if chosen == "xlsx" and output is None:
         raise InputError("xlsx 格式需要用 -o 指定输出文件")
     database = env.open_db(create=False)
-    counts = storage.annual_counts(database, year)
+    counts = annual_counts(database, year)
     report = annual.build_table(
         year,
         new=counts["new"],
         carried_over=counts["carried_over"],
         results=counts["results"],
         carried_forward=counts["carried_forward"],
-        appeals=storage.annual_appeal_counts(database, year),
+        appeals=annual_appeal_counts(database, year),
     )
     if chosen == "json":
         write_text_output(render.to_json(annual.to_dict(report)) + "\n", output)

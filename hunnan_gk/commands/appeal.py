@@ -19,16 +19,17 @@ ClerkOption = Annotated[str | None, typer.Option("--clerk", help="经办人（�
 def _record(env: Env, number: str, kind: str, on: str, clerk: str | None, decide):
     """One appeal change as one transaction: find the request and its pending appeal of this
     kind under the write lock, let the workflow decide, store it with its event."""
-    from hunnan_gk import storage
+    from hunnan_gk.storage.db import write
+    from hunnan_gk.storage.requests import apply_appeal, pending_appeal
 
     appeal_kind = AppealKind.parse(kind, option="--kind")
     day = env.date(on, "--on")
     database = env.open_db(create=False)
-    with storage.write(database):
+    with write(database):
         request = require_request(database, number)
-        pending = storage.pending_appeal(database, request["number"], appeal_kind.value)
+        pending = pending_appeal(database, request["number"], appeal_kind.value)
         change = decide(request, pending, appeal_kind.value, day)
-        storage.apply_appeal(database, request, change, clerk=clerk_name(clerk), at=env.now().isoformat())
+        apply_appeal(database, request, change, clerk=clerk_name(clerk), at=env.now().isoformat())
     return request["number"], change
 
 

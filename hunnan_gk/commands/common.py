@@ -176,17 +176,17 @@ class Env:
     def open_db(self, *, create: bool = True):
         """The database; commands that only read pass create=False, so that a mistyped
         path is an error instead of an empty report."""
-        from hunnan_gk.storage import open_db
+        from hunnan_gk.storage.db import open_db
 
         return open_db(self.db_path, create=create)
 
 
 def require_request(db, number: str) -> dict:
     """The stored request numbered `number` (also 2024-1 for 2024-0001); Refused otherwise."""
-    from hunnan_gk import storage
     from hunnan_gk.errors import Refused
+    from hunnan_gk.storage.requests import find_request
 
-    row = storage.find_request(db, number)
+    row = find_request(db, number)
     if row is None:
         raise Refused(f"找不到申请 {number}", hint="用 hunnan-gk list 查看已登记的申请")
     return row

@@ -30,15 +30,15 @@ def backup_command(
 
     示例：hunnan-gk db backup /srv/backup/hunnan-gk-$(date +%F).db
     """
-    from hunnan_gk import storage
     from hunnan_gk.errors import DatabaseError, Refused
+    from hunnan_gk.storage.db import backup
 
     env = Env(config, db)
     if target.resolve() == env.db_path.resolve():
         raise DatabaseError("备份文件不能与数据库文件相同")
     database = env.open_db(create=False)
     try:
-        storage.backup(database, target)
+        backup(database, target)
     except OSError as exc:
         raise Refused(f"无法写入备份文件 {target}：{os_reason(exc)}") from None
     typer.echo(f"已备份到 {target}")
@@ -50,12 +50,13 @@ def check_command(db: DbOption = None, config: ConfigOption = None) -> None:
 
     示例：hunnan-gk db check
     """
-    from hunnan_gk import storage
     from hunnan_gk.errors import DatabaseError
+    from hunnan_gk.storage.audit import verify_audit
+    from hunnan_gk.storage.db import integrity_problems
 
     database = Env(config, db).open_db(create=False)
-    problems = storage.integrity_problems(database)
+    problems = integrity_problems(database)
     if problems:
         raise DatabaseError("完整性检查未通过：" + "；".join(problems[:5]))
-    count, head = storage.verify_audit(database)
+    count, head = verify_audit(database)
     typer.echo(f"完整性检查通过；审计链 {count} 条事件全部核验通过，链头 {head[:16]}")

@@ -30,15 +30,16 @@ def quote_command(
 
     示例：hunnan-gk fee quote 2024-0012 --pages 150
     """
-    from hunnan_gk import fees, render, storage
+    from hunnan_gk import fees, render
     from hunnan_gk.errors import InputError
+    from hunnan_gk.storage.requests import applicant_month_position
 
     if pages is not None and pages > MAX_PAGES:
         raise InputError(f"--pages {pages} 不合常理（上限 {MAX_PAGES:,} 页），请核对")
     database = Env(config, db).open_db(create=False)
     request = require_request(database, number)
     number = request["number"]
-    position, count = storage.applicant_month_position(database, request)
+    position, count = applicant_month_position(database, request)
     result = fees.quote(
         number, request["applicant"], request["received_on"][:7], position, count, pages
     )

@@ -43,13 +43,14 @@ def export_command(
 
     示例：hunnan-gk ledger export --year 2024 -o 2024年依申请公开台账.xlsx
     """
-    from hunnan_gk import clock, ledger_io, storage
+    from hunnan_gk import clock, ledger_io
+    from hunnan_gk.storage.reports import ledger_requests
 
     env = Env(config, db)
     check_year(year)
     chosen = output_format(format, output, EXPORT_FORMATS)
     database = env.open_db(create=False)
-    requests = storage.ledger_requests(database, year)
+    requests = ledger_requests(database, year)
     rows = []
     for request in requests:
         due = clock.compute_clock(request, request["consultations"], env.calendar, env.today).due
@@ -74,8 +75,10 @@ def import_command(
 
     示例：hunnan-gk ledger import 2023年台账.xlsx --dry-run
     """
-    from hunnan_gk import ledger, ledger_io, numbering, storage
+    from hunnan_gk import ledger, ledger_io, numbering
     from hunnan_gk.errors import Refused
+    from hunnan_gk.storage.bulk import import_ledger_record, ledger_row_present
+    from hunnan_gk.storage.db import write
 
     env = Env(config, db)
     sheet, problems = ledger_io.parse_sheet(ledger_io.read_cells(file))
@@ -98,17 +101,17 @@ def import_command(
         new = records  # nothing imported yet: every row would be new
     elif dry_run:
         database = env.open_db(create=False)
-        new = [r for r in records if not storage.ledger_row_present(database, r.key, r.fields)]
+        new = [r for r in records if not ledger_row_present(database, r.key, r.fields)]
     else:
         database = env.open_db()
-        with storage.write(database):  # one transaction: all rows or none
-            new = [r for r in records if not storage.ledger_row_present(database, r.key, r.fields)]
+        with write(database):  # one transaction: all rows or none
+            new = [r for r in records if not ledger_row_present(database, r.key, r.fields)]
             at, who = env.now().isoformat(), clerk_name(clerk)
             pause = _pause_for_tests()
             pause(0)
             with _progress("导入", len(new)) as tick:
                 for written, record in enumerate(new, 1):
-                    storage.import_ledger_record(
+                    import_ledger_record(
                         database,
                         key=record.key,
                         fields=record.fields,

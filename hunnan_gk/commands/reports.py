@@ -21,12 +21,13 @@ def build_overdue_report(
     env: Env, as_of: str | None, *, lights: str | None = None, department: str | None = None
 ) -> dict[str, Any]:
     """The overdue report from the database, for `report overdue`, `notify` and `demo`."""
-    from hunnan_gk import reports, storage
+    from hunnan_gk import reports
+    from hunnan_gk.storage.reports import unreplied_requests
 
     day = env.date(as_of, "--as-of")
     shown = reports.parse_lights(lights)
     yellow_days = env.settings.yellow_days
-    rows = storage.unreplied_requests(
+    rows = unreplied_requests(
         env.open_db(create=False),
         department=department,
         before=day.isoformat() if day < env.today else None,
@@ -130,8 +131,9 @@ def notify_command(
     """
     import os
 
-    from hunnan_gk import notify, storage
+    from hunnan_gk import notify
     from hunnan_gk.errors import Refused
+    from hunnan_gk.storage.notify import release_lock, take_lock
 
     env = Env(config, db)
     threshold = _threshold(min_light, "--min-light")
@@ -159,7 +161,7 @@ def notify_command(
     if not dry_run:
         import time
 
-        held = storage.take_lock(
+        held = take_lock(
             database, NOTIFY_LOCK, holder, env.now().isoformat(), time.time(), NOTIFY_LOCK_SECONDS
         )
         if held:
@@ -172,7 +174,7 @@ def notify_command(
                          dry_run=dry_run, force=force)
     finally:
         if not dry_run:
-            storage.release_lock(database, NOTIFY_LOCK, holder)
+            release_lock(database, NOTIFY_LOCK, holder)
     if failures:
         raise Refused("；".join(failures), hint="未发出的邮件没有记为已发送，修正后重新运行即可")
 
@@ -180,9 +182,10 @@ def notify_command(
 def _send(env: Env, database, report, batches, threshold, sender, password, *, dry_run: bool,
           force: bool) -> list[str]:
     """Compose the batches that have something new today and send (or print) them."""
-    from hunnan_gk import notify, storage
+    from hunnan_gk import notify
+    from hunnan_gk.storage.notify import notified_on, record_notification
 
-    sent_today = storage.notified_on(database, env.today.isoformat())
+    sent_today = notified_on(database, env.today.isoformat())
     mails = []
     for batch in batches:
         earlier = sent_today.get(batch.scope, [])
@@ -198,7 +201,7 @@ def _send(env: Env, database, report, batches, threshold, sender, password, *, d
         return []
 
     def remember(mail) -> None:
-        storage.record_notification(
+        record_notification(
             database,
             {
                 "sent_on": env.today.isoformat(),

@@ -22,9 +22,10 @@ NoteOption = Annotated[str | None, typer.Option("--note", help="备注")]
 
 
 def _view(env: Env, db, row: dict[str, Any], *, reveal: bool = False) -> dict[str, Any]:
-    from hunnan_gk import storage, views
+    from hunnan_gk import views
+    from hunnan_gk.storage.requests import consultations_of
 
-    consultations = storage.consultations_of(db, row["number"])
+    consultations = consultations_of(db, row["number"])
     return views.request_view(row, consultations, env.calendar, env.today, reveal=reveal)
 
 
@@ -39,13 +40,15 @@ def _apply(
 ) -> None:
     """Run one transition as one transaction: read the request under the write lock, let the
     workflow decide, store the change and its event together, then report."""
-    from hunnan_gk import render, storage
+    from hunnan_gk import render
+    from hunnan_gk.storage.db import write
+    from hunnan_gk.storage.requests import apply_change, consultations_of
 
     db = env.open_db(create=False)
-    with storage.write(db):
+    with write(db):
         row = require_request(db, number)
-        change = build(row, storage.consultations_of(db, row["number"]))
-        row = storage.apply_change(db, row, change, clerk=clerk_name(clerk), at=env.now().isoformat())
+        change = build(row, consultations_of(db, row["number"]))
+        row = apply_change(db, row, change, clerk=clerk_name(clerk), at=env.now().isoformat())
     for warning in change.warnings or []:
         typer.echo(f"警告：{warning}", err=True)
     view = _view(env, db, row)
@@ -78,7 +81,9 @@ def register(
 
     示例：hunnan-gk register --applicant 张三 --type natural --channel online --received 2024-04-01 --content "2023年浑南区老旧小区改造资金使用情况"
     """
-    from hunnan_gk import numbering, render, storage, workflow
+    from hunnan_gk import numbering, render, workflow
+    from hunnan_gk.storage.db import write
+    from hunnan_gk.storage.requests import register_request
     from hunnan_gk.vocab import ApplicantType, Channel
 
     env = Env(config, db)
@@ -99,8 +104,8 @@ def register(
     )
     prefix = env.settings.number_prefix
     database = env.open_db()
-    with storage.write(database):
-        row = storage.register_request(
+    with write(database):
+        row = register_request(
             database,
             fields,
             number_for=lambda year, seq: numbering.format_number(prefix, year, seq),
@@ -405,14 +410,15 @@ def show(
 
     示例：hunnan-gk show 2024-0001 --explain
     """
-    from hunnan_gk import clock, render, storage, views
+    from hunnan_gk import clock, render, views
+    from hunnan_gk.storage.requests import consultations_of, events_of
 
     env = Env(config, db)
     database = env.open_db(create=False)
     row = require_request(database, number)
-    consultations = storage.consultations_of(database, row["number"])
+    consultations = consultations_of(database, row["number"])
     view = views.request_view(row, consultations, env.calendar, env.today, reveal=True)
-    view["events"] = [views.event_view(event) for event in storage.events_of(database, row["number"])]
+    view["events"] = [views.event_view(event) for event in events_of(database, row["number"])]
     view["consultations"] = consultations
     if explain:
         view["explain"] = clock.explain_clock(row, consultations, env.calendar, env.today)
@@ -439,8 +445,9 @@ def list_command(
 
     示例：hunnan-gk list --open --department 区住建局
     """
-    from hunnan_gk import render, storage, views
+    from hunnan_gk import render, views
     from hunnan_gk.errors import InputError
+    from hunnan_gk.storage.requests import attach_consultations, list_requests
     from hunnan_gk.vocab import Stage
 
     env = Env(config, db)
@@ -451,7 +458,7 @@ def list_command(
     if received_from_day and received_to_day and received_from_day > received_to_day:
         raise InputError(f"--received-from {received_from_day} 晚于 --received-to {received_to_day}")
     database = env.open_db(create=False)
-    rows = storage.list_requests(
+    rows = list_requests(
         database,
         stage=Stage.parse(stage, option="--stage").value if stage else None,
         open_only=open_only,
@@ -461,7 +468,7 @@ def list_command(
         received_to=received_to_day.isoformat() if received_to_day else None,
         search=search,
     )
-    storage.attach_consultations(database, rows)
+    attach_consultations(database, rows)
     found = [views.request_view(row, row["consultations"], env.calendar, env.today) for row in rows]
     if as_json:
         render.print_json(found)
@@ -479,9 +486,9 @@ def audit_verify(db: DbOption = None, config: ConfigOption = None) -> None:
 
     示例：hunnan-gk audit verify
     """
-    from hunnan_gk import storage
+    from hunnan_gk.storage.audit import verify_audit
 
-    count, head = storage.verify_audit(Env(config, db).open_db(create=False))
+    count, head = verify_audit(Env(config, db).open_db(create=False))
     typer.echo(f"审计链核验通过：{count} 条事件，链头 {head}")
 
 
