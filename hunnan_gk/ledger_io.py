@@ -116,9 +116,9 @@ def parse_sheet(cells: Sequence[Sequence[Any]]) -> tuple[LedgerSheet | None, lis
 
 
 def write_problems(path: Path, problems: Sequence[ledger.Problem]) -> None:
-    from hunnan_gk.render import write_csv
+    from hunnan_gk.exports import write_csv_file
 
-    write_csv(path, ["行", "列", "问题"], [(p.row, p.column, p.message) for p in problems])
+    write_csv_file(path, ["行", "列", "问题"], [(p.row, p.column, p.message) for p in problems])
 
 
 def errors_path(path: Path) -> Path:
@@ -149,37 +149,21 @@ def write_export(path: Path, rows: list[dict[str, Any]], fmt: str) -> None:
 
         path.write_text(to_json(rows) + "\n", encoding="utf-8")
     elif fmt == "csv":
-        from hunnan_gk.render import write_csv
+        from hunnan_gk.exports import write_csv_file
 
-        write_csv(path, headers, ([ledger.export_label(k, row[k]) for k in keys] for row in rows))
+        write_csv_file(path, headers, ([ledger.export_label(k, row[k]) for k in keys] for row in rows))
     else:
         _write_xlsx(path, headers, keys, rows)
 
 
 def _write_xlsx(path: Path, headers: list[str], keys: list[str], rows: list[dict[str, Any]]) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from hunnan_gk.exports import column_widths, header_row, new_workbook
 
-    book = Workbook(write_only=True)
+    book = new_workbook(write_only=True)
     sheet = book.create_sheet("台账")
-    sheet.freeze_panes = "A2"
-    for index, header in enumerate(headers):
-        letter = _column_letter(index)
-        sheet.column_dimensions[letter].width = 40 if keys[index] == "content" else max(10, 2 * len(header) + 2)
-    from openpyxl.cell import WriteOnlyCell
-
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = Font(bold=True)
-        header_cells.append(cell)
-    sheet.append(header_cells)
+    column_widths(sheet, [40 if key == "content" else max(10, 2 * len(header) + 2)
+                          for key, header in zip(keys, headers)])
+    header_row(sheet, headers)
     for row in rows:
         sheet.append([ledger.export_label(key, row[key]) for key in keys])
     book.save(path)
-
-
-def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index + 1)

@@ -136,7 +136,7 @@ def compose(
 ) -> Mail:
     """The e-mail for one batch: plain text listing each request, and the HTML table.
     `repeat`: an earlier mail went out today, so say which requests are new or worse."""
-    from hunnan_gk.render import overdue_html
+    from hunnan_gk.render.overdue import overdue_html
 
     items = [_masked_item(item) for item in batch.items]
     part = {
@@ -179,7 +179,7 @@ def _summary(part: Mapping[str, Any], min_light: Light) -> str:
 
 
 def _plain_item(item: Mapping[str, Any], as_of: str) -> list[str]:
-    from hunnan_gk.render import dated, overdue_note
+    from hunnan_gk.render.overdue import dated, overdue_note
 
     left = item["remaining_workdays"]
     if item["light"] == Light.RED.value:

@@ -242,6 +242,16 @@ def test_csv_markdown_and_table_carry_the_same_rows(cli, year, isolated):
     assert "各列均成立" in table and "行政复议" in table
 
 
+def test_csv_to_stdout_carries_the_bom_like_every_csv(cli, year, isolated):
+    """Issue 10 item 7: `--format csv` without -o writes the same bytes as the file, BOM first."""
+    out = isolated / "t.csv"
+    assert cli("report", "annual", "--year", YEAR, "-o", out).exit_code == 0
+    result = cli("report", "annual", "--year", YEAR, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes.startswith(b"\xef\xbb\xbf")
+    assert result.stdout_bytes == out.read_bytes()
+
+
 def test_xlsx_is_laid_out_as_the_official_table(cli, year, isolated):
     from openpyxl import load_workbook
 

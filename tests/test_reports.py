@@ -345,7 +345,7 @@ def test_table_colours_rows_on_a_terminal(monkeypatch):
 
     from rich.console import Console
 
-    from hunnan_gk.render import overdue_table
+    from hunnan_gk.render.overdue import overdue_table
 
     report = overdue_report(
         [row("2024-0001", received="2024-10-08"), row("2024-0002", received="2024-11-12")],
@@ -359,7 +359,7 @@ def test_table_colours_rows_on_a_terminal(monkeypatch):
 
 
 def test_provisional_due_is_marked_in_the_table():
-    from hunnan_gk.render import overdue_text
+    from hunnan_gk.render.overdue import overdue_text
 
     report = overdue_report([row(received="2026-12-10")], CAL, date(2026, 12, 15))
     assert report["requests"][0]["due_provisional"] is True
@@ -395,7 +395,7 @@ def test_html_is_one_self_contained_page(cli, office):
 
 
 def test_html_escapes_what_clerks_typed():
-    from hunnan_gk.render import overdue_html
+    from hunnan_gk.render.overdue import overdue_html
 
     report = overdue_report([row(applicant="<b>张三</b>&")], CAL, date(2024, 11, 1))
     page = overdue_html(report)

@@ -6,22 +6,9 @@ from typing import Annotated
 
 import typer
 
-from hunnan_gk.commands.common import (
-    ConfigOption,
-    DbOption,
-    Env,
-    check_year,
-    output_format,
-    write_atomically,
-)
+from hunnan_gk.commands.common import ConfigOption, DbOption, Env, check_year, output_format
 
 FORMATS = ("table", "json", "csv", "markdown", "xlsx")
-def write_text_output(content: str, output: Path | None, *, encoding: str = "utf-8") -> None:
-    """Text to -o FILE, or to stdout."""
-    if output is None:
-        typer.echo(content, nl=not content.endswith("\n"))
-        return
-    write_atomically(output, lambda target: target.write_text(content, encoding=encoding, newline=""))
 
 
 def annual_command(
@@ -45,6 +32,8 @@ def annual_command(
     from hunnan_gk import annual, render
     from hunnan_gk.errors import InputError, Refused
     from hunnan_gk.storage.reports import annual_appeal_counts, annual_counts
+    from hunnan_gk.exports import atomic_write, write_csv_text, write_output
+    from hunnan_gk.render import annual as annual_render
 
     env = Env(config, db)
     check_year(year)
@@ -62,27 +51,27 @@ def annual_command(
         appeals=annual_appeal_counts(database, year),
     )
     if chosen == "json":
-        write_text_output(render.to_json(annual.to_dict(report)) + "\n", output)
+        write_output(render.to_json(annual.to_dict(report)) + "\n", output)
     elif chosen == "csv":
-        write_text_output(render.annual_csv(report), output, encoding="utf-8-sig")
+        write_csv_text(annual_render.annual_csv(report), output)
     elif chosen == "markdown":
-        write_text_output(render.annual_markdown(report), output)
+        write_output(annual_render.annual_markdown(report), output)
     elif chosen == "xlsx":
-        write_atomically(output, lambda target: render.annual_xlsx(report, target))
+        atomic_write(output, lambda target: annual_render.annual_xlsx(report, target))
     elif output is not None:
         out = render.console()
         with out.capture() as captured:
-            for part in render.annual_terminal(report):
+            for part in annual_render.annual_terminal(report):
                 out.print(part)
-            out.print(render.annual_balance_line(report))
-        write_text_output(captured.get(), output)
+            out.print(annual_render.annual_balance_line(report))
+        write_output(captured.get(), output)
     else:
         out = render.console()
-        for part in render.annual_terminal(report):
+        for part in annual_render.annual_terminal(report):
             out.print(part)
     if output is not None:
         typer.echo(f"已写入 {output}", err=True)
     if not report.balanced:
         raise Refused(annual.balance_message(report))
     if chosen == "table" and output is None:
-        render.console().print(render.annual_balance_line(report))
+        render.console().print(annual_render.annual_balance_line(report))

@@ -86,7 +86,7 @@ def add_command(
         return
     typer.echo(f"{result.date.isoformat()}{_mark(result.provisional)}")
     if explain:
-        from hunnan_gk.render import print_explained_days
+        from hunnan_gk.render.calendar import print_explained_days
 
         typer.echo(f"{day.isoformat()} 之后第 {workdays} 个工作日（起算日不计入）：")
         print_explained_days(days)
@@ -142,7 +142,7 @@ def check_command(
 
         print_json(info._asdict())
         return
-    from hunnan_gk.render import weekday_name
+    from hunnan_gk.render.calendar import weekday_name
 
     status = "工作日" if info.workday else "休息日"
     reason = "" if info.reason == status else f"（{info.reason}）"
@@ -190,7 +190,7 @@ def years_command(json_output: JsonOption = False, config: ConfigOption = None) 
             }
         )
         return
-    from hunnan_gk.render import print_year_sources
+    from hunnan_gk.render.calendar import print_year_sources
 
     rows = [
         (str(first) if first == last_year else f"{first}-{last_year}", SOURCE_LABELS[source])

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Callable
 
 import typer
 
-from hunnan_gk.commands.common import SUFFIX_FORMATS, JsonOption, write_atomically
+from hunnan_gk.commands.common import SUFFIX_FORMATS, JsonOption
 
 if TYPE_CHECKING:
     from hunnan_gk.catalogue import Catalogue, Checked
@@ -99,7 +99,7 @@ def show_command(path: CatalogueArgument, config: ConfigOption = None) -> None:
 
     示例：hunnan-gk catalog show catalogs/hunnan-2024.yaml
     """
-    from hunnan_gk.render import print_catalogue
+    from hunnan_gk.render.catalogue import print_catalogue
 
     print_catalogue(load_catalogue(path, config))
 
@@ -123,6 +123,7 @@ def export_command(
     示例：hunnan-gk catalog export catalogs/hunnan-2024.yaml --format html -o 目录.html
     """
     from hunnan_gk.errors import InputError
+    from hunnan_gk.exports import atomic_write
 
     guessed = SUFFIX_FORMATS.get(output.suffix.lower())
     chosen = export_format or (ExportFormat(guessed) if guessed in ExportFormat.__members__ else None)
@@ -132,7 +133,7 @@ def export_command(
             hint="请加 --format markdown|html|csv|xlsx，或用 .md/.html/.csv/.xlsx 作扩展名",
         )
     catalogue = load_catalogue(path, config)
-    write_atomically(output, lambda target: _EXPORTERS[chosen](catalogue, target))
+    atomic_write(output, lambda target: _EXPORTERS[chosen](catalogue, target))
     typer.echo(f"已导出 {len(catalogue.items)} 个事项到 {output}（{chosen.value}）")
 
 
@@ -150,7 +151,8 @@ def diff_command(
     示例：hunnan-gk catalog diff catalogs/hunnan-2023.yaml catalogs/hunnan-2024.yaml
     """
     from hunnan_gk.catalogue import diff_catalogues
-    from hunnan_gk.render import catalogue_diff_lines, print_json
+    from hunnan_gk.render import print_json
+    from hunnan_gk.render.catalogue import catalogue_diff_lines
 
     difference = diff_catalogues(load_catalogue(old, config), load_catalogue(new, config))
     if json_output:
@@ -191,26 +193,26 @@ def load_catalogue(path: Path, config: Path | None = None) -> "Catalogue":
 
 
 def _write_markdown(catalogue: "Catalogue", target: Path) -> None:
-    from hunnan_gk.render import catalogue_markdown
+    from hunnan_gk.render.catalogue import catalogue_markdown
 
     target.write_text(catalogue_markdown(catalogue), encoding="utf-8")
 
 
 def _write_html(catalogue: "Catalogue", target: Path) -> None:
-    from hunnan_gk.render import catalogue_html
+    from hunnan_gk.render.catalogue import catalogue_html
 
     target.write_text(catalogue_html(catalogue), encoding="utf-8")
 
 
 def _write_csv(catalogue: "Catalogue", target: Path) -> None:
     from hunnan_gk.catalogue import published_rows
-    from hunnan_gk.render import write_csv
+    from hunnan_gk.exports import write_csv_file
 
-    write_csv(target, *published_rows(catalogue))
+    write_csv_file(target, *published_rows(catalogue))
 
 
 def _write_xlsx(catalogue: "Catalogue", target: Path) -> None:
-    from hunnan_gk.render import write_catalogue_xlsx
+    from hunnan_gk.render.catalogue import write_catalogue_xlsx
 
     write_catalogue_xlsx(catalogue, target)
 

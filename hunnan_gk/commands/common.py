@@ -85,24 +85,6 @@ def output_format(
     return wanted
 
 
-def write_atomically(output: Path, write, *, private: bool = False) -> None:
-    """Let `write(path)` write a file beside `output`, then rename it into place, so a failure
-    never leaves half a file (or destroys the previous one). `private`: mode 0600, for files
-    holding personal data (the ledger)."""
-    from hunnan_gk.errors import Refused, os_reason
-
-    temporary = output.with_name(f".{output.name}.{os.getpid()}.tmp")
-    try:
-        write(temporary)
-        if private:
-            os.chmod(temporary, 0o600)
-        os.replace(temporary, output)
-    except OSError as exc:
-        raise Refused(f"无法写入 {output}：{os_reason(exc)}") from None
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
 def default_db_path() -> Path:
     from platformdirs import user_data_path
 

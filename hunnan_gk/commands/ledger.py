@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from hunnan_gk.commands.common import ConfigOption, DbOption, Env, check_year, clerk_name, output_format, write_atomically
+from hunnan_gk.commands.common import ConfigOption, DbOption, Env, check_year, clerk_name, output_format
 from hunnan_gk.errors import os_reason
 
 app = typer.Typer(help="台账：导出为 Excel/CSV，导入原有台账。", no_args_is_help=True)
@@ -45,6 +45,7 @@ def export_command(
     """
     from hunnan_gk import clock, ledger_io
     from hunnan_gk.storage.reports import ledger_requests
+    from hunnan_gk.exports import atomic_write
 
     env = Env(config, db)
     check_year(year)
@@ -56,7 +57,7 @@ def export_command(
         due = clock.compute_clock(request, request["consultations"], env.calendar, env.today).due
         rows.append(ledger_io.export_values(request, due.isoformat() if due else None))
     # The ledger holds ID and phone numbers: only its owner may read the file.
-    write_atomically(output, lambda target: ledger_io.write_export(target, rows, chosen), private=True)
+    atomic_write(output, lambda target: ledger_io.write_export(target, rows, chosen), private=True)
     typer.echo(f"已导出 {len(rows)} 件申请到 {output}")
 
 

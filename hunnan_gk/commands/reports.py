@@ -42,7 +42,7 @@ def _output_format(fmt: str | None) -> str:
     import os
     import sys
 
-    from hunnan_gk.render import OVERDUE_FORMATS
+    from hunnan_gk.render.overdue import OVERDUE_FORMATS
 
     plain = not sys.stdout.isatty() or bool(os.environ.get("NO_COLOR"))
     return output_format(fmt, None, OVERDUE_FORMATS, default="text" if plain else "table")
@@ -73,15 +73,16 @@ def overdue_command(
 
     示例：hunnan-gk report overdue --light red,yellow --fail-on red
     """
-    from hunnan_gk import render, reports
+    from hunnan_gk import reports
     from hunnan_gk.errors import EXIT_THRESHOLD
+    from hunnan_gk.render.overdue import print_overdue
     from hunnan_gk.vocab import Light
 
     env = Env(config, db)
     output = _output_format(fmt)
     threshold = _threshold(fail_on, "--fail-on") if fail_on else None
     report = build_overdue_report(env, as_of, lights=light, department=department)
-    render.print_overdue(report, output)
+    print_overdue(report, output)
     if threshold is not None:
         reached = [
             item for item in report["requests"]
@@ -243,13 +244,14 @@ def demo_command(
 
     示例：hunnan-gk demo
     """
-    from hunnan_gk import demo, render
+    from hunnan_gk import demo
+    from hunnan_gk.render.overdue import print_overdue
 
     env = Env(config, db or DEMO_DB)
     count = demo.build_demo(env)
     report = build_overdue_report(env, None)
     typer.echo(f"演示数据库：{env.db_path}（{count} 件申请，含已办结的）")
-    render.print_overdue(report, _output_format(None))
+    print_overdue(report, _output_format(None))
     typer.echo(f"\n试试：hunnan-gk report overdue --db {env.db_path} --format json")
 
 

@@ -43,6 +43,7 @@ def _apply(
     from hunnan_gk import render
     from hunnan_gk.storage.db import write
     from hunnan_gk.storage.requests import apply_change, consultations_of
+    from hunnan_gk.render.requests import request_summary
 
     db = env.open_db(create=False)
     with write(db):
@@ -55,7 +56,7 @@ def _apply(
     if as_json:
         render.print_json(view)
     else:
-        render.request_summary(view, done)
+        request_summary(view, done)
 
 
 @app.command()
@@ -84,6 +85,7 @@ def register(
     from hunnan_gk import numbering, render, workflow
     from hunnan_gk.storage.db import write
     from hunnan_gk.storage.requests import register_request
+    from hunnan_gk.render.requests import request_summary
     from hunnan_gk.vocab import ApplicantType, Channel
 
     env = Env(config, db)
@@ -116,7 +118,7 @@ def register(
     if as_json:
         render.print_json(view)
     else:
-        render.request_summary(view, "已登记")
+        request_summary(view, "已登记")
 
 
 @app.command()
@@ -412,6 +414,7 @@ def show(
     """
     from hunnan_gk import clock, render, views
     from hunnan_gk.storage.requests import consultations_of, events_of
+    from hunnan_gk.render.requests import request_detail
 
     env = Env(config, db)
     database = env.open_db(create=False)
@@ -425,7 +428,7 @@ def show(
     if as_json:
         render.print_json(view)
     else:
-        render.request_detail(view)
+        request_detail(view)
 
 
 @app.command("list")
@@ -448,6 +451,7 @@ def list_command(
     from hunnan_gk import render, views
     from hunnan_gk.errors import InputError
     from hunnan_gk.storage.requests import attach_consultations, list_requests
+    from hunnan_gk.render.requests import request_list
     from hunnan_gk.vocab import Stage
 
     env = Env(config, db)
@@ -473,7 +477,7 @@ def list_command(
     if as_json:
         render.print_json(found)
     else:
-        render.request_list(found)
+        request_list(found)
 
 
 @audit_app.command("verify")

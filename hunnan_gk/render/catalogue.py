@@ -1,0 +1,162 @@
+"""The proactive-disclosure catalogue (主动公开事项目录): terminal table or cards, Markdown,
+HTML, xlsx, and the 动态更新 summary of two versions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hunnan_gk.render import console, table, text
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+# Short columns that never need folding; every other catalogue column is free text.
+_CATALOGUE_SHORT = ("编号", "更新日期", "公开对象", "公开方式", "公开层级")
+
+
+def catalogue_table(catalogue) -> Table:
+    """The catalogue as a terminal table; Chinese text folds, never cut with …."""
+    from hunnan_gk.catalogue import header_line, published_rows
+
+    columns, rows = published_rows(catalogue)
+    result = table(
+        *columns,
+        title=f"{text(catalogue.title)}\n{text(header_line(catalogue))}",
+        fold=[c for c in columns if c not in _CATALOGUE_SHORT],
+    )
+    result.show_lines = True
+    for row in rows:
+        result.add_row(*(text(value) for value in row))
+    return result
+
+
+# Below this width the nine columns would fold every cell into a few characters a line.
+CATALOGUE_TABLE_MIN_WIDTH = 160
+
+
+def print_catalogue(catalogue) -> None:
+    """The catalogue at the terminal: a table on a wide screen, else one card per item."""
+    from rich.rule import Rule
+    from rich.table import Table as Grid
+
+    from hunnan_gk.catalogue import header_line, published_rows
+
+    out = console()
+    if out.width >= CATALOGUE_TABLE_MIN_WIDTH:
+        out.print(catalogue_table(catalogue))
+        return
+    out.print(f"[bold]{text(catalogue.title)}[/bold]", soft_wrap=True)
+    out.print(text(header_line(catalogue)), soft_wrap=True)
+    columns, rows = published_rows(catalogue)
+    for row in rows:
+        out.print(Rule(style="dim"))
+        card = Grid.grid(padding=(0, 2))
+        card.add_column(style="bold", no_wrap=True)
+        card.add_column(overflow="fold")
+        for name, value in zip(columns, row):
+            if value:
+                card.add_row(name, text(value))
+        out.print(card)
+
+
+def catalogue_markdown(catalogue) -> str:
+    """A Markdown page: title, the header line, and one table row per item."""
+    from hunnan_gk.catalogue import header_line, published_rows
+
+    def cell(value: str) -> str:
+        return value.replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+    columns, rows = published_rows(catalogue)
+    lines = [f"# {catalogue.title}", "", header_line(catalogue), ""]
+    lines.append("| " + " | ".join(columns) + " |")
+    lines.append("|" + "---|" * len(columns))
+    lines.extend("| " + " | ".join(cell(value) for value in row) + " |" for row in rows)
+    return "\n".join(lines) + "\n"
+
+
+_CATALOGUE_CSS = """
+body { font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", sans-serif;
+       margin: 2em; color: #222; }
+h1 { font-size: 1.5em; margin-bottom: .2em; }
+p.meta { color: #555; margin-top: 0; }
+table { border-collapse: collapse; width: 100%; font-size: .95em; }
+th, td { border: 1px solid #999; padding: .4em .5em; vertical-align: top; text-align: left; }
+th { background: #eef2f7; position: sticky; top: 0; }
+tr:nth-child(even) td { background: #fafafa; }
+td.nowrap { white-space: nowrap; }
+@media print { th { position: static; } body { margin: 0; } }
+"""
+
+
+def catalogue_html(catalogue) -> str:
+    """One self-contained HTML page (inline style, no scripts, no outside files)."""
+    from html import escape as html_escape
+
+    from hunnan_gk.catalogue import header_line, published_rows
+
+    columns, rows = published_rows(catalogue)
+    head = "".join(f"<th scope=\"col\">{html_escape(c)}</th>" for c in columns)
+    body = []
+    for row in rows:
+        cells = "".join(
+            f"<td class=\"nowrap\">{html_escape(v)}</td>" if c in _CATALOGUE_SHORT else f"<td>{html_escape(v)}</td>"
+            for c, v in zip(columns, row)
+        )
+        body.append(f"<tr>{cells}</tr>")
+    title = html_escape(catalogue.title)
+    return (
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        f"<title>{title}</title>\n<style>{_CATALOGUE_CSS}</style>\n</head>\n<body>\n"
+        f"<h1>{title}</h1>\n<p class=\"meta\">{html_escape(header_line(catalogue))}</p>\n"
+        f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>\n"
+        "</body>\n</html>\n"
+    )
+
+
+def write_catalogue_xlsx(catalogue, path: Path) -> None:
+    """An .xlsx workbook: header row frozen and filterable, text wrapped."""
+    from openpyxl.styles import Alignment
+
+    from hunnan_gk.catalogue import published_rows
+    from hunnan_gk.exports import column_widths, header_row, new_workbook
+
+    columns, rows = published_rows(catalogue)
+    workbook = new_workbook()
+    sheet = workbook.active
+    sheet.title = "主动公开事项目录"
+    header_row(sheet, columns)
+    for row in rows:
+        sheet.append(row)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for cells in sheet.iter_rows():
+        for item in cells:
+            item.alignment = wrap
+    column_widths(sheet, [12 if name in _CATALOGUE_SHORT else 28 for name in columns])
+    sheet.auto_filter.ref = sheet.dimensions
+    workbook.properties.title = catalogue.title
+    workbook.save(path)
+
+
+def catalogue_diff_lines(diff) -> list[str]:
+    """A readable 动态更新 summary: + added, - removed, ~ changed field by field."""
+    from hunnan_gk.catalogue import cell_text
+
+    if diff.empty:
+        return ["两个版本的目录内容相同。"]
+    lines = [f"{diff.old_path} → {diff.new_path}"]
+    if diff.header:
+        lines.append("目录信息变更：")
+        lines.extend(f"  {c.field}：{cell_text(c.old) or '（无）'} → {cell_text(c.new) or '（无）'}" for c in diff.header)
+    lines.append(f"新增 {len(diff.added)} 项：")
+    lines.extend(f"  + {item['编号']} {item.get('公开事项', '')}" for item in diff.added)
+    lines.append(f"删除 {len(diff.removed)} 项：")
+    lines.extend(f"  - {item['编号']} {item.get('公开事项', '')}" for item in diff.removed)
+    lines.append(f"修改 {len(diff.changed)} 项：")
+    for change in diff.changed:
+        lines.append(f"  ~ {change.number} {change.title}")
+        lines.extend(
+            f"      {c.field}：{cell_text(c.old) or '（无）'} → {cell_text(c.new) or '（无）'}" for c in change.changes
+        )
+    return lines

@@ -1,0 +1,147 @@
+"""A request at the terminal: the one-line summary after a change, the list, the detail card."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hunnan_gk.render import PROVISIONAL_MARK, console, table, text
+
+
+def _due_text(view: dict[str, Any], *, compact: bool = False) -> str:
+    """The deadline as a clerk reads it: the date, 暂定 when provisional, and any pause."""
+    if view.get("outcome"):
+        return "—"
+    if view.get("pause") == "supplement":
+        if compact:
+            return "停止计时\n（待补正）"
+        return f"停止计时（等待补正，期限 {view.get('watch')}）"
+    due = view.get("due") or "—"
+    if view.get("due_provisional"):
+        due += f"\n{PROVISIONAL_MARK}" if compact else f"（{PROVISIONAL_MARK}）"
+    if view.get("pause") == "consultation":
+        due += "\n征求意见中" if compact else f"，征求意见中（至 {view.get('watch')}）"
+    return due
+
+
+def request_summary(view: dict[str, Any], done: str) -> None:
+    """One line after a change: what was done, where the request stands, its deadline."""
+    out = console()
+    out.print(
+        f"[bold]{text(view['number'])}[/bold] {text(done)}。当前环节：{text(view['stage_label'])}；"
+        f"答复期限：{text(_due_text(view))}",
+        soft_wrap=True,
+    )
+    if view.get("due_provisional"):
+        from hunnan_gk.workdays import PROVISIONAL_HINT
+
+        out.print(f"[yellow]{PROVISIONAL_MARK}[/yellow]：{text(PROVISIONAL_HINT)}")
+
+
+def request_list(views: list[dict[str, Any]]) -> None:
+    out = console()
+    if not views:
+        out.print("没有符合条件的申请。")
+        return
+    result = table("编号", "申请人", "收到", "环节", "答复期限", "内容", fold=("申请人", "内容"))
+    for view in views:
+        result.add_row(
+            text(view["number"]),
+            text(view["applicant"]),
+            text(view["received"]),
+            text(view["stage_label"]),
+            text(_due_text(view, compact=True)),
+            text(view["content"]),
+        )
+    out.print(result)
+    out.print(f"共 {len(views)} 件")
+
+
+def request_detail(view: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    from hunnan_gk.vocab import ApplicantType, Channel, Outcome, Stage
+
+    out = console()
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    rows = [
+        ("编号", view["number"]),
+        ("申请人", view["applicant"]),
+        ("申请人类型", ApplicantType(view["applicant_type"]).label),
+        ("申请方式", Channel(view["channel"]).label),
+        ("身份证号", view.get("id_number")),
+        ("电话", view.get("phone")),
+        ("电子邮箱", view.get("email")),
+        ("通信地址", view.get("address")),
+        ("收到日期", view["received"]),
+        ("申请内容", view["content"]),
+        ("承办单位", view.get("department")),
+        ("获取方式", view.get("delivery")),
+        ("当前环节", view["stage_label"]),
+        ("答复期限", _due_text(view)),
+        ("已延期", f"{view['extended_days']} 个工作日" if view["extended_days"] else None),
+        ("处理结果", Outcome(view["outcome"]).short_label if view.get("outcome") else None),
+        ("答复日期", view.get("replied")),
+        ("办结日期", view.get("closed")),
+        ("备注", view.get("note")),
+    ]
+    for label, value in rows:
+        if value:
+            grid.add_row(label, text(value))
+    out.print(grid)
+
+    explain = view.get("explain")
+    if explain:
+        out.soft_wrap = True  # plain lines: let the terminal wrap them, never mid-number
+        out.print()
+        out.print("[bold]答复期限的计算[/bold]")
+        start_note = "（收到补正之日，重新计算）" if explain["restarted"] else "（收到申请之日，当日不计）"
+        out.print(f"  起算：{explain['start']}{start_note}")
+        out.print(f"  法定期限：{explain['base_workdays']} 个工作日（条例第33条）")
+        for pause in explain["pauses"]:
+            end = pause["end"] or "进行中"
+            out.print(
+                f"  征求意见 {text(pause['party'])}：{pause['start']} 至 {end}，不计 {pause['workdays']} 个工作日（条例第32、34条）"
+            )
+        if explain["extended_days"]:
+            out.print(f"  延期：{explain['extended_days']} 个工作日")
+        if explain["due"]:
+            mark = f"（{PROVISIONAL_MARK}）" if explain["provisional"] else ""
+            out.print(f"  合计 {explain['total_workdays']} 个工作日 → 答复期限 {explain['due']}{mark}")
+        elif explain["supplement_asked"]:
+            out.print(f"  {explain['supplement_asked']} 已告知补正，停止计时，补正期限 {explain['supplement_until']}")
+        for day in explain["crossed"]:
+            kind = "上班" if day["workday"] else "放假"
+            mark = f"（{PROVISIONAL_MARK}）" if day["provisional"] else ""
+            out.print(f"    {day['date']} {day['reason']}，{kind}{mark}")
+
+    out.soft_wrap = False
+    out.print()
+    events = table("日期", "办理", "环节", "经办人", "备注", fold=("备注", "环节"))
+    actions = {
+        "register": "接收登记",
+        "advance": "完成环节",
+        "return": "退回",
+        "supplement_ask": "告知补正",
+        "supplement_received": "收到补正",
+        "supplement_lapsed": "逾期未补正",
+        "consult_start": "开始征求意见",
+        "consult_end": "结束征求意见",
+        "extend": "延期",
+        "withdraw": "撤回",
+        "import": "导入",
+        "appeal_add": "提起复议/诉讼",
+        "appeal_decide": "复议/诉讼结果",
+    }
+    for event in view.get("events", []):
+        before, after = event["stage_before"], event["stage"]
+        stage = Stage(after).label if before == after else f"{Stage(before).label} → {Stage(after).label}"
+        events.add_row(
+            text(event["on"]),
+            text(actions.get(event["action"], event["action"])),
+            text(stage),
+            text(event["clerk"]),
+            text(event["note"]),
+        )
+    out.print(events)
