@@ -101,11 +101,10 @@ def outcome_lines() -> list[Row]:
     lines: list[Row] = []
     seen_groups: set[str] = set()
     for outcome in Outcome:
-        if outcome.group != outcome.label and outcome.group not in seen_groups:
+        if outcome.group is not None and outcome.group not in seen_groups:
             seen_groups.add(outcome.group)
             lines.append(Row(None, outcome.group, None))
-        group = outcome.group if outcome.group != outcome.label else None
-        lines.append(Row(outcome.value, outcome.label, {}, group))
+        lines.append(Row(outcome.value, outcome.label, {}, outcome.group))
     return lines
 
 

@@ -12,6 +12,8 @@ import hashlib
 import json
 from typing import Any, Iterable, Mapping
 
+from hunnan_gk.vocab import EventAction, Stage
+
 GENESIS_HASH = "0" * 64
 
 #: The columns of an event that its hash covers, in the order they are hashed.
@@ -94,8 +96,8 @@ def register_event(row: Mapping[str, Any], *, clerk: str, at: str,
     """The `register` event of a new request: its data holds every field as registered."""
     return {
         "request_number": row["number"],
-        "action": "register",
-        "stage_before": "register",
+        "action": EventAction.REGISTER.value,
+        "stage_before": Stage.REGISTER.value,
         "stage_after": row["stage"],
         "happened_on": row["received_on"],
         "at": at,
@@ -126,7 +128,7 @@ def change_effect(row: Mapping[str, Any], change, *, clerk: str,
         data.update(change.extra)
     event = {
         "request_number": row["number"],
-        "action": change.action,
+        "action": EventAction(change.action).value,
         "stage_before": row["stage"],
         "stage_after": fields.get("stage", row["stage"]),
         "happened_on": on,

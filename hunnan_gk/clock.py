@@ -17,6 +17,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Mapping
 
 from hunnan_gk.dates import stored_date
+from hunnan_gk.vocab import PauseKind
 
 if TYPE_CHECKING:
     from hunnan_gk.workdays import WorkCalendar
@@ -35,7 +36,7 @@ class Clock:
     start: date  # the 20 working days count from the day after this
     due: date | None  # the reply deadline; None while stopped for 补正
     provisional: bool  # the due date's count crossed a year without official holiday data
-    paused: str | None  # "supplement" | "consultation" | None
+    paused: PauseKind | None  # why the clock is not running now, if it is not
     watch: date | None  # while paused: the 补正 deadline, or the end of the party's window
     ceiling: date | None  # legal ceiling: start + 40 working days + paused days
     review_limit: date  # last day to send 补正告知: receipt + 7 working days
@@ -128,7 +129,7 @@ def compute_clock(
             start=start,
             due=None,
             provisional=provisional,
-            paused="supplement",
+            paused=PauseKind.SUPPLEMENT,
             watch=stored_date(request.get("supplement_until")),
             ceiling=None,
             review_limit=review.date,
@@ -163,7 +164,7 @@ def compute_clock(
         start=start,
         due=due.date,
         provisional=provisional or due.provisional,
-        paused="consultation" if waiting else None,
+        paused=PauseKind.CONSULTATION if waiting else None,
         watch=max(waiting) if waiting else None,
         ceiling=ceiling.date,
         review_limit=review.date,

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any, Iterable, Mapping, Sequence
 
 from hunnan_gk.errors import GkError
-from hunnan_gk.vocab import HANDLING_STAGES, ApplicantType, Channel, Outcome, Stage, Vocab
+from hunnan_gk.vocab import HANDLING_STAGES, ApplicantType, Channel, EventAction, Outcome, Stage, Vocab
 from hunnan_gk.clock import MAX_EXTENSION_WORKDAYS
 
 
@@ -112,7 +112,7 @@ def _outcome_lookup() -> dict[str, Outcome]:
     for outcome in Outcome:
         item = re.sub(r"^(（.）|\d+\.)", "", outcome.label)
         names = {outcome.value, outcome.label, outcome.short_label, item, item.split("（")[0]}
-        if outcome.group != outcome.label:
+        if outcome.group is not None:
             names |= {outcome.group + item, outcome.group[3:] + item}
         for name in names:
             candidates.setdefault(normalise(name), set()).add(outcome)
@@ -382,30 +382,30 @@ def history(record: Record) -> list[dict[str, Any]]:
     the import itself on the receipt date, then the stages and the 补正 in date order.
     Every event names the stage before and after it, as events made by the commands do."""
     fields = record.fields
-    planned: list[tuple[str, int, str, tuple[str, str] | None, dict[str, Any]]] = []
+    planned: list[tuple[str, int, EventAction, tuple[str, str] | None, dict[str, Any]]] = []
 
-    def add(on: str, order: int, action: str, move: tuple[str, str] | None = None, **data) -> None:
+    def add(on: str, order: int, action: EventAction, move: tuple[str, str] | None = None, **data) -> None:
         planned.append((on, order, action, move, data))
 
-    add(fields["received_on"], 0, "import", (Stage.REGISTER.value, Stage.REVIEW.value))
+    add(fields["received_on"], 0, EventAction.IMPORT, (Stage.REGISTER.value, Stage.REVIEW.value))
     for position, stage in enumerate(DATED_STAGES, start=1):
         if stage.value in record.stage_dates:
-            add(record.stage_dates[stage.value], position, "advance", (stage.value, stage.next().value))
+            add(record.stage_dates[stage.value], position, EventAction.ADVANCE, (stage.value, stage.next().value))
     if fields["supplement_asked_on"]:
-        add(fields["supplement_asked_on"], 1, "supplement_ask",
+        add(fields["supplement_asked_on"], 1, EventAction.SUPPLEMENT_ASK,
             after={"supplement_until": fields["supplement_until"]})
     if fields["supplement_received_on"]:
-        add(fields["supplement_received_on"], 1, "supplement_received")
+        add(fields["supplement_received_on"], 1, EventAction.SUPPLEMENT_RECEIVED)
     if fields["extended_days"]:
-        add(fields["outcome_on"] or fields["last_event_on"], 6, "extend",
+        add(fields["outcome_on"] or fields["last_event_on"], 6, EventAction.EXTEND,
             after={"extended_days": fields["extended_days"]})
     if fields["outcome"]:
         lapsed = fields["outcome"] == Outcome.OTHER_NO_SUPPLEMENT.value
-        add(fields["outcome_on"], 7, "supplement_lapsed" if lapsed else "advance",
+        add(fields["outcome_on"], 7, EventAction.SUPPLEMENT_LAPSED if lapsed else EventAction.ADVANCE,
             (None if lapsed else Stage.REPLY.value, Stage.ARCHIVE.value),
             after={"outcome": fields["outcome"]})
     if fields["closed_on"]:
-        add(fields["closed_on"], 8, "advance", (Stage.ARCHIVE.value, Stage.CLOSED.value))
+        add(fields["closed_on"], 8, EventAction.ADVANCE, (Stage.ARCHIVE.value, Stage.CLOSED.value))
     planned.sort(key=lambda item: (item[0], item[1]))
     events = []
     current = Stage.REGISTER.value
@@ -413,6 +413,6 @@ def history(record: Record) -> list[dict[str, Any]]:
         before, after = move if move else (current, current)
         before = before or current
         current = after
-        events.append({"action": action, "stage_before": before, "stage_after": after,
+        events.append({"action": action.value, "stage_before": before, "stage_after": after,
                        "happened_on": on, "data": data})
     return events

@@ -107,46 +107,60 @@ class Stage(Vocab):
 HANDLING_STAGES: tuple[Stage, ...] = tuple(s for s in Stage if s is not Stage.CLOSED)
 
 
+# The row groups of section 三 that hold numbered items; （一） and （二） are rows of their own.
+WITHHELD = "（三）不予公开"
+UNAVAILABLE = "（四）无法提供"
+UNPROCESSED = "（五）不予处理"
+OTHER_HANDLING = "（六）其他处理"
+
+
 class Outcome(Vocab):
     """Outcome of a request = one row of the annual report, section 三 (条例第36-39条;
-    国办公开办函〔2021〕30号; domain.md §4). `group` is the row group （一）…（六）."""
+    国办公开办函〔2021〕30号; domain.md §4). `group` is the row group （三）…（六） the row is an
+    item of, None for （一） and （二）."""
+
+    group: str | None
+
+    def __new__(cls, code: str, label: str, group: str | None = None):
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.label = label
+        member.group = group
+        return member
 
     DISCLOSED = ("disclosed", "（一）予以公开")
     PARTIAL = ("partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）")
-    WITHHELD_STATE_SECRET = ("withheld_state_secret", "1.属于国家秘密")
-    WITHHELD_PROHIBITED = ("withheld_prohibited", "2.其他法律行政法规禁止公开")
-    WITHHELD_SECURITY = ("withheld_security", "3.危及“三安全一稳定”")
-    WITHHELD_THIRD_PARTY = ("withheld_third_party", "4.保护第三方合法权益")
-    WITHHELD_INTERNAL = ("withheld_internal", "5.属于三类内部事务信息")
-    WITHHELD_PROCESS = ("withheld_process", "6.属于四类过程性信息")
-    WITHHELD_ENFORCEMENT = ("withheld_enforcement", "7.属于行政执法案卷")
-    WITHHELD_QUERY = ("withheld_query", "8.属于行政查询事项")
-    UNAVAILABLE_NOT_HELD = ("unavailable_not_held", "1.本机关不掌握相关政府信息")
-    UNAVAILABLE_NEEDS_CREATION = ("unavailable_needs_creation", "2.没有现成信息需要另行制作")
-    UNAVAILABLE_UNCLEAR = ("unavailable_unclear", "3.补正后申请内容仍不明确")
-    UNPROCESSED_PETITION = ("unprocessed_petition", "1.信访举报投诉类申请")
-    UNPROCESSED_REPEAT = ("unprocessed_repeat", "2.重复申请")
-    UNPROCESSED_PUBLICATION = ("unprocessed_publication", "3.要求提供公开出版物")
-    UNPROCESSED_EXCESSIVE = ("unprocessed_excessive", "4.无正当理由大量反复申请")
+    WITHHELD_STATE_SECRET = ("withheld_state_secret", "1.属于国家秘密", WITHHELD)
+    WITHHELD_PROHIBITED = ("withheld_prohibited", "2.其他法律行政法规禁止公开", WITHHELD)
+    WITHHELD_SECURITY = ("withheld_security", "3.危及“三安全一稳定”", WITHHELD)
+    WITHHELD_THIRD_PARTY = ("withheld_third_party", "4.保护第三方合法权益", WITHHELD)
+    WITHHELD_INTERNAL = ("withheld_internal", "5.属于三类内部事务信息", WITHHELD)
+    WITHHELD_PROCESS = ("withheld_process", "6.属于四类过程性信息", WITHHELD)
+    WITHHELD_ENFORCEMENT = ("withheld_enforcement", "7.属于行政执法案卷", WITHHELD)
+    WITHHELD_QUERY = ("withheld_query", "8.属于行政查询事项", WITHHELD)
+    UNAVAILABLE_NOT_HELD = ("unavailable_not_held", "1.本机关不掌握相关政府信息", UNAVAILABLE)
+    UNAVAILABLE_NEEDS_CREATION = ("unavailable_needs_creation", "2.没有现成信息需要另行制作", UNAVAILABLE)
+    UNAVAILABLE_UNCLEAR = ("unavailable_unclear", "3.补正后申请内容仍不明确", UNAVAILABLE)
+    UNPROCESSED_PETITION = ("unprocessed_petition", "1.信访举报投诉类申请", UNPROCESSED)
+    UNPROCESSED_REPEAT = ("unprocessed_repeat", "2.重复申请", UNPROCESSED)
+    UNPROCESSED_PUBLICATION = ("unprocessed_publication", "3.要求提供公开出版物", UNPROCESSED)
+    UNPROCESSED_EXCESSIVE = ("unprocessed_excessive", "4.无正当理由大量反复申请", UNPROCESSED)
     UNPROCESSED_CONFIRMATION = (
         "unprocessed_confirmation",
         "5.要求行政机关确认或重新出具已获取信息",
+        UNPROCESSED,
     )
     OTHER_NO_SUPPLEMENT = (
         "other_no_supplement",
         "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        OTHER_HANDLING,
     )
     OTHER_UNPAID_FEE = (
         "other_unpaid_fee",
         "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        OTHER_HANDLING,
     )
-    OTHER = ("other", "3.其他")
-
-    @property
-    def group(self) -> str:
-        """The row group this outcome belongs to, e.g. （三）不予公开."""
-        prefix = self.value.split("_")[0]
-        return OUTCOME_GROUPS.get(prefix, self.label)
+    OTHER = ("other", "3.其他", OTHER_HANDLING)
 
     @property
     def aliases(self) -> tuple[str, ...]:
@@ -160,18 +174,10 @@ class Outcome(Vocab):
     @property
     def short_label(self) -> str:
         """A label that reads on its own, e.g. 不予公开·属于国家秘密."""
-        if self.group == self.label:  # （一）予以公开, （二）部分公开（…）
+        if self.group is None:  # （一）予以公开, （二）部分公开（…）
             return self.label[3:].split("（")[0]
         item = self.label.split(".", 1)[1]
         return f"{self.group[3:]}·{item}"
-
-
-OUTCOME_GROUPS: dict[str, str] = {
-    "withheld": "（三）不予公开",
-    "unavailable": "（四）无法提供",
-    "unprocessed": "（五）不予处理",
-    "other": "（六）其他处理",
-}
 
 
 class ConsultKind(Vocab):
@@ -204,3 +210,38 @@ class AppealResult(Vocab):
     UPHELD = ("upheld", "结果维持")
     CORRECTED = ("corrected", "结果纠正")
     OTHER = ("other", "其他结果")
+
+
+class EventAction(Vocab):
+    """What an event of a request's history records: the action a command (or the ledger
+    import) took. The code is what the events table stores."""
+
+    REGISTER = ("register", "接收登记")
+    ADVANCE = ("advance", "完成环节")
+    RETURN = ("return", "退回")
+    SUPPLEMENT_ASK = ("supplement_ask", "告知补正")
+    SUPPLEMENT_RECEIVED = ("supplement_received", "收到补正")
+    SUPPLEMENT_LAPSED = ("supplement_lapsed", "逾期未补正")
+    CONSULT_START = ("consult_start", "开始征求意见")
+    CONSULT_END = ("consult_end", "结束征求意见")
+    EXTEND = ("extend", "延期")
+    WITHDRAW = ("withdraw", "撤回")
+    IMPORT = ("import", "导入")
+    APPEAL_ADD = ("appeal_add", "提起复议/诉讼")
+    APPEAL_DECIDE = ("appeal_decide", "复议/诉讼结果")
+
+
+class PauseKind(Vocab):
+    """Why a request's clock is not running: 补正 stops it (条例第30条), a consultation pauses
+    it (条例第32条、第34条)."""
+
+    SUPPLEMENT = ("supplement", "待补正")
+    CONSULTATION = ("consultation", "征求意见")
+
+
+class CalendarSource(Vocab):
+    """Where a year's working-day data comes from (domain.md §3)."""
+
+    OVERRIDE = ("override", "覆盖文件（配置项 holidays）")
+    PACKAGE = ("package", "官方数据（chinesecalendar）")
+    PROVISIONAL = ("provisional", "暂定：周末加法定节假日，尚无调休安排")

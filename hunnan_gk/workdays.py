@@ -28,10 +28,8 @@ from functools import lru_cache
 from typing import Callable, Iterable, NamedTuple
 
 from hunnan_gk.errors import InputError
+from hunnan_gk.vocab import CalendarSource
 
-PACKAGE = "package"
-OVERRIDE = "override"
-PROVISIONAL = "provisional"
 
 WORKDAY = "工作日"
 WEEKEND = "周末"
@@ -103,7 +101,7 @@ Statutory = Callable[[int], dict[date, str]]
 
 @dataclass
 class _Year:
-    source: str
+    source: CalendarSource
     workdays: list[date]  # sorted
     off: dict[date, str | None]  # holidays → Chinese name (None: named from the override spans)
     adjusted: frozenset[date]
@@ -157,18 +155,18 @@ def _span(first: date, last: date) -> list[date]:
 
 def _build_year(year: int, override: YearOverride | None, statutory: Statutory) -> _Year:
     if override is not None:
-        source = OVERRIDE
+        source = CalendarSource.OVERRIDE
         off: dict[date, str | None] = {
             day: None for first, last in override.holidays for day in _span(first, last)
         }
         adjusted = frozenset(override.workdays)
     elif year in package_years():
         _, package_off, package_worked = _package_tables()
-        source = PACKAGE
+        source = CalendarSource.PACKAGE
         off = dict(package_off.get(year, {}))
         adjusted = package_worked.get(year, frozenset())
     else:
-        source = PROVISIONAL
+        source = CalendarSource.PROVISIONAL
         off = dict(statutory(year))
         adjusted = frozenset()
     workdays = [
@@ -214,25 +212,25 @@ class WorkCalendar:
             found = self._years[year] = _build_year(year, self.overrides.get(year), self.statutory)
             return found
 
-    def source(self, year: int) -> str:
-        """Where `year`'s data comes from: "override", "package" or "provisional"."""
+    def source(self, year: int) -> CalendarSource:
+        """Where `year`'s data comes from: the override file, the package, or provisional."""
         if year in self.overrides:
-            return OVERRIDE
+            return CalendarSource.OVERRIDE
         if year in package_years():
-            return PACKAGE
-        return PROVISIONAL
+            return CalendarSource.PACKAGE
+        return CalendarSource.PROVISIONAL
 
-    def year_sources(self, years: Iterable[int]) -> dict[int, str]:
+    def year_sources(self, years: Iterable[int]) -> dict[int, CalendarSource]:
         return {year: self.source(year) for year in years}
 
     def _touches_provisional(self, first: date, last: date) -> bool:
         """Whether the counted span (first, last] (either order) reaches a provisional year."""
         low, high = (first, last) if first <= last else (last, first)
         if low.year == high.year:  # the common case, kept cheap
-            return low != high and self._year(high.year).source == PROVISIONAL
+            return low != high and self._year(high.year).source is CalendarSource.PROVISIONAL
         from_year = low.year + (low.month == 12 and low.day == 31)
         for year in range(from_year, high.year + 1):
-            if self._year(year).source == PROVISIONAL:
+            if self._year(year).source is CalendarSource.PROVISIONAL:
                 return True
         return False
 
@@ -279,7 +277,7 @@ class WorkCalendar:
     def day(self, day: date) -> DayInfo:
         """Whether `day` is a working day, and why."""
         info = self._year(day.year)
-        provisional = info.source == PROVISIONAL
+        provisional = info.source is CalendarSource.PROVISIONAL
         weekend = day.weekday() >= 5
         if day in info.adjusted:
             return DayInfo(day, True, ADJUSTED_WORKDAY if weekend else WORKDAY, provisional)

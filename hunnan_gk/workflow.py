@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from hunnan_gk.clock import MAX_EXTENSION_WORKDAYS, SUPPLEMENT_NOTICE_WORKDAYS, compute_clock
 from hunnan_gk.dates import stored_date
+from hunnan_gk.vocab import AppealKind, AppealResult, ConsultKind, EventAction, Outcome, Stage
 
 if TYPE_CHECKING:
     from hunnan_gk.workdays import WorkCalendar
@@ -28,7 +29,7 @@ REGULATION_IN_FORCE = date(2008, 5, 1)  # 国务院令第492号 took effect; no 
 
 @dataclass
 class Change:
-    action: str
+    action: EventAction
     on: date
     fields: dict[str, Any]
     note: str | None = None
@@ -45,8 +46,6 @@ def _refuse(message: str, hint: str | None = None):
 
 
 def _stage(row: Mapping[str, Any]):
-    from hunnan_gk.vocab import Stage
-
     return Stage(row["stage"])
 
 
@@ -64,8 +63,6 @@ def _check_on(row: Mapping[str, Any], on: date, today: date) -> None:
 
 
 def _check_open(row: Mapping[str, Any]) -> None:
-    from hunnan_gk.vocab import Outcome
-
     if row.get("outcome"):
         label = Outcome(row["outcome"]).short_label
         raise _refuse(f"申请 {row['number']} 已于 {row['outcome_on']} 作出处理（{label}），不能再办理此项")
@@ -79,8 +76,6 @@ def registration(*, applicant: str, applicant_type: str, channel: str, received:
     The receipt date is the day the office received the application (条例第31条); the clock
     counts from the day after it (条例第33条)."""
     from hunnan_gk.idcard import id_number_problem
-    from hunnan_gk.vocab import Stage
-
     if not applicant.strip():
         raise _refuse("--applicant 申请人姓名（名称）不能为空")
     if not content.strip():
@@ -112,8 +107,6 @@ def registration(*, applicant: str, applicant_type: str, channel: str, received:
 def advance(row: Mapping[str, Any], *, on: date, today: date, outcome: str | None = None,
             expect: str | None = None) -> Change:
     """Complete the current stage and move to the next (work plan item 10)."""
-    from hunnan_gk.vocab import Outcome, Stage
-
     stage = _stage(row)
     if expect is not None and Stage(expect) is not stage:
         raise _refuse(
@@ -142,13 +135,11 @@ def advance(row: Mapping[str, Any], *, on: date, today: date, outcome: str | Non
                       replied_on=on.isoformat())
     if stage is Stage.ARCHIVE:
         fields["closed_on"] = on.isoformat()
-    return Change(action="advance", on=on, fields=fields)
+    return Change(action=EventAction.ADVANCE, on=on, fields=fields)
 
 
 def return_to(row: Mapping[str, Any], *, to: str, reason: str, on: date, today: date) -> Change:
     """Send the request back to an earlier stage, e.g. 审核不通过 → 拟定答复意见."""
-    from hunnan_gk.vocab import Stage
-
     stage, target = _stage(row), Stage(to)
     _check_open(row)
     if not reason.strip():
@@ -158,7 +149,7 @@ def return_to(row: Mapping[str, Any], *, to: str, reason: str, on: date, today: 
     if target.position >= stage.position:
         raise _refuse(f"只能退回到当前环节“{stage.label}”之前的环节，“{target.label}”不在其前")
     _check_on(row, on, today)
-    return Change(action="return", on=on, fields={"stage": target.value}, note=reason)
+    return Change(action=EventAction.RETURN, on=on, fields={"stage": target.value}, note=reason)
 
 
 def supplement_ask(row: Mapping[str, Any], *, on: date, until: date, today: date,
@@ -179,7 +170,7 @@ def supplement_ask(row: Mapping[str, Any], *, on: date, until: date, today: date
             f"补正告知日期 {on} 已超过收到申请后 7 个工作日（{limit.date}），条例第30条要求在 7 个工作日内告知；已照实登记"
         )
     return Change(
-        action="supplement_ask",
+        action=EventAction.SUPPLEMENT_ASK,
         on=on,
         fields={"supplement_asked_on": on.isoformat(), "supplement_until": until.isoformat()},
         warnings=warnings,
@@ -200,7 +191,7 @@ def supplement_received(row: Mapping[str, Any], *, on: date, today: date) -> Cha
     if on > stored_date(row["supplement_until"]):
         warnings.append(f"补正在期限 {row['supplement_until']} 之后收到；已照实登记，请在备注中写明正当理由")
     return Change(
-        action="supplement_received",
+        action=EventAction.SUPPLEMENT_RECEIVED,
         on=on,
         fields={"supplement_received_on": on.isoformat(), "clock_start_on": on.isoformat()},
         warnings=warnings,
@@ -209,15 +200,13 @@ def supplement_received(row: Mapping[str, Any], *, on: date, today: date) -> Cha
 
 def supplement_lapsed(row: Mapping[str, Any], *, on: date, today: date) -> Change:
     """No correction in time: treated as abandoned (条例第30条), outcome other_no_supplement."""
-    from hunnan_gk.vocab import Outcome, Stage
-
     _check_awaiting_supplement(row)
     until = stored_date(row["supplement_until"])
     if on <= until:
         raise _refuse(f"补正期限 {until} 尚未届满，{on} 不能登记为逾期未补正")
     _check_on(row, on, today)
     return Change(
-        action="supplement_lapsed",
+        action=EventAction.SUPPLEMENT_LAPSED,
         on=on,
         fields={
             "outcome": Outcome.OTHER_NO_SUPPLEMENT.value,
@@ -230,8 +219,6 @@ def supplement_lapsed(row: Mapping[str, Any], *, on: date, today: date) -> Chang
 def consult_start(row: Mapping[str, Any], consultations: list[Mapping[str, Any]], *, party: str,
                   kind: str, on: date, today: date, calendar: "WorkCalendar") -> Change:
     """征求意见 begins: the clock pauses (条例第32条、第34条) — if it is still running."""
-    from hunnan_gk.vocab import ConsultKind
-
     _check_open(row)
     if _supplement_pending(row):
         raise _refuse(f"申请 {row['number']} 正在等待补正，计时已停止")
@@ -245,7 +232,7 @@ def consult_start(row: Mapping[str, Any], consultations: list[Mapping[str, Any]]
     if due is not None and on > due:
         warnings.append(f"答复期限 {due} 已过：照实登记征求意见，但它不再暂停计时，申请仍为超期")
     return Change(
-        action="consult_start",
+        action=EventAction.CONSULT_START,
         on=on,
         fields={},
         warnings=warnings,
@@ -271,7 +258,7 @@ def consult_end(row: Mapping[str, Any], consultations: list[Mapping[str, Any]], 
         raise _refuse(f"结束日期 {on} 早于征求意见开始日期 {consultation['start_on']}")
     _check_on(row, on, today)
     return Change(
-        action="consult_end",
+        action=EventAction.CONSULT_END,
         on=on,
         fields={},
         note=f"“{consultation['party']}”征求意见结束",
@@ -303,7 +290,7 @@ def extend(row: Mapping[str, Any], consultations: list[Mapping[str, Any]], *, da
     if on > clock.due:
         raise _refuse(f"答复期限 {clock.due} 已过，不能再延期（条例第33条：延期须在期限内决定并告知申请人）")
     return Change(
-        action="extend",
+        action=EventAction.EXTEND,
         on=on,
         fields={"extended_days": already + days},
         note=reason,
@@ -313,14 +300,12 @@ def extend(row: Mapping[str, Any], consultations: list[Mapping[str, Any]], *, da
 
 def withdraw(row: Mapping[str, Any], *, reason: str, on: date, today: date) -> Change:
     """The applicant withdrew: outcome `other` (（六）其他处理 3.其他), to archive."""
-    from hunnan_gk.vocab import Outcome, Stage
-
     _check_open(row)
     if not reason.strip():
         raise _refuse("撤回须用 --reason 写明情况")
     _check_on(row, on, today)
     return Change(
-        action="withdraw",
+        action=EventAction.WITHDRAW,
         on=on,
         fields={"outcome": Outcome.OTHER.value, "outcome_on": on.isoformat(),
                 "stage": Stage.ARCHIVE.value},
@@ -359,20 +344,16 @@ def _check_appeal_day(row: Mapping[str, Any], on: date, today: date) -> None:
 def appeal_filed(row: Mapping[str, Any], pending: Mapping[str, Any] | None, *, kind: str,
                  on: date, today: date) -> Change:
     """The applicant brought 行政复议 or 行政诉讼 against the handling of this request."""
-    from hunnan_gk.vocab import AppealKind
-
     label = AppealKind(kind).label
     if pending is not None:
         raise _refuse(f"申请 {row['number']} 已有一件尚未审结的{label}，先用 appeal decide 记录其结果")
     _check_appeal_day(row, on, today)
-    return Change(action="appeal_add", on=on, fields={}, note=label, extra={"appeal": {"kind": kind}})
+    return Change(action=EventAction.APPEAL_ADD, on=on, fields={}, note=label, extra={"appeal": {"kind": kind}})
 
 
 def appeal_decided(row: Mapping[str, Any], pending: Mapping[str, Any] | None, *, kind: str,
                    result: str, on: date, today: date) -> Change:
     """The 复议机关 or court decided: 结果维持, 结果纠正 or 其他结果."""
-    from hunnan_gk.vocab import AppealKind, AppealResult
-
     label = AppealKind(kind).label
     if pending is None:
         raise _refuse(f"申请 {row['number']} 没有尚未审结的{label}，先用 appeal add 登记")
@@ -380,7 +361,7 @@ def appeal_decided(row: Mapping[str, Any], pending: Mapping[str, Any] | None, *,
     if on < stored_date(pending["filed_on"]):
         raise _refuse(f"--on {on} 早于该{label}的提起日期 {pending['filed_on']}")
     return Change(
-        action="appeal_decide",
+        action=EventAction.APPEAL_DECIDE,
         on=on,
         fields={},
         note=f"{label}：{AppealResult(result).label}",

@@ -39,3 +39,25 @@ def test_unknown_value_lists_the_choices():
 def test_stages_in_order():
     assert [s.position for s in Stage] == list(range(1, 10))
     assert Stage.APPROVE.next() is Stage.REPLY and Stage.CLOSED.next() is Stage.CLOSED
+
+
+def test_outcome_groups_are_explicit_and_in_report_order():
+    from hunnan_gk.vocab import OTHER_HANDLING, UNAVAILABLE, UNPROCESSED, WITHHELD
+
+    assert [o for o in Outcome if o.group is None] == [Outcome.DISCLOSED, Outcome.PARTIAL]
+    groups = list(dict.fromkeys(o.group for o in Outcome if o.group))
+    assert groups == [WITHHELD, UNAVAILABLE, UNPROCESSED, OTHER_HANDLING]
+    # `other` (3.其他) belongs to （六） though its code has no group prefix
+    assert Outcome.OTHER.group == OTHER_HANDLING and Outcome.OTHER.short_label == "其他处理·其他"
+
+
+def test_every_stored_event_action_has_a_label(cli, isolated):
+    import sqlite3
+
+    from hunnan_gk.vocab import EventAction
+
+    assert cli("demo").exit_code == 0
+    with sqlite3.connect(isolated / "hunnan-gk-demo.db") as db:
+        stored = {action for (action,) in db.execute("SELECT DISTINCT action FROM events")}
+    assert stored <= {a.value for a in EventAction}
+    assert {"register", "advance", "consult_start"} <= stored

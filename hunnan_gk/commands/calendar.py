@@ -4,9 +4,9 @@ from typing import Annotated
 
 import typer
 
-from hunnan_gk import workdays
 from hunnan_gk.commands.common import ConfigOption, Env, JsonOption
 from hunnan_gk.errors import InputError
+from hunnan_gk.vocab import CalendarSource
 
 app = typer.Typer(
     help="工作日日历：按国务院节假日安排（含调休）计算工作日。",
@@ -16,12 +16,6 @@ app = typer.Typer(
 MAX_WORKDAYS = 10000  # about 40 years: anything more is a typing mistake
 MAX_SPAN_YEARS = 100
 PROVISIONAL_YEARS_SHOWN = 2  # `years` lists this many years after the current one
-
-SOURCE_LABELS = {
-    workdays.PACKAGE: "官方数据（chinesecalendar）",
-    workdays.OVERRIDE: "覆盖文件（配置项 holidays）",
-    workdays.PROVISIONAL: "暂定：周末加法定节假日，尚无调休安排",
-}
 
 StartArgument = Annotated[
     str, typer.Argument(metavar="DATE", help="起算日（当日不计入），如 2024-04-01、今天")
@@ -152,9 +146,9 @@ def check_command(
     _say_provisional(info.provisional)
 
 
-def _runs(sources: dict[int, str]) -> list[tuple[int, int, str]]:
+def _runs(sources: dict[int, CalendarSource]) -> list[tuple[int, int, CalendarSource]]:
     """Consecutive years with the same source, as (first, last, source)."""
-    runs: list[tuple[int, int, str]] = []
+    runs: list[tuple[int, int, CalendarSource]] = []
     for year in sorted(sources):
         source = sources[year]
         if runs and runs[-1][2] == source and runs[-1][1] == year - 1:
@@ -186,17 +180,17 @@ def years_command(json_output: JsonOption = False, config: ConfigOption = None) 
             {
                 "override_file": env.settings.holidays,
                 "years": [{"year": year, "source": source} for year, source in sources.items()],
-                "other_years": "provisional",
+                "other_years": CalendarSource.PROVISIONAL.value,
             }
         )
         return
     from hunnan_gk.render.calendar import print_year_sources
 
     rows = [
-        (str(first) if first == last_year else f"{first}-{last_year}", SOURCE_LABELS[source])
+        (str(first) if first == last_year else f"{first}-{last_year}", source.label)
         for first, last_year, source in _runs(sources)
     ]
-    rows.append(("其余年份", SOURCE_LABELS["provisional"]))
+    rows.append(("其余年份", CalendarSource.PROVISIONAL.label))
     print_year_sources(rows)
     if env.settings.holidays is not None:
         typer.echo(f"覆盖文件：{env.settings.holidays}")

@@ -50,7 +50,9 @@ def overdue_note(item: dict, as_of: str) -> str:
     if item["seriously_overdue"]:
         notes.append("超法定上限")
     if item["paused"]:
-        what = "待补正至" if item["paused"] == "supplement" else "征求意见至"
+        from hunnan_gk.vocab import PauseKind
+
+        what = PauseKind(item["paused"]).label + "至"
         passed = "（已过）" if item["watch"] and item["watch"] < as_of else ""
         notes.append(f"{what} {item['watch'] or '未定'}{passed}")
     if item["review_limit"]:

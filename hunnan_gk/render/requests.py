@@ -7,19 +7,32 @@ from typing import Any
 from hunnan_gk.render import PROVISIONAL_MARK, console, table, text
 
 
+def _action_label(code: str) -> str:
+    """The Chinese name of an event's action; an unknown code as it is stored."""
+    from hunnan_gk.vocab import EventAction
+
+    try:
+        return EventAction(code).label
+    except ValueError:
+        return code
+
+
 def _due_text(view: dict[str, Any], *, compact: bool = False) -> str:
     """The deadline as a clerk reads it: the date, 暂定 when provisional, and any pause."""
     if view.get("outcome"):
         return "—"
-    if view.get("pause") == "supplement":
+    from hunnan_gk.vocab import PauseKind
+
+    if view.get("pause") == PauseKind.SUPPLEMENT:
         if compact:
-            return "停止计时\n（待补正）"
+            return f"停止计时\n（{PauseKind.SUPPLEMENT.label}）"
         return f"停止计时（等待补正，期限 {view.get('watch')}）"
     due = view.get("due") or "—"
     if view.get("due_provisional"):
         due += f"\n{PROVISIONAL_MARK}" if compact else f"（{PROVISIONAL_MARK}）"
-    if view.get("pause") == "consultation":
-        due += "\n征求意见中" if compact else f"，征求意见中（至 {view.get('watch')}）"
+    if view.get("pause") == PauseKind.CONSULTATION:
+        doing = f"{PauseKind.CONSULTATION.label}中"
+        due += f"\n{doing}" if compact else f"，{doing}（至 {view.get('watch')}）"
     return due
 
 
@@ -119,27 +132,12 @@ def request_detail(view: dict[str, Any]) -> None:
     out.soft_wrap = False
     out.print()
     events = table("日期", "办理", "环节", "经办人", "备注", fold=("备注", "环节"))
-    actions = {
-        "register": "接收登记",
-        "advance": "完成环节",
-        "return": "退回",
-        "supplement_ask": "告知补正",
-        "supplement_received": "收到补正",
-        "supplement_lapsed": "逾期未补正",
-        "consult_start": "开始征求意见",
-        "consult_end": "结束征求意见",
-        "extend": "延期",
-        "withdraw": "撤回",
-        "import": "导入",
-        "appeal_add": "提起复议/诉讼",
-        "appeal_decide": "复议/诉讼结果",
-    }
     for event in view.get("events", []):
         before, after = event["stage_before"], event["stage"]
         stage = Stage(after).label if before == after else f"{Stage(before).label} → {Stage(after).label}"
         events.add_row(
             text(event["on"]),
-            text(actions.get(event["action"], event["action"])),
+            text(_action_label(event["action"])),
             text(stage),
             text(event["clerk"]),
             text(event["note"]),

@@ -13,6 +13,7 @@ from hunnan_gk.audit import CHAIN_FIELDS, HASHED_FIELDS, linked_hash, registered
 from hunnan_gk.storage.audit import append_event, chain_tail
 from hunnan_gk.storage.db import insert, insert_many
 from hunnan_gk.storage.requests import new_request_row
+from hunnan_gk.vocab import EventAction
 
 
 def ledger_row_present(db: sqlite_utils.Database, key: str, fields: dict[str, Any]) -> bool:
@@ -47,7 +48,7 @@ def import_ledger_record(
     number = row["number"]
     for event in events:
         data = dict(event["data"])
-        if event["action"] == "import":
+        if event["action"] == EventAction.IMPORT:
             data = {"after": registered_fields(row),
                     "ledger": {"file": source, "row": source_row, "key": key}}
         append_event(db, {**event, "request_number": number, "at": at, "clerk": row["clerk"],

@@ -11,6 +11,7 @@ import sqlite_utils
 
 from hunnan_gk.storage.db import dict_rows
 from hunnan_gk.storage.requests import attach_consultations
+from hunnan_gk.vocab import EventAction
 
 
 def unreplied_requests(db: sqlite_utils.Database, department: str | None = None, *,
@@ -118,7 +119,8 @@ def ledger_requests(db: sqlite_utils.Database, year: int | None = None) -> list[
         row["stage_dates"] = {}
     for number, stage, on in db.execute(
         "SELECT request_number, stage_before, max(happened_on) FROM events"
-        " WHERE action = 'advance' GROUP BY request_number, stage_before"
+        " WHERE action = ? GROUP BY request_number, stage_before",
+        [EventAction.ADVANCE.value],
     ):
         if number in by_number:
             by_number[number]["stage_dates"][stage] = on

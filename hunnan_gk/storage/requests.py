@@ -13,6 +13,7 @@ from hunnan_gk import numbering
 from hunnan_gk.audit import change_effect, register_event
 from hunnan_gk.storage.audit import append_event
 from hunnan_gk.storage.db import dict_rows, insert
+from hunnan_gk.vocab import EventAction
 
 def find_request(db: sqlite_utils.Database, text: str) -> dict[str, Any] | None:
     """The request numbered `text`; also found by its year and sequence (2024-1, 2024-0001)
@@ -174,7 +175,7 @@ def apply_appeal(db: sqlite_utils.Database, row: dict[str, Any], change, *, cler
     (call inside `write`)."""
     appeal = change.extra["appeal"]
     on = change.on.isoformat()
-    if change.action == "appeal_add":
+    if change.action == EventAction.APPEAL_ADD:
         insert(db, "appeals", {"request_number": row["number"], "kind": appeal["kind"],
                                "filed_on": on, "created_at": at, "updated_at": at})
     else:
