@@ -73,7 +73,7 @@ def request_light(
     yellow_days: int = DEFAULT_YELLOW_DAYS,
 ) -> dict[str, Any]:
     """One request of the report: the contract's keys, then the extra ones
-    (light_label, paused, watch, ceiling, review_limit, content, clerk)."""
+    (light_label, paused, pause, watch, ceiling, review_limit, content, clerk)."""
     clock = compute_clock(request, consultations, calendar, as_of)
     remaining: int | None = None
     if clock.due is not None:
@@ -110,7 +110,8 @@ def request_light(
         # extra keys beyond the contract
         "light_label": light.label,
         "applicant_type_label": ApplicantType(request["applicant_type"]).label,
-        "paused": clock.paused,
+        "paused": clock.paused is not None,
+        "pause": clock.paused,
         "watch": clock.watch.isoformat() if clock.watch else None,
         "ceiling": clock.ceiling.isoformat() if clock.ceiling else None,
         "review_limit": review_limit.isoformat() if review_limit else None,

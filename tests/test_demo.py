@@ -35,7 +35,9 @@ def test_demo_builds_and_shows_all_four_lights(cli, isolated, monkeypatch, today
     report = json.loads(cli("report", "overdue", "--db", path, "--format", "json").stdout)
     assert all(report["counts"][light] > 0 for light in ("red", "yellow", "green", "paused"))
     items = report["requests"]
-    assert {i["paused"] for i in items} == {None, "supplement", "consultation"}
+    assert {(i["paused"], i["pause"]) for i in items} == {
+        (False, None), (True, "supplement"), (True, "consultation")
+    }
     assert any(i["review_limit"] for i in items) and any(i["seriously_overdue"] for i in items)
     db = open_db(path)
     rows = list_requests(db)

@@ -92,7 +92,7 @@ def test_extension_moves_the_due_date_but_not_the_ceiling():
 def test_paused_for_supplement_watches_the_applicants_deadline():
     item = one("2024-12-20", supplement_asked_on="2024-10-22", supplement_until="2024-11-05")
     assert item["light"] == "paused"
-    assert item["paused"] == "supplement"
+    assert item["paused"] is True and item["pause"] == "supplement"
     assert item["watch"] == "2024-11-05"
     assert item["due"] is None and item["remaining_workdays"] is None
     assert item["seriously_overdue"] is False
@@ -101,7 +101,7 @@ def test_paused_for_supplement_watches_the_applicants_deadline():
 def test_paused_for_consultation_watches_the_partys_window():
     item = one("2024-11-01", consultations=[{"start_on": "2024-10-25", "end_on": None}])
     assert item["light"] == "paused"
-    assert item["paused"] == "consultation"
+    assert item["paused"] is True and item["pause"] == "consultation"
     assert item["watch"] == "2024-11-15"  # 15 working days after the start (条例第32条)
 
 
@@ -109,7 +109,7 @@ def test_ended_consultation_lengthens_the_due_date():
     item = one(
         "2024-11-18", consultations=[{"start_on": "2024-10-25", "end_on": "2024-10-31"}]
     )
-    assert item["paused"] is None
+    assert item["paused"] is False and item["pause"] is None
     assert item["due"] == "2024-11-21"  # 10-28..10-31 not counted (条例第33条)
     assert item["light"] == "yellow"
 
@@ -270,7 +270,11 @@ def test_json_report_from_the_database(cli, office):
     assert (yellow["due"], yellow["remaining_workdays"]) == ("2024-11-22", 2)
     assert green["stage"] == "review" and green["stage_label"] == "申请表审查"
     assert green["review_limit"] == "2024-11-26"
-    assert (paused["paused"], paused["watch"], paused["due"]) == ("supplement", "2024-11-27", None)
+    assert (paused["paused"], paused["pause"], paused["watch"], paused["due"]) == (
+        True, "supplement", "2024-11-27", None
+    )
+    # The same contract as `show --json`: paused is a boolean, the kind of pause under "pause".
+    assert (red["paused"], red["pause"]) == (False, None)
 
 
 def test_as_of_department_and_light_options(cli, office):

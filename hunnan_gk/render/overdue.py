@@ -52,7 +52,7 @@ def overdue_note(item: dict, as_of: str) -> str:
     if item["paused"]:
         from hunnan_gk.vocab import PauseKind
 
-        what = PauseKind(item["paused"]).label + "至"
+        what = PauseKind(item["pause"]).label + "至"
         passed = "（已过）" if item["watch"] and item["watch"] < as_of else ""
         notes.append(f"{what} {item['watch'] or '未定'}{passed}")
     if item["review_limit"]:
