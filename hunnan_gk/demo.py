@@ -17,7 +17,6 @@ from hunnan_gk.errors import Refused
 from hunnan_gk.vocab import Outcome, Stage
 
 if TYPE_CHECKING:
-    from hunnan_gk.commands.common import Env
     from hunnan_gk.workdays import WorkCalendar
 
 DEMO_NOTE = "【演示数据】"
@@ -163,15 +162,13 @@ def check_target(path: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def build_demo(env: "Env") -> int:
-    """Build a fresh demo database at env.db_path; returns how many requests it holds."""
+def build_demo(path: Path, *, calendar: "WorkCalendar", today: date, at: str) -> int:
+    """Build a fresh demo database at `path`, dated relative to `today` on `calendar`, its
+    events stamped `at`; returns how many requests it holds."""
     from hunnan_gk.storage.db import open_db, write
 
-    path = env.db_path
     check_target(path)
     db = open_db(path)
-    calendar, today = env.calendar, env.today
-    at = env.now().isoformat()
     with write(db):
         for index, scenario in enumerate(SCENARIOS):
             _play(db, scenario, calendar, today, at, CLERKS[index % len(CLERKS)])

@@ -13,27 +13,19 @@ app = typer.Typer(help="报告：超期预警（红黄绿灯）、年度报告�
 top = typer.Typer()  # top-level commands: notify, demo
 
 AsOfOption = Annotated[str | None, typer.Option("--as-of", help="按哪一天计算（默认今天）")]
-NOTIFY_LOCK = "notify"
-NOTIFY_LOCK_SECONDS = 15 * 60  # a run that crashed frees the lock after this long
 
 
-def build_overdue_report(
+def _overdue_report(
     env: Env, as_of: str | None, *, lights: str | None = None, department: str | None = None
 ) -> dict[str, Any]:
-    """The overdue report from the database, for `report overdue`, `notify` and `demo`."""
-    from hunnan_gk import reports
-    from hunnan_gk.storage.reports import unreplied_requests
+    """`report overdue`'s options read, then the report from the database (services)."""
+    from hunnan_gk import reports, services
 
     day = env.date(as_of, "--as-of")
     shown = reports.parse_lights(lights)
-    yellow_days = env.settings.yellow_days
-    rows = unreplied_requests(
-        env.open_db(create=False),
-        department=department,
-        before=day.isoformat() if day < env.today else None,
-    )
-    return reports.overdue_report(
-        rows, env.calendar, day, yellow_days, lights=shown, department=department
+    return services.overdue_report(
+        env.open_db(create=False), env.calendar, today=env.today, as_of=day,
+        yellow_days=env.settings.yellow_days, lights=shown, department=department,
     )
 
 
@@ -81,7 +73,7 @@ def overdue_command(
     env = Env(config, db)
     output = _output_format(fmt)
     threshold = _threshold(fail_on, "--fail-on") if fail_on else None
-    report = build_overdue_report(env, as_of, lights=light, department=department)
+    report = _overdue_report(env, as_of, lights=light, department=department)
     print_overdue(report, output)
     if threshold is not None:
         reached = [
@@ -132,99 +124,26 @@ def notify_command(
     """
     import os
 
-    from hunnan_gk import notify
-    from hunnan_gk.errors import Refused
-    from hunnan_gk.storage.notify import release_lock, take_lock
+    from hunnan_gk import notify, services
 
     env = Env(config, db)
     threshold = _threshold(min_light, "--min-light")
-    if workdays_only and not env.calendar.is_workday(env.today):
-        typer.echo(f"今天（{env.today}）不是工作日，未发送。")
-        return
-    report = build_overdue_report(env, as_of)
-    items = notify.qualifying(report["requests"], threshold)
-    if not items:
-        typer.echo(f"{report['as_of']} 没有达到{threshold.label}的申请，未发送。")
-        return
-    batches = notify.plan_batches(items, env.settings, to or [], by_department)
-    smtp = env.settings.smtp
-    password = os.environ.get(notify.PASSWORD_ENV)
-    sender = smtp.sender if dry_run else notify.check_smtp(smtp, password)
-    if not dry_run:
-        missing = [b for b in batches if not b.recipients]
-        if missing:
-            from hunnan_gk.errors import ConfigError
-
-            raise ConfigError("没有收件人：请在配置文件 smtp.to 中填写，或用 --to 指定")
-
-    database = env.open_db(create=False)
-    holder = _lock_holder()
-    if not dry_run:
-        import time
-
-        held = take_lock(
-            database, NOTIFY_LOCK, holder, env.now().isoformat(), time.time(), NOTIFY_LOCK_SECONDS
-        )
-        if held:
-            raise Refused(
-                f"另一次 notify 正在发送（{held['holder']}，开始于 {held['taken_at']}），本次未发送",
-                hint="它结束后再运行；若它已异常退出，锁在 15 分钟后自动失效",
-            )
-    try:
-        failures = _send(env, database, report, batches, threshold, sender, password,
-                         dry_run=dry_run, force=force)
-    finally:
-        if not dry_run:
-            release_lock(database, NOTIFY_LOCK, holder)
-    if failures:
-        raise Refused("；".join(failures), hint="未发出的邮件没有记为已发送，修正后重新运行即可")
-
-
-def _send(env: Env, database, report, batches, threshold, sender, password, *, dry_run: bool,
-          force: bool) -> list[str]:
-    """Compose the batches that have something new today and send (or print) them."""
-    from hunnan_gk import notify
-    from hunnan_gk.storage.notify import notified_on, record_notification
-
-    sent_today = notified_on(database, env.today.isoformat())
-    mails = []
-    for batch in batches:
-        earlier = sent_today.get(batch.scope, [])
-        batch.fresh = notify.fresh_since(batch.items, earlier)
-        if not batch.fresh and not force:
-            where = f"（{batch.scope}）" if batch.scope else ""
-            typer.echo(f"今天已发送过{where}，没有新增或变为红灯的申请，未再发送（--force 可重发）。")
-            continue
-        mails.append(notify.compose(batch, report, threshold, repeat=bool(earlier)))
-    if dry_run:
-        for mail in mails:
-            typer.echo(notify.dry_run_text(mail, sender))
-        return []
-
-    def remember(mail) -> None:
-        record_notification(
-            database,
-            {
-                "sent_on": env.today.isoformat(),
-                "sent_at": env.now().isoformat(),
-                "as_of": report["as_of"],
-                "scope": mail.scope,
-                "recipients": mail.recipients,
-                "subject": mail.subject,
-                "forced": force,
-            },
-            mail.lights,
-        )
-        typer.echo(f"已发送：{mail.subject} → {', '.join(mail.recipients)}")
-
-    return notify.send_mails(mails, env.settings.smtp, sender, password, remember) if mails else []
-
-
-def _lock_holder() -> str:
-    import os
-    import socket
-
-    return f"{socket.gethostname()}:{os.getpid()}"
+    services.morning_mail(
+        env.db_path,
+        settings=env.settings,
+        calendar=env.calendar,
+        today=env.today,
+        as_of=env.date(as_of, "--as-of"),
+        now=env.now,
+        threshold=threshold,
+        extra_to=to or [],
+        by_department=by_department,
+        workdays_only=workdays_only,
+        dry_run=dry_run,
+        force=force,
+        password=os.environ.get(notify.PASSWORD_ENV),
+        say=typer.echo,
+    )
 
 
 DEMO_DB = Path("hunnan-gk-demo.db")
@@ -244,12 +163,14 @@ def demo_command(
 
     示例：hunnan-gk demo
     """
-    from hunnan_gk import demo
+    from hunnan_gk import services
     from hunnan_gk.render.overdue import print_overdue
 
     env = Env(config, db or DEMO_DB)
-    count = demo.build_demo(env)
-    report = build_overdue_report(env, None)
+    count, report = services.demo_database(
+        env.db_path, calendar=env.calendar, today=env.today, at=env.now().isoformat(),
+        yellow_days=env.settings.yellow_days,
+    )
     typer.echo(f"演示数据库：{env.db_path}（{count} 件申请，含已办结的）")
     print_overdue(report, _output_format(None))
     typer.echo(f"\n试试：hunnan-gk report overdue --db {env.db_path} --format json")
