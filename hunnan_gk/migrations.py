@@ -227,3 +227,31 @@ def m006_audit_head(db):
         END
         """
     )
+
+
+@migration
+def m007_catalogue_publications(db):
+    # The publication log of the proactive-disclosure catalogue (issue 17): each row says that
+    # an item's information formed (or changed) on formed_on was published on published_on.
+    # A catalogue is named by its 目录.名称 and 编制单位, so that moving the file keeps its log.
+    # Rows are only added; a wrong record is answered by a corrected one, never an UPDATE.
+    db.execute(
+        """
+        CREATE TABLE catalogue_publications (
+            id INTEGER PRIMARY KEY,
+            catalogue TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            item_id TEXT NOT NULL,
+            item_name TEXT,
+            formed_on TEXT NOT NULL,
+            published_on TEXT NOT NULL,
+            url TEXT,
+            title TEXT,
+            clerk TEXT NOT NULL,
+            recorded_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        "CREATE INDEX catalogue_publications_item ON catalogue_publications (catalogue, unit, item_id, published_on)"
+    )

@@ -85,6 +85,28 @@ def overdue_command(
             raise typer.Exit(EXIT_THRESHOLD)
 
 
+@app.command("catalogue")
+def catalogue_command(
+    path: Annotated[Path, typer.Argument(help="目录文件（YAML）")],
+    as_of: AsOfOption = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="table、json 或 csv（默认 table）")] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """目录事项的公开时效：是否按时公开，是否到期未公开。
+
+    每项列出最近一次公开及是否按时；每年定期公开的事项当年日期已过而未公开的为“今年应公开未公开”；还列出从未公开的事项。公开记录由 hunnan-gk catalog publish 写入。
+
+    示例：hunnan-gk report catalogue catalogs/hunnan-2024.yaml --as-of 2024-02-05
+    """
+    from hunnan_gk.commands.catalog import build_catalogue_report
+    from hunnan_gk.render.catalogue import CATALOGUE_REPORT_FORMATS, print_catalogue_report
+
+    env = Env(config, db)
+    chosen = output_format(fmt, None, CATALOGUE_REPORT_FORMATS)
+    print_catalogue_report(build_catalogue_report(env, path, as_of, config), chosen)
+
+
 def _threshold(text: str, option: str):
     """red or yellow (codes or labels); green and paused are no warning."""
     from hunnan_gk.errors import InputError

@@ -160,3 +160,29 @@ def catalogue_diff_lines(diff) -> list[str]:
             f"      {c.field}：{cell_text(c.old) or '（无）'} → {cell_text(c.new) or '（无）'}" for c in change.changes
         )
     return lines
+
+
+CATALOGUE_REPORT_FORMATS = ("table", "json", "csv")
+
+
+def print_catalogue_report(report: dict, fmt: str) -> None:
+    """`report catalogue`: a table (the state in words beside each item), JSON or CSV."""
+    from hunnan_gk.catalogue_publish import REPORT_HEADERS, report_rows, summary_line
+    from hunnan_gk.exports import csv_text, write_csv_text
+    from hunnan_gk.render import print_json
+
+    if fmt == "json":
+        print_json(report)
+        return
+    if fmt == "csv":
+        write_csv_text(csv_text(REPORT_HEADERS, report_rows(report)), None)
+        return
+    # At 80 columns: the two dates share a cell, and the state in words says whether on time.
+    result = table("编号", "公开事项", "时限", "最近公开", "状态", title=f"{text(report['catalogue'])}：公开时效",
+                   fold=("公开事项", "时限", "状态"))
+    for number, name, rule, formed, published, _, state in report_rows(report):
+        shown = f"{published}\n形成 {formed}" if published else "—"
+        result.add_row(text(number), text(name), text(rule), text(shown), text(state))
+    out = console()
+    out.print(result)
+    out.print(text(summary_line(report)), soft_wrap=True)

@@ -9,5 +9,6 @@ One module per noun, imported by name (`from hunnan_gk.storage.requests import f
 - `requests`  requests, their consultations, events and appeals; the fee's month position
 - `reports`   the queries behind the overdue report, the annual report and the ledger export
 - `notify`    what the morning e-mail sent, and the named locks
+- `catalogue` the catalogue's publication log (catalog publish, report catalogue)
 - `bulk`      whole histories at once: ledger imports and the benchmark databases
 """
