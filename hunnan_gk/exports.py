@@ -13,7 +13,6 @@ import csv
 import io
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
@@ -26,26 +25,32 @@ CSV_ENCODING = "utf-8-sig"
 
 
 def atomic_write(target: Path, write: Callable[[Path], None], *, private: bool = False) -> None:
-    """Let `write(path)` write a temporary file in `target`'s folder, then rename it onto
-    `target`. `private`: mode 0600, for files holding personal data (the ledger); otherwise
-    the mode a new file gets (0666 less the umask). Refused (exit 1) when it cannot be written."""
+    """`replace_atomically`, refused (exit 1) in Chinese when the file cannot be written."""
     from hunnan_gk.errors import Refused, os_reason
 
-    target = Path(target)
-    temporary: Path | None = None
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        os.close(handle)
-        temporary = Path(name)
+        replace_atomically(target, write, private=private)
+    except OSError as exc:
+        raise Refused(f"无法写入 {target}：{os_reason(exc)}") from None
+
+
+def replace_atomically(target: Path, write: Callable[[Path], None], *, private: bool = False) -> None:
+    """Let `write(path)` write a temporary file in `target`'s folder, then rename it onto
+    `target`; the temporary file is removed whatever happens. `private`: mode 0600, for files
+    holding personal data (the ledger, database backups); otherwise the mode a new file gets
+    (0666 less the umask). OSError is the caller's to report (a cache simply goes without)."""
+    import tempfile  # a few milliseconds: only when a file is written
+
+    target = Path(target)
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
         write(temporary)
         os.chmod(temporary, 0o600 if private else 0o666 & ~_umask())
         os.replace(temporary, target)
-        temporary = None
-    except OSError as exc:
-        raise Refused(f"无法写入 {target}：{os_reason(exc)}") from None
     finally:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
 
 
 def _umask() -> int:

@@ -6,7 +6,6 @@ the pure `workdays` arithmetic: this module reads and writes files; `workdays` n
 from __future__ import annotations
 
 import json
-import os
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -123,10 +122,11 @@ def cached_statutory(cache_dir: Path) -> Statutory:
             pass
         found = statutory_holidays(year)
         try:
+            from hunnan_gk.exports import replace_atomically
+
             path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(json.dumps({d.isoformat(): n for d, n in found.items()}, ensure_ascii=False), "utf-8")
-            temporary.replace(path)
+            content = json.dumps({d.isoformat(): n for d, n in found.items()}, ensure_ascii=False)
+            replace_atomically(path, lambda temporary: temporary.write_text(content, "utf-8"))
         except OSError:
             pass
         return found

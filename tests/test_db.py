@@ -75,6 +75,8 @@ def test_backup_is_a_working_copy(cli, isolated):
     assert result.exit_code == 0, result.output
     copy = open_db(isolated / "copy.db", create=False)
     assert "events" in copy.table_names()
+    assert (isolated / "copy.db").stat().st_mode & 0o777 == 0o600  # it holds personal data
+    assert not list(isolated.glob(".copy.db*"))  # no temporary file left beside it
 
 
 def test_check_reports_healthy_database(cli, isolated):

@@ -44,6 +44,15 @@ def test_a_failed_write_keeps_the_old_file_and_removes_the_temporary(folder):
     assert sorted(p.name for p in folder.iterdir()) == ["out.txt"]
 
 
+def test_replace_atomically_leaves_the_oserror_to_its_caller(folder):
+    def fail(path):
+        raise PermissionError(13, "Permission denied")
+
+    with pytest.raises(PermissionError):
+        exports.replace_atomically(folder / "cache.json", fail)
+    assert list(folder.iterdir()) == []
+
+
 def test_a_missing_folder_is_refused_in_chinese(tmp_path):
     with pytest.raises(Refused, match="无法写入"):
         exports.atomic_write(tmp_path / "no" / "out.txt", write_text("x"))

@@ -31,9 +31,9 @@ def annual_command(
     """
     from hunnan_gk import annual, render
     from hunnan_gk.errors import InputError, Refused
-    from hunnan_gk.storage.reports import annual_appeal_counts, annual_counts
     from hunnan_gk.exports import atomic_write, write_csv_text, write_output
     from hunnan_gk.render import annual as annual_render
+    from hunnan_gk.storage.reports import annual_appeal_counts, annual_counts
 
     env = Env(config, db)
     check_year(year)

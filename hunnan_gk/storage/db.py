@@ -143,18 +143,17 @@ def dict_rows(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
 
 def backup(db: sqlite_utils.Database, target: Path) -> None:
     """A consistent copy of the database while others keep writing (SQLite's backup API)."""
-    target = Path(target)
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    os.close(os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))
-    try:
-        dest = sqlite3.connect(str(partial))
+    from hunnan_gk.exports import replace_atomically
+
+    def copy_into(path: Path) -> None:
+        dest = sqlite3.connect(str(path))
         try:
             db.conn.backup(dest)
         finally:
             dest.close()
-        os.replace(partial, target)  # an earlier backup stays whole until the new one is
-    finally:
-        partial.unlink(missing_ok=True)
+
+    # An earlier backup stays whole until the new one is; the copy holds personal data.
+    replace_atomically(Path(target), copy_into, private=True)
 
 
 def integrity_problems(db: sqlite_utils.Database) -> list[str]:
