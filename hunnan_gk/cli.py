@@ -3,105 +3,15 @@ project error into a message on stderr with its documented exit code (README: �
 
 from __future__ import annotations
 
-import importlib.util
-import re
 import sqlite3
-import sys
 
 import typer
 from typer.core import TyperGroup
 
-from hunnan_gk import __version__
+from hunnan_gk import __version__, typer_zh
 from hunnan_gk.errors import GkError
 
-# Typer's help and error panels, in Chinese.
-_PANEL_TEXTS = {
-    "OPTIONS_PANEL_TITLE": "选项",
-    "ARGUMENTS_PANEL_TITLE": "参数",
-    "COMMANDS_PANEL_TITLE": "命令",
-    "ERRORS_PANEL_TITLE": "错误",
-    "REQUIRED_LONG_STRING": "[必填]",
-    "DEFAULT_STRING": "[默认：{}]",
-    "ENVVAR_STRING": "[环境变量：{}]",
-    "RICH_HELP": "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。",
-    "ABORTED_TEXT": "已中止。",
-}
-
-
-class _ChinesePanels:
-    """Sets the Chinese panel texts on typer.rich_utils when Typer first imports it.
-
-    Typer imports rich_utils (with rich.markdown, pygments …, about 0.1 s) only to print help
-    or a usage error; importing it up front to set these texts would cost every command that.
-    (A meta path finder and loader by protocol; importlib.abc itself costs an import.)"""
-
-    def find_spec(self, name, path=None, target=None):
-        if name != "typer.rich_utils":
-            return None
-        sys.meta_path.remove(self)
-        spec = importlib.util.find_spec(name)
-        if spec is None or spec.loader is None:
-            return spec
-        self._loader = spec.loader
-        spec.loader = self
-        return spec
-
-    def create_module(self, spec):
-        return self._loader.create_module(spec)
-
-    def exec_module(self, module):
-        self._loader.exec_module(module)
-        for name, value in _PANEL_TEXTS.items():
-            setattr(module, name, value)
-
-
-if "typer.rich_utils" in sys.modules:
-    for _name, _value in _PANEL_TEXTS.items():
-        setattr(sys.modules["typer.rich_utils"], _name, _value)
-else:
-    sys.meta_path.insert(0, _ChinesePanels())
-
-# The vendored Click's usage messages, in Chinese (pattern → replacement).
-_USAGE_MESSAGES = [
-    (r"'-\w' / '(--[\w-]+)'", r"'\1'"),  # '-o' / '--output' → '--output'
-    (r"Value error, ", ""),
-    (r"Missing option '(.+?)'\.?", r"缺少选项 \1。"),
-    (r"Missing argument '(.+?)'\.?", r"缺少参数 \1。"),
-    (r"No such option: (\S+)", r"没有选项 \1"),
-    (r"No such command '(.+?)'\.?", r"没有命令 \1。"),
-    (r"Did you mean (.+?)\?", r"您是否想输入 \1？"),
-    (r"\(Possible options: (.+?)\)", r"（可能是：\1）"),
-    (r"Option '(.+?)' requires an argument\.?", r"选项 \1 需要一个值。"),
-    (r"Option '(.+?)' does not take a value\.?", r"选项 \1 不带值。"),
-    (r"Got unexpected extra argument(?:s|\(s\))? \((.+?)\)", r"多余的参数：\1"),
-    (r"Invalid value for '(.+?)'(?: \(env var: '\w+'\))?: ", r"\1 的值无效："),
-    (r"'(.+?)' is not a valid int(?:eger)?(?: range)?\.?", r"“\1”不是整数。"),
-    (r"'(.+?)' is not a valid float\.?", r"“\1”不是数字。"),
-    (r"Input should be a valid integer.*", "应为整数。"),
-    (r"Input should be a valid number.*", "应为数字。"),
-    (r"Input should be (greater|less) than or equal to (\S+)", r"应\1等于 \2"),
-    (r"'(.+?)' is not one of (.+?)\.", r"“\1”不在可选值 \2 之中。"),
-    (r"'(.+?)' is not a valid boolean\.?", r"“\1”不是 true/false。"),
-    (r"[Ff]ile '(.+?)' does not exist\.?", r"文件 \1 不存在。"),
-    (r"[Ff]ile '(.+?)' is a directory\.?", r"\1 是一个目录，不是文件。"),
-    (r"[Pp]ath '(.+?)' does not exist\.?", r"路径 \1 不存在。"),
-    (r"(.+?) is not in the range (.+?)\.", r"\1 不在范围 \2 之内。"),
-]
-
-
-def _chinese_usage(message: str) -> str:
-    for pattern, replacement in _USAGE_MESSAGES:
-        message = re.sub(pattern, replacement, message)
-    return message
-
-
-def _translate_usage_error(exc: Exception) -> None:
-    """Click's usage errors (vendored by Typer, so matched by their method): Typer prints
-    them with exit code 2; make what it prints Chinese."""
-    format_message = getattr(exc, "format_message", None)
-    if callable(format_message) and hasattr(exc, "exit_code"):
-        text = _chinese_usage(format_message())
-        exc.format_message = lambda: text  # type: ignore[method-assign]
+typer_zh.install()
 
 
 def fail(exc: GkError) -> None:
@@ -112,31 +22,19 @@ def fail(exc: GkError) -> None:
     raise typer.Exit(exc.exit_code)
 
 
-HELP_OPTION_TEXT = "显示帮助并退出"
-
-
-def _chinese_help_option(command, ctx) -> None:
-    """Give `command` and every command below it a Chinese --help text."""
-    option = command.get_help_option(ctx)
-    if option is not None:
-        option.help = HELP_OPTION_TEXT
-    for sub in getattr(command, "commands", {}).values():
-        _chinese_help_option(sub, ctx)
-
-
 class GkGroup(TyperGroup):
     """The root group: every command runs inside this error boundary."""
 
     def get_help_option(self, ctx):
         option = super().get_help_option(ctx)
         if option is not None:
-            option.help = HELP_OPTION_TEXT
+            option.help = typer_zh.HELP_OPTION_TEXT
         return option
 
     def get_command(self, ctx, cmd_name):
         command = super().get_command(ctx, cmd_name)
         if command is not None:
-            _chinese_help_option(command, ctx)
+            typer_zh.chinese_help_option(command, ctx)
         return command
 
     def invoke(self, ctx):
@@ -156,14 +54,14 @@ class GkGroup(TyperGroup):
 
             fail(InputError("文件路径中含有空字符（\\0），请检查输入"))
         except Exception as exc:
-            _translate_usage_error(exc)
+            typer_zh.translate_usage_error(exc)
             raise
 
     def make_context(self, info_name, args, parent=None, **extra):
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except Exception as exc:
-            _translate_usage_error(exc)
+            typer_zh.translate_usage_error(exc)
             raise
 
 
