@@ -38,6 +38,9 @@ class Batch:
     recipients: list[str]
     items: list[dict[str, Any]]
     fresh: list[str] = field(default_factory=list)  # numbers new or worse since today's last mail
+    # The catalogue items overdue (issue 17), one section per catalogue file named in the config
+    # `catalogues`: {"catalogue", "path", "items", "error"}; only the office's general mail has them.
+    catalogue: list[dict[str, Any]] = field(default_factory=list)
 
 
 def qualifying(items: Iterable[Mapping[str, Any]], min_light: Light) -> list[dict[str, Any]]:
@@ -50,7 +53,7 @@ def plan_batches(
 ) -> list[Batch]:
     """One batch for smtp.to (+ --to); with `by_department`, one per department that has
     addresses in config `departments`, the rest still to smtp.to."""
-    general_to = _unique([*settings.smtp.to, *extra_to])
+    general_to = general_recipients(settings, extra_to)
     if not by_department:
         return [Batch(DEFAULT_SCOPE, general_to, items)] if items else []
     batches: dict[str, Batch] = {}
@@ -68,6 +71,11 @@ def plan_batches(
     if rest:
         result.append(Batch(DEFAULT_SCOPE, general_to, rest))
     return result
+
+
+def general_recipients(settings: "Settings", extra_to: Iterable[str]) -> list[str]:
+    """The office's general mail: smtp.to, then --to."""
+    return _unique([*settings.smtp.to, *extra_to])
 
 
 def _unique(addresses: Iterable[str]) -> list[str]:
@@ -136,6 +144,7 @@ def compose(
 ) -> Mail:
     """The e-mail for one batch: plain text listing each request, and the HTML table.
     `repeat`: an earlier mail went out today, so say which requests are new or worse."""
+    from hunnan_gk.render.catalogue import catalogue_overdue_html
     from hunnan_gk.render.overdue import overdue_html
 
     items = [_masked_item(item) for item in batch.items]
@@ -145,7 +154,7 @@ def compose(
         "requests": items,
         "yellow_days": report.get("yellow_days"),
     }
-    subject = subject_line(report["as_of"], items, min_light, batch.scope)
+    subject = subject_line(report["as_of"], items, min_light, batch.scope) + catalogue_subject(batch.catalogue)
     intro = [subject, ""]
     if batch.scope:
         intro.append(f"本邮件只列出{batch.scope}承办的申请。")
@@ -155,8 +164,10 @@ def compose(
     lines = [*intro, ""]
     for item in items:
         lines.extend(_plain_item(item, report["as_of"]))
+    lines += catalogue_lines(batch.catalogue)
     lines += ["", _legend(report.get("yellow_days"))]
-    html = overdue_html(part, title=SUBJECT_PREFIX, intro="\n".join(intro[2:]))
+    html = overdue_html(part, title=SUBJECT_PREFIX, intro="\n".join(intro[2:]),
+                        extra_html=catalogue_overdue_html(batch.catalogue))
     return Mail(
         scope=batch.scope,
         recipients=batch.recipients,
@@ -165,6 +176,29 @@ def compose(
         html=mask_in_text(html),
         lights={item["number"]: item["light"] for item in items},
     )
+
+
+def catalogue_subject(sections: list[Mapping[str, Any]]) -> str:
+    """`；目录到期未公开 2 项` after the subject, when the catalogue section lists any."""
+    overdue = sum(len(section["items"]) for section in sections)
+    return f"；目录到期未公开 {overdue} 项" if overdue else ""
+
+
+def catalogue_lines(sections: list[Mapping[str, Any]]) -> list[str]:
+    """The plain-text catalogue section: each catalogue, then its overdue items."""
+    from hunnan_gk.catalogue_publish import status_label
+
+    if not sections:
+        return []
+    lines = ["", "主动公开事项目录：到期未公开"]
+    for section in sections:
+        lines.append(f"{section['catalogue']}（{section['path']}）")
+        if section.get("error"):
+            lines.append(f"    {section['error']}")
+        for item in section["items"]:
+            last = item["last_published"] or "从未公开"
+            lines.append(f"    【{item['id']}】{item['name']}  时限 {item['deadline_rule']}  最近公开 {last}  {status_label(item)}")
+    return lines
 
 
 def _summary(part: Mapping[str, Any], min_light: Light) -> str:

@@ -1,6 +1,7 @@
 """The use cases several commands share, between the commands (which parse and render) and
 the pure core with its storage: the overdue report from a database (`report overdue`,
-`notify`, `demo`), the morning e-mail run (`notify`), and the demo database (`demo`).
+`notify`, `demo`), the morning e-mail run (`notify`), the demo database (`demo`), and the
+catalogue's timeliness report (`report catalogue`, and the catalogue section of `notify`).
 
 Everything comes in as explicit parameters (paths, settings, the calendar, today); nothing
 here parses options or prints: what a run has to say goes to the `say` callback.
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 if TYPE_CHECKING:
     import sqlite_utils
 
+    from hunnan_gk.catalogue import Catalogue
     from hunnan_gk.config import Settings
     from hunnan_gk.vocab import Light
     from hunnan_gk.workdays import WorkCalendar
@@ -80,10 +82,19 @@ def morning_mail(
     report = overdue_report(database, calendar, today=today, as_of=as_of,
                             yellow_days=settings.yellow_days)
     items = notify.qualifying(report["requests"], threshold)
-    if not items:
-        say(f"{report['as_of']} 没有达到{threshold.label}的申请，未发送。")
+    sections = catalogue_sections(database, settings.catalogues, calendar=calendar, as_of=as_of,
+                                  areas=settings.catalogue_areas)
+    if not items and not sections:
+        catalogues = "，也没有到期未公开的目录事项" if settings.catalogues else ""
+        say(f"{report['as_of']} 没有达到{threshold.label}的申请{catalogues}，未发送。")
         return
     batches = notify.plan_batches(items, settings, list(extra_to), by_department)
+    if sections:  # the catalogue goes to the office's general mail (smtp.to and --to)
+        general = next((b for b in batches if b.scope == notify.DEFAULT_SCOPE), None)
+        if general is None:
+            general = notify.Batch(notify.DEFAULT_SCOPE, notify.general_recipients(settings, extra_to), [])
+            batches.append(general)
+        general.catalogue = sections
     sender = settings.smtp.sender if dry_run else notify.check_smtp(settings.smtp, password)
     if not dry_run and any(not batch.recipients for batch in batches):
         raise ConfigError("没有收件人：请在配置文件 smtp.to 中填写，或用 --to 指定")
@@ -119,14 +130,17 @@ def _send(database, report, batches, threshold, settings, sender, password, *, t
     """Compose the batches that have something new today and send (or show) them; the
     Chinese messages of what failed."""
     from hunnan_gk import notify
-    from hunnan_gk.storage.notify import notified_on, record_notification
+    from hunnan_gk.storage.notify import notified_on, record_notification, scopes_sent_on
 
     sent_today = notified_on(database, today.isoformat())
+    scopes_today = scopes_sent_on(database, today.isoformat())
     mails = []
     for batch in batches:
         earlier = sent_today.get(batch.scope, [])
         batch.fresh = notify.fresh_since(batch.items, earlier)
-        if not batch.fresh and not force:
+        # A mail with only the catalogue section goes out once a day, like the rest.
+        nothing_new = not batch.fresh and (batch.scope in scopes_today or not batch.catalogue)
+        if nothing_new and not force:
             where = f"（{batch.scope}）" if batch.scope else ""
             say(f"今天已发送过{where}，没有新增或变为红灯的申请，未再发送（--force 可重发）。")
             continue
@@ -153,6 +167,47 @@ def _send(database, report, batches, threshold, settings, sender, password, *, t
         say(f"已发送：{mail.subject} → {', '.join(mail.recipients)}")
 
     return notify.send_mails(mails, settings.smtp, sender, password, remember) if mails else []
+
+
+def catalogue_report(
+    database: "sqlite_utils.Database", catalogue: "Catalogue", *, calendar: "WorkCalendar", as_of: date
+) -> dict[str, Any]:
+    """`report catalogue`: each item's last publication in `database` by `as_of`, on time or not."""
+    from hunnan_gk.catalogue_publish import catalogue_report as build
+    from hunnan_gk.storage.catalogue import catalogue_publications
+
+    publications = catalogue_publications(database, catalogue.title, str(catalogue.header.get("编制单位", "")))
+    return build(catalogue, publications, as_of, calendar)
+
+
+def catalogue_sections(
+    database: "sqlite_utils.Database",
+    paths: Sequence[Path],
+    *,
+    calendar: "WorkCalendar",
+    as_of: date,
+    areas: Sequence[str] | None = None,
+) -> list[dict[str, Any]]:
+    """The morning mail's catalogue section: for each catalogue file (config `catalogues`) with
+    items overdue on `as_of`, those items; a file that cannot be checked is named with the
+    reason instead, so the mail about requests still goes out."""
+    from hunnan_gk.catalogue import check_file
+    from hunnan_gk.catalogue_publish import overdue_items
+
+    sections = []
+    for path in paths:
+        checked = check_file(path, areas=areas)
+        if checked.errors or checked.catalogue is None:
+            sections.append({
+                "catalogue": path.name, "path": str(path), "items": [],
+                "error": f"目录有 {len(checked.errors)} 个错误，未检查公开时效：hunnan-gk catalog validate {path}",
+            })
+            continue
+        report = catalogue_report(database, checked.catalogue, calendar=calendar, as_of=as_of)
+        overdue = overdue_items(report)
+        if overdue:
+            sections.append({"catalogue": report["catalogue"], "path": str(path), "items": overdue, "error": None})
+    return sections
 
 
 def _lock_holder() -> str:

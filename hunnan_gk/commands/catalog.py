@@ -262,16 +262,12 @@ def _find_item(catalogue: "Catalogue", item_id: str) -> dict:
 
 
 def build_catalogue_report(env, path: Path, as_of: str | None, config: Path | None = None) -> dict:
-    """`report catalogue` (and the morning mail's catalogue section) from the database."""
-    from hunnan_gk import catalogue_publish
-    from hunnan_gk.storage.catalogue import catalogue_publications
+    """`report catalogue` for the file at `path` (refused with its problems when it has errors)."""
+    from hunnan_gk import services
 
     catalogue = load_catalogue(path, config)
     day = env.date(as_of, "--as-of")
-    publications = catalogue_publications(
-        env.open_db(create=False), catalogue.title, str(catalogue.header.get("编制单位", ""))
-    )
-    return catalogue_publish.catalogue_report(catalogue, publications, day, env.calendar)
+    return services.catalogue_report(env.open_db(create=False), catalogue, calendar=env.calendar, as_of=day)
 
 
 def check_catalogue(path: Path, config: Path | None = None) -> "Checked":

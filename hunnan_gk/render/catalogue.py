@@ -186,3 +186,30 @@ def print_catalogue_report(report: dict, fmt: str) -> None:
     out = console()
     out.print(result)
     out.print(text(summary_line(report)), soft_wrap=True)
+
+
+def catalogue_overdue_html(sections: list[dict]) -> str:
+    """The morning mail's catalogue section: per catalogue, the items overdue (or why it was
+    not checked), as HTML for the e-mail; every value escaped."""
+    from html import escape as esc
+
+    from hunnan_gk.catalogue_publish import status_label
+
+    if not sections:
+        return ""
+    cell = 'style="border:1px solid #c9c9c9;padding:4px 6px;vertical-align:top"'
+    parts = ['<h3 style="font-size:16px">主动公开事项目录：到期未公开</h3>']
+    for section in sections:
+        parts.append(f"<p><b>{esc(section['catalogue'])}</b>（{esc(section['path'])}）</p>")
+        if section.get("error"):
+            parts.append(f"<p>{esc(section['error'])}</p>")
+            continue
+        rows = "".join(
+            f"<tr><td {cell}>{esc(str(item['id']))}</td><td {cell}>{esc(str(item['name']))}</td>"
+            f"<td {cell}>{esc(item['deadline_rule'])}</td><td {cell}>{esc(item['last_published'] or '从未公开')}</td>"
+            f"<td {cell}>{esc(status_label(item))}</td></tr>"
+            for item in section["items"]
+        )
+        head = "".join(f'<th {cell} bgcolor="#f0f0f0">{name}</th>' for name in ("编号", "公开事项", "时限", "最近公开", "状态"))
+        parts.append(f'<table style="border-collapse:collapse" cellspacing="0"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>')
+    return "\n".join(parts) + "\n"

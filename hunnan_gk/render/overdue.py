@@ -145,9 +145,11 @@ def overdue_csv(report: dict) -> str:
 
 
 def overdue_html(
-    report: dict, *, title: str = "依申请公开办理预警", content: bool = True, intro: str | None = None
+    report: dict, *, title: str = "依申请公开办理预警", content: bool = True, intro: str | None = None,
+    extra_html: str = "",
 ) -> str:
-    """One self-contained page (inline styles, no scripts, no links): what the e-mail carries."""
+    """One self-contained page (inline styles, no scripts, no links): what the e-mail carries.
+    `extra_html`: a further section after the table (the catalogue items overdue), already escaped."""
     from html import escape as esc
 
     head = ["灯", "编号", "申请人", "申请人类型", "承办单位", "环节", "收到日期", "答复期限", "剩余工作日"]
@@ -192,7 +194,7 @@ def overdue_html(
 {body}
 </tbody>
 </table>
-<p style="color:#666;font-size:12px">剩余：答复期限前还有的工作日（负数为已超期的工作日）。{PROVISIONAL_MARK}：期限跨入尚无官方节假日安排的年份，待公布后可能变动。黄灯：剩余不超过 {esc(str(report.get("yellow_days", "")))} 个工作日。</p>
+{extra_html}<p style="color:#666;font-size:12px">剩余：答复期限前还有的工作日（负数为已超期的工作日）。{PROVISIONAL_MARK}：期限跨入尚无官方节假日安排的年份，待公布后可能变动。黄灯：剩余不超过 {esc(str(report.get("yellow_days", "")))} 个工作日。</p>
 </body>
 </html>
 """

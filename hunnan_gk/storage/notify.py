@@ -51,6 +51,11 @@ def notified_on(db: sqlite_utils.Database, sent_on: str) -> dict[str, list[tuple
     return result
 
 
+def scopes_sent_on(db: sqlite_utils.Database, sent_on: str) -> set[str]:
+    """The scopes that got an e-mail on `sent_on` (also one that listed no request)."""
+    return {scope for (scope,) in db.execute("SELECT DISTINCT scope FROM notifications WHERE sent_on = ?", [sent_on])}
+
+
 def record_notification(
     db: sqlite_utils.Database, mail: dict[str, Any], lights: dict[str, str]
 ) -> int:
