@@ -45,7 +45,6 @@ USAGE_MESSAGES = [
     (r"Got unexpected extra argument(?:s|\(s\))? \((.+?)\)", r"多余的参数：\1"),
     (r"Invalid value for '(.+?)'(?: \(env var: '\w+'\))?: ", r"\1 的值无效："),
     (r"'(.+?)' is not a valid int(?:eger)?(?: range)?\.?", r"“\1”不是整数。"),
-    (r"'(.+?)' is not one of (.+?)\.", r"“\1”不在可选值 \2 之中。"),
     (r"[Ff]ile '(.+?)' is a directory\.?", r"\1 是一个目录，不是文件。"),
     (r"(.+?) is not in the range (.+?)\.", r"\1 不在范围 \2 之内。"),
 ]

@@ -84,7 +84,6 @@ USAGE_CASES = {
     r"Got unexpected extra argument(?:s|\(s\))? \((.+?)\)": (["show", "2024-1", "a", "b"], "多余的参数：a b"),
     r"Invalid value for '(.+?)'(?: \(env var: '\w+'\))?: ": (["report", "annual", "--year", "x"], "--year 的值无效："),
     r"'(.+?)' is not a valid int(?:eger)?(?: range)?\.?": (["fee", "quote", "2024-1", "--pages", "abc"], "“abc”不是整数。"),
-    r"'(.+?)' is not one of (.+?)\.": (["catalog", "validate", "--format", "xml", "a.yaml"], "“xml”不在可选值 'text', 'json' 之中。"),
     r"[Ff]ile '(.+?)' is a directory\.?": (["db", "backup", "."], ". 是一个目录，不是文件。"),
     r"(.+?) is not in the range (.+?)\.": (["fee", "quote", "2024-1", "--pages", "-1"], "-1 不在范围 x>=0 之内。"),
 }

@@ -6,17 +6,14 @@ from typing import Annotated
 
 import typer
 
-from hunnan_gk.commands.common import ConfigOption, DbOption, Env, check_year, output_format
+from hunnan_gk.commands.common import ConfigOption, DbOption, Env, check_year, format_option, output_format
 
 FORMATS = ("table", "json", "csv", "markdown", "xlsx")
 
 
 def annual_command(
     year: Annotated[int, typer.Option("--year", help="报告年度，如 2024")],
-    format: Annotated[
-        str | None,
-        typer.Option("--format", help="输出格式：table json csv markdown xlsx（默认按 -o 的扩展名，否则 table）"),
-    ] = None,
+    format: format_option(FORMATS, "按 -o 的扩展名，否则 table") = None,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="写入文件（xlsx 必须指定）", dir_okay=False)
     ] = None,

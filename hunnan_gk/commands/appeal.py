@@ -4,7 +4,16 @@ from typing import Annotated
 
 import typer
 
-from hunnan_gk.commands.common import ConfigOption, DbOption, Env, clerk_name, require_request
+from hunnan_gk.commands.common import (
+    ClerkOption,
+    ConfigOption,
+    DbOption,
+    Env,
+    NumberArgument,
+    clerk_name,
+    on_option,
+    require_request,
+)
 from hunnan_gk.vocab import AppealKind, AppealResult
 
 app = typer.Typer(help="行政复议、行政诉讼：登记与结果（年度报告第四部分）。", no_args_is_help=True)
@@ -12,8 +21,7 @@ app = typer.Typer(help="行政复议、行政诉讼：登记与结果（年度�
 KindOption = Annotated[
     str, typer.Option("--kind", help=f"类别： {AppealKind.choices_help()}", show_default=False)
 ]
-OnOption = Annotated[str, typer.Option("--on", help="日期（如 2024-09-27）", show_default=False)]
-ClerkOption = Annotated[str | None, typer.Option("--clerk", help="经办人（默认：当前系统用户）")]
+OnOption = on_option("日期（如 2024-09-27）", required=True)
 
 
 def _record(env: Env, number: str, kind: str, on: str, clerk: str | None, decide):
@@ -35,7 +43,7 @@ def _record(env: Env, number: str, kind: str, on: str, clerk: str | None, decide
 
 @app.command("add")
 def add_command(
-    number: Annotated[str, typer.Argument(help="申请编号")],
+    number: NumberArgument,
     kind: KindOption,
     on: OnOption,
     clerk: ClerkOption = None,
@@ -60,7 +68,7 @@ def add_command(
 
 @app.command("decide")
 def decide_command(
-    number: Annotated[str, typer.Argument(help="申请编号")],
+    number: NumberArgument,
     kind: KindOption,
     result: Annotated[
         str,

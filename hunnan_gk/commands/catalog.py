@@ -1,12 +1,19 @@
 """hunnan-gk catalog: the proactive-disclosure catalogue (主动公开事项目录, work plan item 3)."""
 
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Callable
 
 import typer
 
-from hunnan_gk.commands.common import SUFFIX_FORMATS, DbOption, JsonOption
+from hunnan_gk.commands.common import (
+    ClerkOption,
+    ConfigOption,
+    DbOption,
+    JsonOption,
+    format_option,
+    on_option,
+    output_format,
+)
 
 if TYPE_CHECKING:
     from hunnan_gk.catalogue import Catalogue, Checked
@@ -17,32 +24,17 @@ app = typer.Typer(
 )
 
 
-class ProblemFormat(str, Enum):
-    text = "text"
-    json = "json"
-
-
-class ExportFormat(str, Enum):
-    markdown = "markdown"
-    html = "html"
-    csv = "csv"
-    xlsx = "xlsx"
+PROBLEM_FORMATS = ("text", "json")
+EXPORT_FORMATS = ("markdown", "html", "csv", "xlsx")
 
 
 CatalogueArgument = Annotated[Path, typer.Argument(help="目录文件（YAML）", dir_okay=True)]
-# The shared --config help names two default paths and folds badly beside these options.
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option("--config", envvar="HUNNAN_GK_CONFIG", help="配置文件（查找顺序见 README）", dir_okay=False),
-]
 
 
 @app.command("validate")
 def validate_command(
     paths: Annotated[list[Path], typer.Argument(help="一个或多个目录文件（YAML）")],
-    output_format: Annotated[
-        ProblemFormat, typer.Option("--format", help="输出格式：text（每行 路径:行:列: 级别 代码 消息）或 json")
-    ] = ProblemFormat.text,
+    fmt: format_option(PROBLEM_FORMATS, "为 text：每行 路径:行:列: 级别 代码 消息") = None,
     strict: Annotated[bool, typer.Option("--strict", help="有警告也以退出码 1 结束")] = False,
     config: ConfigOption = None,
 ) -> None:
@@ -54,12 +46,13 @@ def validate_command(
     """
     from hunnan_gk.render import print_json
 
+    chosen = output_format(fmt, None, PROBLEM_FORMATS)
     results = [check_catalogue(path, config) for path in paths]
     problems = [problem for checked in results for problem in checked.problems]
     errors = sum(len(checked.errors) for checked in results)
     warnings = len(problems) - errors
     items = sum(checked.item_count for checked in results)
-    if output_format is ProblemFormat.json:
+    if chosen == "json":
         print_json(
             {
                 "files": [str(path) for path in paths],
@@ -110,10 +103,7 @@ def export_command(
     output: Annotated[
         Path, typer.Option("-o", "--output", help="输出文件；不写 --format 时按扩展名判断", dir_okay=False)
     ],
-    export_format: Annotated[
-        ExportFormat | None,
-        typer.Option("--format", help="markdown、 html（自包含网页）、 csv（Excel/WPS 可直接打开） 或 xlsx"),
-    ] = None,
+    fmt: format_option(EXPORT_FORMATS, "按 -o 的扩展名") = None,
     config: ConfigOption = None,
 ) -> None:
     """导出供发布的目录：Markdown、HTML、CSV 或 xlsx。
@@ -122,19 +112,12 @@ def export_command(
 
     示例：hunnan-gk catalog export catalogs/hunnan-2024.yaml --format html -o 目录.html
     """
-    from hunnan_gk.errors import InputError
     from hunnan_gk.exports import atomic_write
 
-    guessed = SUFFIX_FORMATS.get(output.suffix.lower())
-    chosen = export_format or (ExportFormat(guessed) if guessed in ExportFormat.__members__ else None)
-    if chosen is None:
-        raise InputError(
-            f"无法从文件名 {output.name} 判断导出格式",
-            hint="请加 --format markdown|html|csv|xlsx，或用 .md/.html/.csv/.xlsx 作扩展名",
-        )
+    chosen = output_format(fmt, output, EXPORT_FORMATS)
     catalogue = load_catalogue(path, config)
     atomic_write(output, lambda target: _EXPORTERS[chosen](catalogue, target))
-    typer.echo(f"已导出 {len(catalogue.items)} 个事项到 {output}（{chosen.value}）")
+    typer.echo(f"已导出 {len(catalogue.items)} 个事项到 {output}（{chosen}）")
 
 
 @app.command("diff")
@@ -167,10 +150,10 @@ def publish_command(
     path: CatalogueArgument,
     item_id: Annotated[str, typer.Argument(help="事项编号，如 HN-020")],
     formed: Annotated[str, typer.Option("--formed", help="信息形成（或变更）的日期")],
-    on: Annotated[str | None, typer.Option("--on", help="公开日期（默认今天）")] = None,
+    on: on_option("公开日期（默认今天）") = None,
     url: Annotated[str | None, typer.Option("--url", help="发布页面的网址（http:// 或 https://）")] = None,
     title: Annotated[str | None, typer.Option("--title", help="发布信息的标题")] = None,
-    clerk: Annotated[str | None, typer.Option("--clerk", help="经办人（默认当前系统用户）")] = None,
+    clerk: ClerkOption = None,
     json_output: JsonOption = False,
     db: DbOption = None,
     config: ConfigOption = None,
@@ -325,10 +308,10 @@ def _write_xlsx(catalogue: "Catalogue", target: Path) -> None:
     write_catalogue_xlsx(catalogue, target)
 
 
-_EXPORTERS: dict[ExportFormat, Callable[["Catalogue", Path], None]] = {
-    ExportFormat.markdown: _write_markdown,
-    ExportFormat.html: _write_html,
-    ExportFormat.csv: _write_csv,
-    ExportFormat.xlsx: _write_xlsx,
+_EXPORTERS: dict[str, Callable[["Catalogue", Path], None]] = {
+    "markdown": _write_markdown,
+    "html": _write_html,
+    "csv": _write_csv,
+    "xlsx": _write_xlsx,
 }
 

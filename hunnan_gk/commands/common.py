@@ -40,6 +40,37 @@ ConfigOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON")]
+NumberArgument = Annotated[str, typer.Argument(help="申请编号，如 2024-0001（也可只写年份和序号：2024-1）")]
+NoteOption = Annotated[str | None, typer.Option("--note", help="备注")]
+
+
+def on_option(help: str = "办理日期（默认今天）", *, required: bool = False):
+    """--on, the day something was done: today when not given, unless `required` (the day
+    a notice went out or an answer came in is a fact the clerk must type)."""
+    if required:
+        return Annotated[str, typer.Option("--on", help=help, show_default=False)]
+    return Annotated[str | None, typer.Option("--on", help=help)]
+
+
+def clerk_option(help: str = "经办人（默认当前系统用户）"):
+    """--clerk, the clerk recorded on the event (see clerk_name)."""
+    return Annotated[str | None, typer.Option("--clerk", help=help)]
+
+
+OnOption = on_option()
+ClerkOption = clerk_option()
+
+
+def format_option(choices: Sequence[str], default: str):
+    """--format, its help listing `choices`; `default` says what is chosen without it.
+    Commands check the value with output_format."""
+    listed = choices[0] if len(choices) == 1 else f"{'、'.join(choices[:-1])} 或 {choices[-1]}"
+    otherwise = f"默认 {default}" if default in choices else f"默认{default}"
+    return Annotated[
+        str | None, typer.Option("--format", help=f"输出格式：{listed}（{otherwise}）", show_default=False)
+    ]
+
+
 YEARS = range(2000, 2101)
 
 

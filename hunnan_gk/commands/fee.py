@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from hunnan_gk.commands.common import ConfigOption, DbOption, Env, JsonOption, require_request
+from hunnan_gk.commands.common import ConfigOption, DbOption, Env, JsonOption, NumberArgument, require_request
 
 app = typer.Typer(help="信息处理费：按件或按量计算（国办函〔2020〕109号）。", no_args_is_help=True)
 
@@ -14,7 +14,7 @@ MAX_PAGES = 1_000_000  # beyond this a typing mistake, not a request
 
 @app.command("quote")
 def quote_command(
-    number: Annotated[str, typer.Argument(help="申请编号")],
+    number: NumberArgument,
     pages: Annotated[
         int | None, typer.Option("--pages", help="提供信息的页数（按量计收时）", min=0)
     ] = None,

@@ -8,7 +8,16 @@ from typing import Annotated
 
 import typer
 
-from hunnan_gk.commands.common import ConfigOption, DbOption, Env, check_year, clerk_name, output_format
+from hunnan_gk.commands.common import (
+    ConfigOption,
+    DbOption,
+    Env,
+    check_year,
+    clerk_name,
+    clerk_option,
+    format_option,
+    output_format,
+)
 from hunnan_gk.errors import os_reason
 
 app = typer.Typer(help="台账：导出为 Excel/CSV，导入原有台账。", no_args_is_help=True)
@@ -31,9 +40,7 @@ def export_command(
         int | None,
         typer.Option("--year", help="只导出该年度报告统计的申请 （当年收到的和上年结转的）"),
     ] = None,
-    format: Annotated[
-        str | None, typer.Option("--format", help="csv、xlsx 或 json（默认按 -o 的扩展名，否则 csv）")
-    ] = None,
+    format: format_option(EXPORT_FORMATS, "按 -o 的扩展名，否则 csv") = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -65,7 +72,7 @@ def export_command(
 def import_command(
     file: Annotated[Path, typer.Argument(help="台账文件：.xlsx、.csv（UTF-8 或 GB18030）或 .json", dir_okay=False)],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查，不导入")] = False,
-    clerk: Annotated[str | None, typer.Option("--clerk", help="台账未写经办人时记为此人（默认当前系统用户）")] = None,
+    clerk: clerk_option("台账未写经办人时记为此人（默认当前系统用户）") = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:

@@ -6,7 +6,9 @@ from typing import Annotated, Any
 
 import typer
 
-from hunnan_gk.commands.common import ConfigOption, DbOption, Env, output_format
+from hunnan_gk.commands.common import ConfigOption, DbOption, Env, format_option, output_format
+from hunnan_gk.render.catalogue import CATALOGUE_REPORT_FORMATS
+from hunnan_gk.render.overdue import OVERDUE_FORMATS
 from hunnan_gk.vocab import Light
 
 app = typer.Typer(help="报告：超期预警（红黄绿灯）、年度报告。", no_args_is_help=True)
@@ -34,8 +36,6 @@ def _output_format(fmt: str | None) -> str:
     import os
     import sys
 
-    from hunnan_gk.render.overdue import OVERDUE_FORMATS
-
     plain = not sys.stdout.isatty() or bool(os.environ.get("NO_COLOR"))
     return output_format(fmt, None, OVERDUE_FORMATS, default="text" if plain else "table")
 
@@ -43,13 +43,7 @@ def _output_format(fmt: str | None) -> str:
 @app.command("overdue")
 def overdue_command(
     as_of: AsOfOption = None,
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            help="table、text、json、csv 或 html（默认：终端上 table，否则 text）",
-        ),
-    ] = None,
+    fmt: format_option(OVERDUE_FORMATS, "在终端上为 table，否则 text") = None,
     light: Annotated[
         str | None, typer.Option("--light", help="只列这些灯，逗号分隔： " + Light.choices_help())
     ] = None,
@@ -89,7 +83,7 @@ def overdue_command(
 def catalogue_command(
     path: Annotated[Path, typer.Argument(help="目录文件（YAML）")],
     as_of: AsOfOption = None,
-    fmt: Annotated[str | None, typer.Option("--format", help="table、json 或 csv（默认 table）")] = None,
+    fmt: format_option(CATALOGUE_REPORT_FORMATS, CATALOGUE_REPORT_FORMATS[0]) = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -100,7 +94,7 @@ def catalogue_command(
     示例：hunnan-gk report catalogue catalogs/hunnan-2024.yaml --as-of 2024-02-05
     """
     from hunnan_gk.commands.catalog import build_catalogue_report
-    from hunnan_gk.render.catalogue import CATALOGUE_REPORT_FORMATS, print_catalogue_report
+    from hunnan_gk.render.catalogue import print_catalogue_report
 
     env = Env(config, db)
     chosen = output_format(fmt, None, CATALOGUE_REPORT_FORMATS)
@@ -173,6 +167,7 @@ DEMO_DB = Path("hunnan-gk-demo.db")
 
 @top.command("demo")
 def demo_command(
+    # Not the shared --db: no HUNNAN_GK_DB, so the demo never fills the office's database.
     db: Annotated[
         Path | None,
         typer.Option("--db", help=f"演示数据库文件（默认：当前目录下的 {DEMO_DB}）", dir_okay=False),

@@ -4,7 +4,19 @@ from typing import TYPE_CHECKING, Annotated, Any, Callable
 
 import typer
 
-from hunnan_gk.commands.common import ConfigOption, DbOption, Env, JsonOption, clerk_name, require_request
+from hunnan_gk.commands.common import (
+    ClerkOption,
+    ConfigOption,
+    DbOption,
+    Env,
+    JsonOption,
+    NoteOption,
+    NumberArgument,
+    OnOption,
+    clerk_name,
+    on_option,
+    require_request,
+)
 from hunnan_gk.vocab import ApplicantType, Channel, ConsultKind
 
 if TYPE_CHECKING:
@@ -15,48 +27,55 @@ supplement_app = typer.Typer(help="补正：告知、收到补正、逾期未补
 consult_app = typer.Typer(help="征求意见：第三方或其他机关（条例第32、34条），期间不计时。", no_args_is_help=True)
 audit_app = typer.Typer(help="审计：核验办理记录链。", no_args_is_help=True)
 
-Number = Annotated[str, typer.Argument(help="申请编号，如 2024-0001（也可只写年份和序号：2024-1）")]
-OnOption = Annotated[str | None, typer.Option("--on", help="办理日期（默认今天）")]
-ClerkOption = Annotated[str | None, typer.Option("--clerk", help="经办人（默认当前系统用户）")]
-NoteOption = Annotated[str | None, typer.Option("--note", help="备注")]
 
 
-def _view(env: Env, db, row: dict[str, Any], *, reveal: bool = False) -> dict[str, Any]:
-    from hunnan_gk import views
+def _print_view(env: Env, db, row: dict[str, Any], *, as_json: bool, done: str) -> None:
+    """After a change: the request as JSON, or one line saying what was done and where it stands."""
+    from hunnan_gk import render, views
+    from hunnan_gk.render.requests import request_summary
     from hunnan_gk.storage.requests import consultations_of
 
-    consultations = consultations_of(db, row["number"])
-    return views.request_view(row, consultations, env.calendar, env.today, reveal=reveal)
-
-
-def _apply(
-    env: Env,
-    number: str,
-    build: Callable[[dict[str, Any], list[dict[str, Any]]], "Change"],
-    *,
-    clerk: str | None,
-    as_json: bool,
-    done: str,
-) -> None:
-    """Run one transition as one transaction: read the request under the write lock, let the
-    workflow decide, store the change and its event together, then report."""
-    from hunnan_gk import render
-    from hunnan_gk.storage.db import write
-    from hunnan_gk.storage.requests import apply_change, consultations_of
-    from hunnan_gk.render.requests import request_summary
-
-    db = env.open_db(create=False)
-    with write(db):
-        row = require_request(db, number)
-        change = build(row, consultations_of(db, row["number"]))
-        row = apply_change(db, row, change, clerk=clerk_name(clerk), at=env.now().isoformat())
-    for warning in change.warnings or []:
-        typer.echo(f"警告：{warning}", err=True)
-    view = _view(env, db, row)
+    view = views.request_view(row, consultations_of(db, row["number"]), env.calendar, env.today)
     if as_json:
         render.print_json(view)
     else:
         request_summary(view, done)
+
+
+class _Transition:
+    """What advance, return, supplement, consult, extend and withdraw share: the environment
+    and the day given by --on, both checked before the database is opened; then `apply`."""
+
+    def __init__(self, config, db, on: str | None, *, clerk: str | None, as_json: bool):
+        self.env = Env(config, db)
+        self.day = self.env.date(on, "--on")
+        self.clerk, self.as_json = clerk, as_json
+
+    def apply(
+        self,
+        number: str,
+        build: Callable[[dict[str, Any], list[dict[str, Any]]], "Change"],
+        *,
+        done: str,
+        note: str | None = None,
+    ) -> None:
+        """One transition as one transaction: read the request under the write lock, let the
+        workflow build the change (from the request and its consultations), store the change
+        and its event together, then report. `note`: the clerk's --note on the event."""
+        from hunnan_gk.storage.db import write
+        from hunnan_gk.storage.requests import apply_change, consultations_of
+
+        env = self.env
+        db = env.open_db(create=False)
+        with write(db):
+            row = require_request(db, number)
+            change = build(row, consultations_of(db, row["number"]))
+            if note is not None:
+                change.note = note
+            row = apply_change(db, row, change, clerk=clerk_name(self.clerk), at=env.now().isoformat())
+        for warning in change.warnings or []:
+            typer.echo(f"警告：{warning}", err=True)
+        _print_view(env, db, row, as_json=self.as_json, done=done)
 
 
 @app.command()
@@ -82,10 +101,9 @@ def register(
 
     示例：hunnan-gk register --applicant 张三 --type natural --channel online --received 2024-04-01 --content "2023年浑南区老旧小区改造资金使用情况"
     """
-    from hunnan_gk import numbering, render, workflow
+    from hunnan_gk import numbering, workflow
     from hunnan_gk.storage.db import write
     from hunnan_gk.storage.requests import register_request
-    from hunnan_gk.render.requests import request_summary
     from hunnan_gk.vocab import ApplicantType, Channel
 
     env = Env(config, db)
@@ -114,16 +132,12 @@ def register(
             clerk=clerk_name(clerk),
             at=env.now().isoformat(),
         )
-    view = _view(env, database, row)
-    if as_json:
-        render.print_json(view)
-    else:
-        request_summary(view, "已登记")
+    _print_view(env, database, row, as_json=as_json, done="已登记")
 
 
 @app.command()
 def advance(
-    number: Number,
+    number: NumberArgument,
     on: OnOption = None,
     clerk: ClerkOption = None,
     note: NoteOption = None,
@@ -143,22 +157,22 @@ def advance(
     from hunnan_gk import workflow
     from hunnan_gk.vocab import Outcome, Stage
 
-    env = Env(config, db)
-    day = env.date(on, "--on")
+    step = _Transition(config, db, on, clerk=clerk, as_json=as_json)
     outcome_code = Outcome.parse(outcome, option="--outcome").value if outcome else None
     expect_code = Stage.parse(expect, option="--expect").value if expect else None
-
-    def build(row, consultations):
-        change = workflow.advance(row, on=day, today=env.today, outcome=outcome_code, expect=expect_code)
-        change.note = note
-        return change
-
-    _apply(env, number, build, clerk=clerk, as_json=as_json, done="已完成上一环节")
+    step.apply(
+        number,
+        lambda row, _: workflow.advance(
+            row, on=step.day, today=step.env.today, outcome=outcome_code, expect=expect_code
+        ),
+        note=note,
+        done="已完成上一环节",
+    )
 
 
 @app.command("return")
 def return_command(
-    number: Number,
+    number: NumberArgument,
     to: Annotated[str, typer.Option("--to", help="退回到的环节，如 draft（拟定答复意见）")],
     reason: Annotated[str, typer.Option("--reason", help="退回理由，如 审核不通过")],
     on: OnOption = None,
@@ -174,23 +188,19 @@ def return_command(
     from hunnan_gk import workflow
     from hunnan_gk.vocab import Stage
 
-    env = Env(config, db)
-    day = env.date(on, "--on")
+    step = _Transition(config, db, on, clerk=clerk, as_json=as_json)
     target = Stage.parse(to, option="--to").value
-    _apply(
-        env,
+    step.apply(
         number,
-        lambda row, _: workflow.return_to(row, to=target, reason=reason, on=day, today=env.today),
-        clerk=clerk,
-        as_json=as_json,
+        lambda row, _: workflow.return_to(row, to=target, reason=reason, on=step.day, today=step.env.today),
         done="已退回",
     )
 
 
 @supplement_app.command("ask")
 def supplement_ask(
-    number: Number,
-    on: Annotated[str, typer.Option("--on", help="发出补正告知的日期")],
+    number: NumberArgument,
+    on: on_option("发出补正告知的日期", required=True),
     until: Annotated[str, typer.Option("--until", help="申请人补正的期限")],
     note: NoteOption = None,
     clerk: ClerkOption = None,
@@ -204,21 +214,22 @@ def supplement_ask(
     """
     from hunnan_gk import workflow
 
-    env = Env(config, db)
-    day, last_day = env.date(on, "--on"), env.date(until, "--until")
-
-    def build(row, _):
-        change = workflow.supplement_ask(row, on=day, until=last_day, today=env.today, calendar=env.calendar)
-        change.note = note
-        return change
-
-    _apply(env, number, build, clerk=clerk, as_json=as_json, done="已登记补正告知，计时停止")
+    step = _Transition(config, db, on, clerk=clerk, as_json=as_json)
+    last_day = step.env.date(until, "--until")
+    step.apply(
+        number,
+        lambda row, _: workflow.supplement_ask(
+            row, on=step.day, until=last_day, today=step.env.today, calendar=step.env.calendar
+        ),
+        note=note,
+        done="已登记补正告知，计时停止",
+    )
 
 
 @supplement_app.command("received")
 def supplement_received(
-    number: Number,
-    on: Annotated[str, typer.Option("--on", help="收到补正材料的日期")],
+    number: NumberArgument,
+    on: on_option("收到补正材料的日期", required=True),
     clerk: ClerkOption = None,
     as_json: JsonOption = False,
     db: DbOption = None,
@@ -230,21 +241,17 @@ def supplement_received(
     """
     from hunnan_gk import workflow
 
-    env = Env(config, db)
-    day = env.date(on, "--on")
-    _apply(
-        env,
+    step = _Transition(config, db, on, clerk=clerk, as_json=as_json)
+    step.apply(
         number,
-        lambda row, _: workflow.supplement_received(row, on=day, today=env.today),
-        clerk=clerk,
-        as_json=as_json,
+        lambda row, _: workflow.supplement_received(row, on=step.day, today=step.env.today),
         done="已登记收到补正，重新计时",
     )
 
 
 @supplement_app.command("lapsed")
 def supplement_lapsed(
-    number: Number,
+    number: NumberArgument,
     on: OnOption = None,
     clerk: ClerkOption = None,
     as_json: JsonOption = False,
@@ -259,24 +266,20 @@ def supplement_lapsed(
     """
     from hunnan_gk import workflow
 
-    env = Env(config, db)
-    day = env.date(on, "--on")
-    _apply(
-        env,
+    step = _Transition(config, db, on, clerk=clerk, as_json=as_json)
+    step.apply(
         number,
-        lambda row, _: workflow.supplement_lapsed(row, on=day, today=env.today),
-        clerk=clerk,
-        as_json=as_json,
+        lambda row, _: workflow.supplement_lapsed(row, on=step.day, today=step.env.today),
         done="已登记逾期未补正，转入归档",
     )
 
 
 @consult_app.command("start")
 def consult_start(
-    number: Number,
+    number: NumberArgument,
     party: Annotated[str, typer.Option("--party", help="征求意见的对象")],
     kind: Annotated[str, typer.Option("--kind", help="征求意见对象： " + ConsultKind.choices_help())],
-    on: Annotated[str, typer.Option("--on", help="发出征求意见的日期")],
+    on: on_option("发出征求意见的日期", required=True),
     clerk: ClerkOption = None,
     as_json: JsonOption = False,
     db: DbOption = None,
@@ -289,26 +292,22 @@ def consult_start(
     from hunnan_gk import workflow
     from hunnan_gk.vocab import ConsultKind
 
-    env = Env(config, db)
-    day = env.date(on, "--on")
+    step = _Transition(config, db, on, clerk=clerk, as_json=as_json)
     kind_code = ConsultKind.parse(kind, option="--kind").value
-    _apply(
-        env,
+    step.apply(
         number,
         lambda row, consultations: workflow.consult_start(
-            row, consultations, party=party, kind=kind_code, on=day, today=env.today,
-            calendar=env.calendar,
+            row, consultations, party=party, kind=kind_code, on=step.day, today=step.env.today,
+            calendar=step.env.calendar,
         ),
-        clerk=clerk,
-        as_json=as_json,
         done="已开始征求意见，计时暂停",
     )
 
 
 @consult_app.command("end")
 def consult_end(
-    number: Number,
-    on: Annotated[str, typer.Option("--on", help="收到意见或征求意见期满的日期")],
+    number: NumberArgument,
+    on: on_option("收到意见或征求意见期满的日期", required=True),
     party: Annotated[str | None, typer.Option("--party", help="有多项征求意见时，指明结束哪一项")] = None,
     clerk: ClerkOption = None,
     as_json: JsonOption = False,
@@ -321,23 +320,19 @@ def consult_end(
     """
     from hunnan_gk import workflow
 
-    env = Env(config, db)
-    day = env.date(on, "--on")
-    _apply(
-        env,
+    step = _Transition(config, db, on, clerk=clerk, as_json=as_json)
+    step.apply(
         number,
         lambda row, consultations: workflow.consult_end(
-            row, consultations, on=day, today=env.today, party=party
+            row, consultations, on=step.day, today=step.env.today, party=party
         ),
-        clerk=clerk,
-        as_json=as_json,
         done="征求意见已结束，恢复计时",
     )
 
 
 @app.command()
 def extend(
-    number: Number,
+    number: NumberArgument,
     days: Annotated[int, typer.Option("--days", help="延长的工作日数（合计不超过 20）")],
     approver: Annotated[str, typer.Option("--approver", help="批准延期的政府信息公开工作机构负责人")],
     reason: Annotated[str, typer.Option("--reason", help="延期理由")],
@@ -355,24 +350,20 @@ def extend(
     """
     from hunnan_gk import workflow
 
-    env = Env(config, db)
-    day = env.date(on, "--on")
-    _apply(
-        env,
+    step = _Transition(config, db, on, clerk=clerk, as_json=as_json)
+    step.apply(
         number,
         lambda row, consultations: workflow.extend(
-            row, consultations, days=days, approver=approver, reason=reason, on=day,
-            today=env.today, calendar=env.calendar,
+            row, consultations, days=days, approver=approver, reason=reason, on=step.day,
+            today=step.env.today, calendar=step.env.calendar,
         ),
-        clerk=clerk,
-        as_json=as_json,
         done=f"已延期 {days} 个工作日",
     )
 
 
 @app.command()
 def withdraw(
-    number: Number,
+    number: NumberArgument,
     reason: Annotated[str, typer.Option("--reason", help="撤回情况")],
     on: OnOption = None,
     clerk: ClerkOption = None,
@@ -386,21 +377,17 @@ def withdraw(
     """
     from hunnan_gk import workflow
 
-    env = Env(config, db)
-    day = env.date(on, "--on")
-    _apply(
-        env,
+    step = _Transition(config, db, on, clerk=clerk, as_json=as_json)
+    step.apply(
         number,
-        lambda row, _: workflow.withdraw(row, reason=reason, on=day, today=env.today),
-        clerk=clerk,
-        as_json=as_json,
+        lambda row, _: workflow.withdraw(row, reason=reason, on=step.day, today=step.env.today),
         done="已登记撤回，转入归档",
     )
 
 
 @app.command()
 def show(
-    number: Number,
+    number: NumberArgument,
     explain: Annotated[bool, typer.Option("--explain", help="说明答复期限是怎样算出的")] = False,
     as_json: JsonOption = False,
     db: DbOption = None,
