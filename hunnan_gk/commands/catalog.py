@@ -145,6 +145,53 @@ def diff_command(
             typer.echo(line)
 
 
+@app.command("import")
+def import_command(
+    table: Annotated[Path, typer.Argument(help="发布的目录表格（.xlsx 或 .csv）", dir_okay=False)],
+    output: Annotated[Path, typer.Option("-o", "--output", help="写入的目录文件（YAML）", dir_okay=False)],
+    name: Annotated[str | None, typer.Option("--name", help="目录名称（默认取表格的文件名）")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="编制单位")] = None,
+    force: Annotated[bool, typer.Option("--force", help="输出文件已存在时覆盖它")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """把各单位发布的目录表格（xlsx/CSV）转换为目录 YAML，并列出无法对应的行和列。
+
+    认得标准目录的表头：序号、一级事项/二级事项、公开内容（要素）、公开依据、公开时限、公开主体、公开渠道和载体（■/√/✓ 勾选列）、公开对象、公开方式、公开层级、责任科室/责任单位；合并的一级事项单元格按所跨的行展开。无法确定的内容不猜测，逐处列出（第几行、哪一列），写入后的 YAML 立即检查。
+
+    示例：hunnan-gk catalog import 重大建设项目目录.xlsx -o catalogs/zdxm.yaml --unit 浑南区发展和改革局
+    """
+    from hunnan_gk.catalogue_import import catalogue_yaml, import_rows
+    from hunnan_gk.errors import Refused
+    from hunnan_gk.exports import atomic_write
+    from hunnan_gk.sheets import read_sheet
+
+    if output.exists() and not force:
+        raise Refused(f"{output} 已存在，未覆盖", hint="换一个输出文件名，或加 --force 覆盖")
+    sheet = read_sheet(table)
+    imported = import_rows(sheet.rows, sheet.merges, spreadsheet=sheet.kind == "xlsx")
+    if not imported.items:
+        for note in imported.notes:
+            typer.echo(note.as_text(), err=True)
+        raise Refused(f"{table.name} 中没有可导入的事项，未写入 {output}")
+    text = catalogue_yaml(imported, name=name or table.stem, unit=unit or "", source=table.name)
+    atomic_write(output, lambda target: target.write_text(text, encoding="utf-8"))
+    encoding = f"，{sheet.encoding}" if sheet.encoding else ""
+    typer.echo(f"已从 {table.name}{encoding} 导入 {len(imported.items)} 个事项到 {output}。{imported.numbering}。")
+    for line in imported.filled_down:
+        typer.echo(f"注意：{line}")
+    if imported.notes:
+        typer.echo(f"未导入（{len(imported.notes)} 处，请对照原表补录）：")
+        for note in imported.notes:
+            typer.echo(f"  {note.as_text()}")
+    checked = check_catalogue(output, config)
+    for problem in checked.problems:
+        typer.echo(problem.as_text())
+    typer.echo(
+        f"检查结果：{len(checked.errors)} 个错误，{len(checked.warnings)} 个警告"
+        f"（修改后再运行 hunnan-gk catalog validate {output}）。"
+    )
+
+
 @app.command("publish")
 def publish_command(
     path: CatalogueArgument,

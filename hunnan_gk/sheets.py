@@ -1,0 +1,217 @@
+"""Reading a table someone else made (xlsx or CSV), with limits, for `catalog import`.
+
+Files from outside are hostile until read: a zip bomb, an XML entity bomb, a sheet that claims
+a million columns, a CSV cell of megabytes. Each is refused within the limits below, with a
+Chinese message, before it can cost much memory or time:
+
+- the file itself at most MAX_FILE_BYTES; an xlsx unpacked at most MAX_UNPACKED_BYTES (zipfile
+  never inflates a member past its declared size, so the declared sizes are a bound);
+- no DTD (`<!DOCTYPE`, `<!ENTITY`) in any XML part of an xlsx;
+- at most MAX_ROWS rows, MAX_COLUMNS columns and MAX_CELL_CHARS characters in a cell (Excel's
+  own limit is 32,767);
+- xlsx read with openpyxl's read-only (streaming) mode; merged cells, which that mode does not
+  report, are read from the sheet's XML by a streaming parse.
+
+CSV may be UTF-8 (with or without BOM) or GB18030, as WPS and Excel write them on Chinese
+Windows. openpyxl is imported only when an xlsx is read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hunnan_gk.errors import InputError, Refused, os_reason
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 20_000
+MAX_COLUMNS = 200
+MAX_CELL_CHARS = 32_767
+_PROLOG_BYTES = 64 * 1024  # an XML part's declaration, comments and DTD come before its root element
+
+Merge = tuple[int, int, int, int]  # first row, first column, last row, last column (1-based)
+
+
+@dataclass
+class Sheet:
+    """The cells of a file's first sheet, row by row, and its merged ranges."""
+
+    rows: list[list[Any]]
+    merges: list[Merge] = field(default_factory=list)
+    kind: str = "csv"  # or "xlsx"
+    encoding: str | None = None  # for CSV: what the bytes turned out to be
+
+
+def read_sheet(path: Path) -> Sheet:
+    """The first sheet of an .xlsx, or a .csv; InputError (exit 2) for a file that is not one,
+    Refused (exit 1) for one past the limits."""
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise InputError(f"{path.name} 是旧版 Excel（.xls）文件", hint="请在 Excel/WPS 中另存为 .xlsx 或 CSV 后再导入")
+    if suffix not in (".xlsx", ".xlsm", ".csv", ".txt"):
+        raise InputError(f"无法从文件名 {path.name} 判断表格格式", hint="请导入 .xlsx 或 .csv 文件")
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputError(f"文件 {path} 不存在") from None
+    except OSError as exc:
+        raise InputError(f"无法读取 {path}：{os_reason(exc)}") from None
+    if not path.is_file():
+        raise InputError(f"{path} 不是文件")
+    if size > MAX_FILE_BYTES:
+        raise Refused(f"{path.name} 有 {size // 1024 // 1024} MB，超过导入上限 {MAX_FILE_BYTES // 1024 // 1024} MB，未读取")
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    return _read_csv(path)
+
+
+def _read_csv(path: Path) -> Sheet:
+    from hunnan_gk.ledger_io import decode
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"无法读取 {path}：{os_reason(exc)}") from None
+    text, encoding = decode(data)
+    rows: list[list[Any]] = []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for row in reader:
+            _check_row(path, len(rows) + 1, row)
+            rows.append(row)
+    except csv.Error as exc:
+        raise Refused(f"{path.name} 第 {reader.line_num} 行无法读取：{_csv_reason(exc)}") from None
+    return Sheet(rows, [], "csv", encoding)
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return f"单元格超过 {MAX_CELL_CHARS} 个字符"
+    return "CSV 格式错误（引号没有配对，或含有 NUL 字符）"
+
+
+def _check_row(path: Path, number: int, row: list[Any]) -> None:
+    if number > MAX_ROWS:
+        raise Refused(f"{path.name} 超过 {MAX_ROWS} 行，不像一个公开事项目录，未导入")
+    if len(row) > MAX_COLUMNS:
+        raise Refused(f"{path.name} 第 {number} 行有 {len(row)} 列，超过上限 {MAX_COLUMNS} 列，未导入")
+    for index, value in enumerate(row, start=1):
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            raise Refused(f"{path.name} 第 {number} 行第 {index} 列超过 {MAX_CELL_CHARS} 个字符，未导入")
+
+
+def _read_xlsx(path: Path) -> Sheet:
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        raise InputError(f"{path.name} 不是有效的 .xlsx 文件") from None
+    with archive:
+        members = archive.infolist()
+        unpacked = sum(member.file_size for member in members)
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise Refused(
+                f"{path.name} 解压后有 {unpacked // 1024 // 1024} MB，超过上限 {MAX_UNPACKED_BYTES // 1024 // 1024} MB"
+                "（可能是压缩炸弹），未读取"
+            )
+        for member in members:
+            if member.filename.endswith((".xml", ".rels", ".vml")) and _has_dtd(archive, member):
+                raise Refused(f"{path.name} 的 {member.filename} 含有 XML 实体声明（DOCTYPE/ENTITY），不安全，未读取")
+        rows, sheet_path = _xlsx_rows(path)
+        merges = _merges(archive, sheet_path) if sheet_path in archive.namelist() else []
+    return Sheet(rows, merges, "xlsx")
+
+
+def _has_dtd(archive, member) -> bool:
+    """Whether an XML part declares a DTD: it must stand before the root element, so reading
+    the prolog (up to the first element) is enough."""
+    with archive.open(member) as stream:
+        head = stream.read(_PROLOG_BYTES)
+    prolog = re.sub(rb"<\?.*?\?>|<!--.*?-->", b"", head, flags=re.S)
+    root = re.search(rb"<[A-Za-z_]", prolog)
+    before_root = prolog[: root.start()] if root else prolog
+    return b"<!DOCTYPE" in before_root.upper() or b"<!ENTITY" in before_root.upper()
+
+
+def _xlsx_rows(path: Path) -> tuple[list[list[Any]], str]:
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (BadZipFile, KeyError, ValueError, TypeError, OSError, SyntaxError):
+        raise InputError(f"{path.name} 不是有效的 .xlsx 文件") from None
+    try:
+        if not book.worksheets:
+            raise InputError(f"{path.name} 里没有工作表")
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # a sheet's declared size may lie (A1:XFD1048576): count what is there
+        rows: list[list[Any]] = []
+        try:
+            for row in sheet.iter_rows(values_only=True):
+                values = list(row)
+                while values and values[-1] in (None, ""):
+                    values.pop()
+                _check_row(path, len(rows) + 1, values)
+                rows.append(values)
+        except (KeyError, ValueError, TypeError, SyntaxError, BadZipFile):
+            raise InputError(f"{path.name} 的工作表无法读取（文件可能已损坏）") from None
+        return rows, getattr(sheet, "_worksheet_path", "")
+    finally:
+        book.close()
+
+
+_CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+
+
+def _merges(archive, sheet_path: str) -> list[Merge]:
+    """The sheet's merged ranges (<mergeCell ref="A3:A7"/>), by a streaming parse."""
+    from xml.etree.ElementTree import ParseError, iterparse
+
+    merges: list[Merge] = []
+    try:
+        with archive.open(sheet_path) as stream:
+            for _, element in iterparse(stream, events=("end",)):
+                if element.tag.endswith("}mergeCell") or element.tag == "mergeCell":
+                    found = _range(element.get("ref", ""))
+                    if found:
+                        merges.append(found)
+                element.clear()
+    except ParseError:
+        return merges  # openpyxl read the cells; a damaged tail costs only the merge marks
+    return merges
+
+
+def _range(ref: str) -> Merge | None:
+    first, _, last = ref.upper().partition(":")
+    start, end = _CELL_REF.fullmatch(first), _CELL_REF.fullmatch(last or first)
+    if not start or not end:
+        return None
+    first_row, last_row = int(start[2]), int(end[2])
+    first_col, last_col = _column_number(start[1]), _column_number(end[1])
+    if first_row > last_row or first_col > last_col or last_row > MAX_ROWS or last_col > MAX_COLUMNS:
+        return None
+    return first_row, first_col, last_row, last_col
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def column_letter(number: int) -> str:
+    """1 → A, 27 → AA: how a spreadsheet names a column."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
