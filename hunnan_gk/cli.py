@@ -15,10 +15,13 @@ typer_zh.install()
 
 
 def fail(exc: GkError) -> None:
-    """Print a project error for the clerk and exit with its code."""
-    typer.echo(f"错误：{exc.message}", err=True)
+    """Print a project error for the clerk and exit with its code. A message may quote what
+    was typed or stored: personal numbers are masked and control characters shown."""
+    from hunnan_gk.safetext import message_text
+
+    typer.echo(f"错误：{message_text(exc.message)}", err=True)
     if exc.hint:
-        typer.echo(f"提示：{exc.hint}", err=True)
+        typer.echo(f"提示：{message_text(exc.hint)}", err=True)
     raise typer.Exit(exc.exit_code)
 
 

@@ -3,8 +3,11 @@
 - `atomic_write`: the file is written beside its target under a fresh name and renamed onto
   it, so a failure never leaves half a file or destroys the previous one, and a symlink
   planted at the temporary name is never followed (mkstemp creates it exclusively).
-- CSV for Excel/WPS: UTF-8 with BOM and CRLF line ends, to a file or to stdout alike.
-- xlsx: openpyxl is imported only when a workbook is made.
+- CSV for Excel/WPS: UTF-8 with BOM and CRLF line ends, to a file or to stdout alike; a text
+  value starting with = + - @, a tab or a CR is written with a leading `'` (OWASP), which
+  `ledger import` removes again (`safetext.from_csv_cell`).
+- xlsx: openpyxl is imported only when a workbook is made; every text value is a string
+  cell (never a formula), dates are dates and numbers numbers (`cells`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+
+from hunnan_gk.safetext import FORMULA_STARTS as FORMULA_LIKE, to_csv_cell
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -73,10 +78,17 @@ def csv_text(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """A header row and the rows, CRLF line ends; None is an empty cell."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(headers)
+    writer.writerow([to_csv_cell(header) for header in headers])
     for row in rows:
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow([_csv_value(value) for value in row])
     return buffer.getvalue()
+
+
+def _csv_value(value: Any) -> Any:
+    """None is an empty cell; text a spreadsheet would calculate gets its `'` (OWASP)."""
+    if value is None:
+        return ""
+    return to_csv_cell(value) if isinstance(value, str) else value
 
 
 def write_csv_text(text: str, output: Path | None) -> None:
@@ -106,18 +118,51 @@ def bold() -> "Font":
     return Font(bold=True)
 
 
-def header_row(sheet, headers: Sequence[str]) -> None:
-    """Append the bold header row and keep it in view while scrolling (any kind of sheet)."""
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def cell(sheet, value: Any):
+    """One cell for `sheet` (of any kind): text always a string cell, even when it starts
+    with `=` (openpyxl would write a formula), marked as typed text for Excel/WPS; a date
+    a date cell shown as 2024-04-01; a number a number."""
+    from datetime import date, datetime
+
     from openpyxl.cell import WriteOnlyCell
 
+    result = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        result.data_type = "s"
+        if value.startswith(FORMULA_LIKE):
+            result.quotePrefix = True
+    elif isinstance(value, (date, datetime)):
+        result.number_format = DATE_FORMAT
+    return result
+
+
+def cells(sheet, values: Iterable[Any]) -> list:
+    """A row of `cell`s, for `sheet.append`."""
+    return [cell(sheet, value) for value in values]
+
+
+def put(sheet, row: int, column: int, value: Any):
+    """Set one cell of an ordinary sheet the way `cell` makes it; returns the cell."""
+    made = sheet.cell(row=row, column=column)
+    made.value = value
+    if isinstance(value, str):
+        made.data_type = "s"
+        if value.startswith(FORMULA_LIKE):
+            made.quotePrefix = True
+    return made
+
+
+def header_row(sheet, headers: Sequence[str]) -> None:
+    """Append the bold header row and keep it in view while scrolling (any kind of sheet)."""
     sheet.freeze_panes = "A2"
     font = bold()
-    cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = font
-        cells.append(cell)
-    sheet.append(cells)
+    row = cells(sheet, headers)
+    for made in row:
+        made.font = font
+    sheet.append(row)
 
 
 def column_widths(sheet, widths: Sequence[float]) -> None:

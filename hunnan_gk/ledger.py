@@ -129,6 +129,11 @@ def parse_outcome(text: str) -> Outcome:
     return found
 
 
+def is_date_key(key: str) -> bool:
+    """Whether the ledger column `key` holds a date (收到日期, each stage's date, 答复期限 …)."""
+    return key.endswith("_on") or key in ("supplement_until", "due")
+
+
 def export_label(key: str, value: Any) -> Any:
     """The cell written on a CSV/XLSX export: labels for codes, clerks read them."""
     if value is None:

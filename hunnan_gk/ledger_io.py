@@ -14,6 +14,7 @@ from typing import Any, Mapping, Sequence
 
 from hunnan_gk import ledger
 from hunnan_gk.errors import InputError, os_reason
+from hunnan_gk.safetext import from_csv_cell
 
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -49,7 +50,8 @@ def read_cells(path: Path) -> list[list[Any]]:
     text, _ = decode(data)
     if suffix == ".json":
         return _json_cells(text, path)
-    return [row for row in csv.reader(io.StringIO(text, newline=""))]
+    # Our own CSV export guards formulas with a `'` (exports.csv_text): take exactly that off.
+    return [[from_csv_cell(cell) for cell in row] for row in csv.reader(io.StringIO(text, newline=""))]
 
 
 def _read_xlsx(path: Path) -> list[list[Any]]:
@@ -118,7 +120,11 @@ def parse_sheet(cells: Sequence[Sequence[Any]]) -> tuple[LedgerSheet | None, lis
 def write_problems(path: Path, problems: Sequence[ledger.Problem]) -> None:
     from hunnan_gk.exports import write_csv_file
 
-    write_csv_file(path, ["行", "列", "问题"], [(p.row, p.column, p.message) for p in problems])
+    from hunnan_gk.privacy import mask_in_text
+
+    # The problems quote the cells: ID and phone numbers stay masked in the list.
+    write_csv_file(path, ["行", "列", "问题"],
+                   [(p.row, mask_in_text(p.column), mask_in_text(p.message)) for p in problems])
 
 
 def errors_path(path: Path) -> Path:
@@ -157,7 +163,7 @@ def write_export(path: Path, rows: list[dict[str, Any]], fmt: str) -> None:
 
 
 def _write_xlsx(path: Path, headers: list[str], keys: list[str], rows: list[dict[str, Any]]) -> None:
-    from hunnan_gk.exports import column_widths, header_row, new_workbook
+    from hunnan_gk.exports import cells, column_widths, header_row, new_workbook
 
     book = new_workbook(write_only=True)
     sheet = book.create_sheet("台账")
@@ -165,5 +171,18 @@ def _write_xlsx(path: Path, headers: list[str], keys: list[str], rows: list[dict
                           for key, header in zip(keys, headers)])
     header_row(sheet, headers)
     for row in rows:
-        sheet.append([ledger.export_label(key, row[key]) for key in keys])
+        sheet.append(cells(sheet, (_xlsx_value(key, row[key]) for key in keys)))
     book.save(path)
+
+
+def _xlsx_value(key: str, value: Any) -> Any:
+    """A ledger value as an xlsx cell holds it: the dates as real dates (Excel sorts and
+    filters them), everything else as on the CSV export."""
+    if isinstance(value, str) and ledger.is_date_key(key):
+        from datetime import date
+
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return ledger.export_label(key, value)

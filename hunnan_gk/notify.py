@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from hunnan_gk.errors import ConfigError, os_reason
 from hunnan_gk.privacy import mask_in_text
+from hunnan_gk.safetext import visible
 from hunnan_gk.reports import LIGHT_ORDER, at_or_worse, light_counts
 from hunnan_gk.vocab import Light
 
@@ -154,7 +155,9 @@ def compose(
         "requests": items,
         "yellow_days": report.get("yellow_days"),
     }
-    subject = subject_line(report["as_of"], items, min_light, batch.scope) + catalogue_subject(batch.catalogue)
+    subject = visible(mask_in_text(
+        subject_line(report["as_of"], items, min_light, batch.scope) + catalogue_subject(batch.catalogue)
+    ))
     intro = [subject, ""]
     if batch.scope:
         intro.append(f"本邮件只列出{batch.scope}承办的申请。")
@@ -172,7 +175,7 @@ def compose(
         scope=batch.scope,
         recipients=batch.recipients,
         subject=subject,
-        text=mask_in_text("\n".join(lines) + "\n"),
+        text=visible(mask_in_text("\n".join(lines) + "\n")),
         html=mask_in_text(html),
         lights={item["number"]: item["light"] for item in items},
     )

@@ -23,15 +23,64 @@ def mask_phone(value: str | None) -> str | None:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
-# ID numbers (GB 11643, 18 characters; old 15-digit ones) and mobile/landline numbers as they
-# may be typed into free text (content, notes), where no column says what they are.
-_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[0-9Xx]|\d{15})(?![0-9A-Za-z])")
-_MOBILE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
-_LANDLINE_IN_TEXT = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
+# ID numbers (GB 11643: 18 characters, the last a digit or X; the old 15-digit form) and
+# mobile numbers (11 digits starting with 1) as they are typed into any field: ASCII or
+# full-width digits, whole or split by spaces or hyphens (138-1234-5678, １３８ １２３４ ５６７８);
+# and landline numbers (024-23456789). A run of digits next to a letter (a hash, a code) is
+# not a personal number.
+_D = "[0-9\uff10-\uff19]"
+_S = "[ \\-\u3000\uff0d\u2010-\u2014]?"
+# (nor a group inside a longer run: 2024-04-01 2024-04-29 2024-05-01 holds 24 digits)
+_EDGE_BEFORE = "(?<![0-9A-Za-z\uff10-\uff19])(?<![0-9\uff10-\uff19][ \\-\u3000\uff0d\u2010-\u2014])"
+_EDGE_AFTER = "(?![0-9A-Za-z\uff10-\uff19])"
+_X = "[0-9Xx\uff10-\uff19\uff38\uff58]"
+
+
+def _digits(count: int, separated: bool) -> str:
+    return f"{_D}(?:{_S if separated else ''}{_D}){{{count - 1}}}"
+
+
+# Whole numbers first, split ones after: 13812345678 2024-04-01 is a mobile and a date.
+_PERSONAL_NUMBER = re.compile(
+    _EDGE_BEFORE
+    + "(?:"
+    + "|".join(
+        f"(?P<{kind}_{n}>{pattern})"
+        for n, separated in enumerate((False, True))
+        for kind, pattern in (
+            ("id", _digits(17, separated) + (_S if separated else "") + _X),
+            ("mobile", f"(?:\\+?86{_S})?[1\uff11]" + (_S if separated else "") + _digits(10, separated)),
+            ("oldid", _digits(15, separated)),
+        )
+    )
+    + "|(?P<landline>0\\d{2,3}-?\\d{7,8})"
+    + ")"
+    + _EDGE_AFTER
+)
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
+_NOT_ID_CHARACTER = re.compile("[^0-9Xx]")
+
+
+def _masked(match: re.Match) -> str:
+    found, kind = match[0], match.lastgroup.partition("_")[0]
+    if kind == "landline":
+        return mask_phone(found)
+    plain = _NOT_ID_CHARACTER.sub("", found.translate(_FULL_WIDTH))
+    if kind == "mobile":
+        return mask_phone(plain[-11:])
+    return mask_id_number(plain)
 
 
 def mask_in_text(text: str) -> str:
-    """Free text with any ID or phone number in it masked the same way (for e-mail)."""
-    text = _ID_IN_TEXT.sub(lambda m: mask_id_number(m[0]), text)
-    text = _MOBILE_IN_TEXT.sub(lambda m: mask_phone(re.sub(r"\D", "", m[0])[-11:]), text)
-    return _LANDLINE_IN_TEXT.sub(lambda m: mask_phone(m[0]), text)
+    """`text` with every ID, mobile or landline number in it masked (2101**********123X,
+    138****5678), whatever the field."""
+    return _PERSONAL_NUMBER.sub(_masked, text)
+
+
+def mask_fields(values: dict, keys) -> dict:
+    """`values` with the text under each of `keys` passed through `mask_in_text`."""
+    for key in keys:
+        value = values.get(key)
+        if isinstance(value, str) and value:
+            values[key] = mask_in_text(value)
+    return values

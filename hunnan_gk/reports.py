@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from hunnan_gk.privacy import mask_in_text
+from hunnan_gk.privacy import mask_fields
 from hunnan_gk.vocab import ApplicantType, Light, Stage
 from hunnan_gk.clock import compute_clock
 
@@ -94,7 +94,7 @@ def request_light(
         and as_of <= clock.review_limit
     ):
         review_limit = clock.review_limit
-    return {
+    item = {
         "number": request["number"],
         "applicant": request["applicant"],
         "applicant_type": request["applicant_type"],
@@ -115,9 +115,15 @@ def request_light(
         "watch": clock.watch.isoformat() if clock.watch else None,
         "ceiling": clock.ceiling.isoformat() if clock.ceiling else None,
         "review_limit": review_limit.isoformat() if review_limit else None,
-        "content": mask_in_text(request.get("content") or ""),
+        "content": request.get("content") or "",
         "clerk": request.get("clerk"),
     }
+    # Reports leave the office's own record (cron logs, e-mail, spreadsheets): any ID or
+    # phone number typed into a field is masked, whatever the field.
+    return mask_fields(item, MASKED_REPORT_FIELDS)
+
+
+MASKED_REPORT_FIELDS = ("applicant", "department", "content", "clerk")
 
 
 def urgency(item: Mapping[str, Any]) -> tuple:

@@ -9,7 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Mapping
 
 from hunnan_gk.clock import Clock, compute_clock
-from hunnan_gk.privacy import mask_id_number, mask_in_text, mask_phone
+from hunnan_gk.privacy import mask_fields, mask_id_number, mask_phone
 from hunnan_gk.vocab import Stage
 
 if TYPE_CHECKING:
@@ -25,16 +25,13 @@ def request_view(row: Mapping[str, Any], consultations: list[Mapping[str, Any]],
 def describe(row: Mapping[str, Any], clock: Clock, *, reveal: bool = False) -> dict[str, Any]:
     """The request as JSON (contract of issue 3). ID and phone numbers are masked unless
     `reveal` (only `show` reveals them)."""
-    def free_text(value: str | None) -> str | None:
-        return value if reveal or not value else mask_in_text(value)
-
-    return {
+    view = {
         "number": row["number"],
         "applicant": row["applicant"],
         "applicant_type": row["applicant_type"],
         "channel": row["channel"],
         "received": row["received_on"],
-        "content": free_text(row["content"]),
+        "content": row["content"],
         "department": row.get("department"),
         "stage": row["stage"],
         "stage_label": Stage(row["stage"]).label,
@@ -53,8 +50,13 @@ def describe(row: Mapping[str, Any], clock: Clock, *, reveal: bool = False) -> d
         "address": row.get("address"),
         "clerk": row.get("clerk"),
         "delivery": row.get("delivery"),
-        "note": free_text(row.get("note")),
+        "note": row.get("note"),
     }
+    return view if reveal else mask_fields(view, MASKED_FIELDS)
+
+
+#: Every text field of a request outside `show`: a number typed into any of them is masked.
+MASKED_FIELDS = ("applicant", "content", "department", "email", "address", "clerk", "delivery", "note")
 
 
 def event_view(event: Mapping[str, Any]) -> dict[str, Any]:

@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING, Annotated, Callable
 
 import typer
 
+from hunnan_gk.safetext import visible
+
 from hunnan_gk.commands.common import (
     ClerkOption,
     ConfigOption,
@@ -62,7 +64,7 @@ def validate_command(
         )
     else:
         for problem in problems:
-            typer.echo(problem.as_text())
+            typer.echo(visible(problem.as_text()))
         typer.echo(
             f"检查了 {len(paths)} 个文件、{items} 个事项：{errors} 个错误，{warnings} 个警告。", err=True
         )
@@ -142,7 +144,7 @@ def diff_command(
         print_json(difference.as_dict())
     else:
         for line in catalogue_diff_lines(difference):
-            typer.echo(line)
+            typer.echo(visible(line))
 
 
 @app.command("import")
@@ -322,7 +324,7 @@ def load_catalogue(path: Path, config: Path | None = None) -> "Catalogue":
     checked = check_catalogue(path, config)
     if checked.errors or checked.catalogue is None:
         for problem in checked.problems:
-            typer.echo(problem.as_text(), err=True)
+            typer.echo(visible(problem.as_text()), err=True)
         raise Refused(
             f"目录 {path} 有 {len(checked.errors)} 个错误，请先修正",
             hint=f"hunnan-gk catalog validate {path}",

@@ -32,6 +32,7 @@ def quote_command(
     """
     from hunnan_gk import fees, render
     from hunnan_gk.errors import InputError
+    from hunnan_gk.privacy import mask_in_text
     from hunnan_gk.storage.requests import applicant_month_position
 
     if pages is not None and pages > MAX_PAGES:
@@ -40,8 +41,8 @@ def quote_command(
     request = require_request(database, number)
     number = request["number"]
     position, count = applicant_month_position(database, request)
-    result = fees.quote(
-        number, request["applicant"], request["received_on"][:7], position, count, pages
+    result = fees.quote(  # the quote is shown and sent on: the applicant's name masked
+        number, mask_in_text(request["applicant"]), request["received_on"][:7], position, count, pages
     )
     if json_output:
         render.print_json(result.to_dict())

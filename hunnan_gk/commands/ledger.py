@@ -19,6 +19,7 @@ from hunnan_gk.commands.common import (
     output_format,
 )
 from hunnan_gk.errors import os_reason
+from hunnan_gk.safetext import message_text
 
 app = typer.Typer(help="台账：导出为 Excel/CSV，导入原有台账。", no_args_is_help=True)
 
@@ -47,6 +48,8 @@ def export_command(
     """导出台账：每件申请一行，中文表头。
 
     含各环节日期、答复期限、延期和答复类型。导出的文件可用 ledger import 导回。
+
+    台账含申请人个人信息（身份证号、电话完整不打码），文件只有本人（或共享组）可读，请妥善保管。
 
     示例：hunnan-gk ledger export --year 2024 -o 2024年依申请公开台账.xlsx
     """
@@ -98,7 +101,7 @@ def import_command(
             )
         problems += row_problems
         if sheet.unknown:
-            typer.echo("提示：以下列无法识别，已忽略：" + "、".join(sheet.unknown), err=True)
+            typer.echo(message_text("提示：以下列无法识别，已忽略：" + "、".join(sheet.unknown)), err=True)
     errors_file = ledger_io.errors_path(file)
     if problems:
         _report_problems(problems, errors_file)
@@ -159,7 +162,7 @@ def _report_problems(problems, errors_file: Path) -> None:
 
     for problem in problems[:SHOWN_PROBLEMS]:
         where = f"第 {problem.row} 行" + (f"“{problem.column}”列" if problem.column else "")
-        typer.echo(f"{where}：{problem.message}", err=True)
+        typer.echo(message_text(f"{where}：{problem.message}"), err=True)
     if len(problems) > SHOWN_PROBLEMS:
         typer.echo(f"……另有 {len(problems) - SHOWN_PROBLEMS} 处，见 {errors_file}", err=True)
     try:

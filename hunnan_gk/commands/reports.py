@@ -9,6 +9,7 @@ import typer
 from hunnan_gk.commands.common import ConfigOption, DbOption, Env, format_option, output_format
 from hunnan_gk.render.catalogue import CATALOGUE_REPORT_FORMATS
 from hunnan_gk.render.overdue import OVERDUE_FORMATS
+from hunnan_gk.safetext import message_text
 from hunnan_gk.vocab import Light
 
 app = typer.Typer(help="报告：超期预警（红黄绿灯）、年度报告。", no_args_is_help=True)
@@ -158,7 +159,7 @@ def notify_command(
         dry_run=dry_run,
         force=force,
         password=os.environ.get(notify.PASSWORD_ENV),
-        say=typer.echo,
+        say=lambda line: typer.echo(message_text(line)),  # quotes departments and subjects
     )
 
 

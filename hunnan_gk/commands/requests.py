@@ -17,6 +17,7 @@ from hunnan_gk.commands.common import (
     on_option,
     require_request,
 )
+from hunnan_gk.safetext import message_text
 from hunnan_gk.vocab import ApplicantType, Channel, ConsultKind
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ class _Transition:
                 change.note = note
             row = apply_change(db, row, change, clerk=clerk_name(self.clerk), at=env.now().isoformat())
         for warning in change.warnings or []:
-            typer.echo(f"警告：{warning}", err=True)
+            typer.echo(f"警告：{message_text(warning)}", err=True)
         _print_view(env, db, row, as_json=self.as_json, done=done)
 
 
@@ -395,7 +396,7 @@ def show(
 ) -> None:
     """显示一件申请：环节、答复期限和办理记录。
 
-    身份证号、电话只在此处完整显示。
+    含申请人个人信息：身份证号、电话等只在此处完整显示（列表、报告、邮件中一律打码）。
 
     示例：hunnan-gk show 2024-0001 --explain
     """

@@ -38,8 +38,11 @@ def _json_default(value: Any) -> Any:
 
 
 def to_json(data: Any) -> str:
-    """Plain JSON for scripts: UTF-8 text, stable keys as given, no Rich."""
-    return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default)
+    """Plain JSON for scripts: UTF-8 text, stable keys as given, no Rich. JSON escapes C0
+    controls itself; C1 and bidi controls are escaped too, so no terminal acts on them."""
+    from hunnan_gk.safetext import json_safe
+
+    return json_safe(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
 
 
 def print_json(data: Any) -> None:
@@ -60,8 +63,11 @@ def table(*columns: str, title: str | None = None, fold: Sequence[str] = ()) -> 
 
 
 def text(value: Any) -> str:
-    """A user-typed value made safe for Rich markup."""
+    """A user-typed value made safe for the terminal: Rich markup escaped, control
+    characters (escape sequences, BEL, backspace …) shown as visible placeholders."""
     from rich.markup import escape
 
-    return "" if value is None else escape(str(value))
+    from hunnan_gk.safetext import visible
+
+    return "" if value is None else escape(visible(str(value)))
 

@@ -85,6 +85,7 @@ def annual_xlsx(report, path: Path) -> None:
 
     from hunnan_gk import annual
     from hunnan_gk.exports import bold, column_widths, new_workbook
+    from hunnan_gk.exports import put as put_cell
 
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -96,7 +97,7 @@ def annual_xlsx(report, path: Path) -> None:
     sheet.title = "三、收到和处理申请情况"
 
     def put(row: int, column: int, value, *, span_rows: int = 1, span_cols: int = 1, align=centre):
-        cell = sheet.cell(row=row, column=column, value=value)
+        cell = put_cell(sheet, row, column, value)
         cell.alignment = align
         if span_rows > 1 or span_cols > 1:
             sheet.merge_cells(

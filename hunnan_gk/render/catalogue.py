@@ -62,14 +62,18 @@ def print_catalogue(catalogue) -> None:
 
 def catalogue_markdown(catalogue) -> str:
     """A Markdown page: title, the header line, and one table row per item."""
+    from html import escape as html_escape
+
     from hunnan_gk.catalogue import header_line, published_rows
 
     def cell(value: str) -> str:
-        return value.replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+        # Markdown passes HTML through: the item's text is escaped as on the HTML export.
+        escaped = html_escape(value, quote=False).replace("\\", "\\\\").replace("|", "\\|")
+        return escaped.replace("\r", "").replace("\n", "<br>")
 
     columns, rows = published_rows(catalogue)
-    lines = [f"# {catalogue.title}", "", header_line(catalogue), ""]
-    lines.append("| " + " | ".join(columns) + " |")
+    lines = [f"# {cell(catalogue.title)}", "", cell(header_line(catalogue)), ""]
+    lines.append("| " + " | ".join(cell(column) for column in columns) + " |")
     lines.append("|" + "---|" * len(columns))
     lines.extend("| " + " | ".join(cell(value) for value in row) + " |" for row in rows)
     return "\n".join(lines) + "\n"
@@ -120,7 +124,7 @@ def write_catalogue_xlsx(catalogue, path: Path) -> None:
     from openpyxl.styles import Alignment
 
     from hunnan_gk.catalogue import published_rows
-    from hunnan_gk.exports import column_widths, header_row, new_workbook
+    from hunnan_gk.exports import cells, column_widths, header_row, new_workbook
 
     columns, rows = published_rows(catalogue)
     workbook = new_workbook()
@@ -128,7 +132,7 @@ def write_catalogue_xlsx(catalogue, path: Path) -> None:
     sheet.title = "主动公开事项目录"
     header_row(sheet, columns)
     for row in rows:
-        sheet.append(row)
+        sheet.append(cells(sheet, row))
     wrap = Alignment(wrap_text=True, vertical="top")
     for cells in sheet.iter_rows():
         for item in cells:

@@ -120,8 +120,11 @@ def list_requests(
         where.append("received_on <= ?")
         params.append(received_to)
     if search:
-        where.append("(applicant LIKE ? OR content LIKE ? OR number LIKE ? OR note LIKE ?)")
-        params.extend([f"%{search}%"] * 4)
+        # % and _ are what the clerk looks for, not wildcards
+        where.append("(" + " OR ".join(f"{column} LIKE ? ESCAPE '\\'" for column in
+                                       ("applicant", "content", "number", "note")) + ")")
+        literal = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params.extend([f"%{literal}%"] * 4)
     sql = "SELECT * FROM requests"
     if where:
         sql += " WHERE " + " AND ".join(where)

