@@ -5,8 +5,6 @@ from typing import TYPE_CHECKING, Annotated, Callable
 
 import typer
 
-from hunnan_gk.safetext import visible
-
 from hunnan_gk.commands.common import (
     ClerkOption,
     ConfigOption,
@@ -16,6 +14,7 @@ from hunnan_gk.commands.common import (
     on_option,
     output_format,
 )
+from hunnan_gk.safetext import visible
 
 if TYPE_CHECKING:
     from hunnan_gk.catalogue import Catalogue, Checked
