@@ -1,4 +1,5 @@
-"""Options shared by many commands, and the per-command environment (config, today, db)."""
+"""Options shared by many commands, the per-command environment (config, today, db), and the
+shape every transition command has (Transition)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, Callable, Sequence
 
 import typer
 
@@ -15,6 +16,7 @@ from hunnan_gk.config import Settings, load_settings
 
 if TYPE_CHECKING:
     from hunnan_gk.workdays import WorkCalendar
+    from hunnan_gk.workflow import Change
 
 DB_ENV = "HUNNAN_GK_DB"
 TODAY_ENV = "HUNNAN_GK_TODAY"
@@ -192,6 +194,56 @@ class Env:
         from hunnan_gk.storage.db import open_db
 
         return open_db(self.db_path, create=create)
+
+
+def print_request(env: Env, db, row: dict[str, Any], *, as_json: bool, done: str) -> None:
+    """After a change: the request as JSON, or one line saying what was done and where it stands."""
+    from hunnan_gk import render, views
+    from hunnan_gk.render.requests import request_summary
+    from hunnan_gk.storage.requests import consultations_of
+
+    view = views.request_view(row, consultations_of(db, row["number"]), env.calendar, env.today)
+    if as_json:
+        render.print_json(view)
+    else:
+        request_summary(view, done)
+
+
+class Transition:
+    """What advance, return, supplement, consult, extend and withdraw share: the environment
+    and the day given by --on, both checked before the database is opened; then `apply`."""
+
+    def __init__(self, config, db, on: str | None, *, clerk: str | None, as_json: bool):
+        self.env = Env(config, db)
+        self.day = self.env.date(on, "--on")
+        self.clerk, self.as_json = clerk, as_json
+
+    def apply(
+        self,
+        number: str,
+        build: Callable[[dict[str, Any], list[dict[str, Any]]], "Change"],
+        *,
+        done: str,
+        note: str | None = None,
+    ) -> None:
+        """One transition as one transaction: read the request under the write lock, let the
+        workflow build the change (from the request and its consultations), store the change
+        and its event together, then report. `note`: the clerk's --note on the event."""
+        from hunnan_gk.safetext import message_text
+        from hunnan_gk.storage.db import write
+        from hunnan_gk.storage.requests import apply_change, consultations_of
+
+        env = self.env
+        db = env.open_db(create=False)
+        with write(db):
+            row = require_request(db, number)
+            change = build(row, consultations_of(db, row["number"]))
+            if note is not None:
+                change.note = note
+            row = apply_change(db, row, change, clerk=clerk_name(self.clerk), at=env.now().isoformat())
+        for warning in change.warnings or []:
+            typer.echo(f"警告：{message_text(warning)}", err=True)
+        print_request(env, db, row, as_json=self.as_json, done=done)
 
 
 def require_request(db, number: str) -> dict:

@@ -1,6 +1,7 @@
-"""依申请公开 requests: register, the eight stages, the clock's pauses, and the audit trail."""
+"""依申请公开 requests: register, the eight stages, extension and withdrawal, show and list,
+and the audit trail. The clock's pauses (补正, 征求意见) are commands/pauses.py."""
 
-from typing import TYPE_CHECKING, Annotated, Any, Callable
+from typing import Annotated
 
 import typer
 
@@ -13,70 +14,15 @@ from hunnan_gk.commands.common import (
     NoteOption,
     NumberArgument,
     OnOption,
+    Transition,
     clerk_name,
-    on_option,
+    print_request,
     require_request,
 )
-from hunnan_gk.safetext import message_text
-from hunnan_gk.vocab import ApplicantType, Channel, ConsultKind
-
-if TYPE_CHECKING:
-    from hunnan_gk.workflow import Change
+from hunnan_gk.vocab import ApplicantType, Channel
 
 app = typer.Typer()
-supplement_app = typer.Typer(help="补正：告知、收到补正、逾期未补正（条例第30条）。", no_args_is_help=True)
-consult_app = typer.Typer(help="征求意见：第三方或其他机关（条例第32、34条），期间不计时。", no_args_is_help=True)
 audit_app = typer.Typer(help="审计：核验办理记录链。", no_args_is_help=True)
-
-
-
-def _print_view(env: Env, db, row: dict[str, Any], *, as_json: bool, done: str) -> None:
-    """After a change: the request as JSON, or one line saying what was done and where it stands."""
-    from hunnan_gk import render, views
-    from hunnan_gk.render.requests import request_summary
-    from hunnan_gk.storage.requests import consultations_of
-
-    view = views.request_view(row, consultations_of(db, row["number"]), env.calendar, env.today)
-    if as_json:
-        render.print_json(view)
-    else:
-        request_summary(view, done)
-
-
-class _Transition:
-    """What advance, return, supplement, consult, extend and withdraw share: the environment
-    and the day given by --on, both checked before the database is opened; then `apply`."""
-
-    def __init__(self, config, db, on: str | None, *, clerk: str | None, as_json: bool):
-        self.env = Env(config, db)
-        self.day = self.env.date(on, "--on")
-        self.clerk, self.as_json = clerk, as_json
-
-    def apply(
-        self,
-        number: str,
-        build: Callable[[dict[str, Any], list[dict[str, Any]]], "Change"],
-        *,
-        done: str,
-        note: str | None = None,
-    ) -> None:
-        """One transition as one transaction: read the request under the write lock, let the
-        workflow build the change (from the request and its consultations), store the change
-        and its event together, then report. `note`: the clerk's --note on the event."""
-        from hunnan_gk.storage.db import write
-        from hunnan_gk.storage.requests import apply_change, consultations_of
-
-        env = self.env
-        db = env.open_db(create=False)
-        with write(db):
-            row = require_request(db, number)
-            change = build(row, consultations_of(db, row["number"]))
-            if note is not None:
-                change.note = note
-            row = apply_change(db, row, change, clerk=clerk_name(self.clerk), at=env.now().isoformat())
-        for warning in change.warnings or []:
-            typer.echo(f"警告：{message_text(warning)}", err=True)
-        _print_view(env, db, row, as_json=self.as_json, done=done)
 
 
 @app.command()
@@ -133,7 +79,7 @@ def register(
             clerk=clerk_name(clerk),
             at=env.now().isoformat(),
         )
-    _print_view(env, database, row, as_json=as_json, done="已登记")
+    print_request(env, database, row, as_json=as_json, done="已登记")
 
 
 @app.command()
@@ -158,7 +104,7 @@ def advance(
     from hunnan_gk import workflow
     from hunnan_gk.vocab import Outcome, Stage
 
-    step = _Transition(config, db, on, clerk=clerk, as_json=as_json)
+    step = Transition(config, db, on, clerk=clerk, as_json=as_json)
     outcome_code = Outcome.parse(outcome, option="--outcome").value if outcome else None
     expect_code = Stage.parse(expect, option="--expect").value if expect else None
     step.apply(
@@ -189,145 +135,12 @@ def return_command(
     from hunnan_gk import workflow
     from hunnan_gk.vocab import Stage
 
-    step = _Transition(config, db, on, clerk=clerk, as_json=as_json)
+    step = Transition(config, db, on, clerk=clerk, as_json=as_json)
     target = Stage.parse(to, option="--to").value
     step.apply(
         number,
         lambda row, _: workflow.return_to(row, to=target, reason=reason, on=step.day, today=step.env.today),
         done="已退回",
-    )
-
-
-@supplement_app.command("ask")
-def supplement_ask(
-    number: NumberArgument,
-    on: on_option("发出补正告知的日期", required=True),
-    until: Annotated[str, typer.Option("--until", help="申请人补正的期限")],
-    note: NoteOption = None,
-    clerk: ClerkOption = None,
-    as_json: JsonOption = False,
-    db: DbOption = None,
-    config: ConfigOption = None,
-) -> None:
-    """登记已发出补正告知：计时停止，等待申请人补正。
-
-    示例：hunnan-gk supplement ask 2024-0001 --on 2024-04-03 --until 2024-04-17
-    """
-    from hunnan_gk import workflow
-
-    step = _Transition(config, db, on, clerk=clerk, as_json=as_json)
-    last_day = step.env.date(until, "--until")
-    step.apply(
-        number,
-        lambda row, _: workflow.supplement_ask(
-            row, on=step.day, until=last_day, today=step.env.today, calendar=step.env.calendar
-        ),
-        note=note,
-        done="已登记补正告知，计时停止",
-    )
-
-
-@supplement_app.command("received")
-def supplement_received(
-    number: NumberArgument,
-    on: on_option("收到补正材料的日期", required=True),
-    clerk: ClerkOption = None,
-    as_json: JsonOption = False,
-    db: DbOption = None,
-    config: ConfigOption = None,
-) -> None:
-    """登记收到补正：20 个工作日自该日重新计算。
-
-    示例：hunnan-gk supplement received 2024-0001 --on 2024-04-10
-    """
-    from hunnan_gk import workflow
-
-    step = _Transition(config, db, on, clerk=clerk, as_json=as_json)
-    step.apply(
-        number,
-        lambda row, _: workflow.supplement_received(row, on=step.day, today=step.env.today),
-        done="已登记收到补正，重新计时",
-    )
-
-
-@supplement_app.command("lapsed")
-def supplement_lapsed(
-    number: NumberArgument,
-    on: OnOption = None,
-    clerk: ClerkOption = None,
-    as_json: JsonOption = False,
-    db: DbOption = None,
-    config: ConfigOption = None,
-) -> None:
-    """逾期未补正：视为放弃申请，转入归档。
-
-    处理结果记为“申请人无正当理由逾期不补正”（条例第30条）。
-
-    示例：hunnan-gk supplement lapsed 2024-0001 --on 2024-04-18
-    """
-    from hunnan_gk import workflow
-
-    step = _Transition(config, db, on, clerk=clerk, as_json=as_json)
-    step.apply(
-        number,
-        lambda row, _: workflow.supplement_lapsed(row, on=step.day, today=step.env.today),
-        done="已登记逾期未补正，转入归档",
-    )
-
-
-@consult_app.command("start")
-def consult_start(
-    number: NumberArgument,
-    party: Annotated[str, typer.Option("--party", help="征求意见的对象")],
-    kind: Annotated[str, typer.Option("--kind", help="征求意见对象： " + ConsultKind.choices_help())],
-    on: on_option("发出征求意见的日期", required=True),
-    clerk: ClerkOption = None,
-    as_json: JsonOption = False,
-    db: DbOption = None,
-    config: ConfigOption = None,
-) -> None:
-    """开始征求意见：此后的工作日不计入答复期限。
-
-    示例：hunnan-gk consult start 2024-0001 --party 沈阳某某建设有限公司 --kind third_party --on 2024-04-08
-    """
-    from hunnan_gk import workflow
-    from hunnan_gk.vocab import ConsultKind
-
-    step = _Transition(config, db, on, clerk=clerk, as_json=as_json)
-    kind_code = ConsultKind.parse(kind, option="--kind").value
-    step.apply(
-        number,
-        lambda row, consultations: workflow.consult_start(
-            row, consultations, party=party, kind=kind_code, on=step.day, today=step.env.today,
-            calendar=step.env.calendar,
-        ),
-        done="已开始征求意见，计时暂停",
-    )
-
-
-@consult_app.command("end")
-def consult_end(
-    number: NumberArgument,
-    on: on_option("收到意见或征求意见期满的日期", required=True),
-    party: Annotated[str | None, typer.Option("--party", help="有多项征求意见时，指明结束哪一项")] = None,
-    clerk: ClerkOption = None,
-    as_json: JsonOption = False,
-    db: DbOption = None,
-    config: ConfigOption = None,
-) -> None:
-    """结束征求意见：计时自下一个工作日恢复。
-
-    示例：hunnan-gk consult end 2024-0001 --on 2024-04-22
-    """
-    from hunnan_gk import workflow
-
-    step = _Transition(config, db, on, clerk=clerk, as_json=as_json)
-    step.apply(
-        number,
-        lambda row, consultations: workflow.consult_end(
-            row, consultations, on=step.day, today=step.env.today, party=party
-        ),
-        done="征求意见已结束，恢复计时",
     )
 
 
@@ -351,7 +164,7 @@ def extend(
     """
     from hunnan_gk import workflow
 
-    step = _Transition(config, db, on, clerk=clerk, as_json=as_json)
+    step = Transition(config, db, on, clerk=clerk, as_json=as_json)
     step.apply(
         number,
         lambda row, consultations: workflow.extend(
@@ -378,7 +191,7 @@ def withdraw(
     """
     from hunnan_gk import workflow
 
-    step = _Transition(config, db, on, clerk=clerk, as_json=as_json)
+    step = Transition(config, db, on, clerk=clerk, as_json=as_json)
     step.apply(
         number,
         lambda row, _: workflow.withdraw(row, reason=reason, on=step.day, today=step.env.today),
@@ -483,6 +296,8 @@ def audit_verify(db: DbOption = None, config: ConfigOption = None) -> None:
     count, head = verify_audit(Env(config, db).open_db(create=False))
     typer.echo(f"审计链核验通过：{count} 条事件，链头 {head}")
 
+
+from hunnan_gk.commands.pauses import consult_app, supplement_app  # noqa: E402
 
 app.add_typer(supplement_app, name="supplement")
 app.add_typer(consult_app, name="consult")
