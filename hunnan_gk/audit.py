@@ -118,7 +118,8 @@ def change_effect(row: Mapping[str, Any], change, *, clerk: str,
     """What a workflow Change does to a request: the fields to update and the event to append."""
     fields = dict(change.fields)
     on = change.on.isoformat()
-    fields["last_event_on"] = max(on, row.get("last_event_on") or on)
+    if "last_event_on" not in fields:  # corrections, voids and undo say it themselves
+        fields["last_event_on"] = max(on, row.get("last_event_on") or on)
     fields["updated_at"] = at
     data: dict[str, Any] = {"before": {k: row.get(k) for k in change.fields},
                             "after": dict(change.fields)}

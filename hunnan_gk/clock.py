@@ -43,6 +43,7 @@ class Clock:
     paused_workdays: int  # working days not counted for consultation
     extended_days: int
     stopped: bool  # an outcome is recorded: the clock no longer runs
+    late_workdays: int | None = None  # replied: working days past the due date; else None
 
 
 def _on_or_before(value: Any, as_of: date) -> date | None:
@@ -101,6 +102,28 @@ def consultation_pauses(
     return pauses
 
 
+def _running(start: date, consultations: list[Mapping[str, Any]], extended: int,
+             horizon: date, calendar: "WorkCalendar"):
+    """The deadline of a clock running from `start`: (due, provisional, paused working days,
+    the pauses counted, every pause by `horizon`)."""
+    pauses = consultation_pauses(consultations, start, horizon, calendar)
+    # A consultation pauses a running clock only: one begun after the deadline had already
+    # passed neither hides nor shortens the delay (条例第33条).
+    paused_days = 0
+    provisional = False
+    due = calendar.add(start, REPLY_WORKDAYS + extended)
+    counted_pauses = []
+    for began, ended in _merge([(p.start, p.end) for p in pauses]):
+        if began > due.date:
+            break
+        counted_pauses.append((began, ended))
+        counted = calendar.between(began, ended)
+        paused_days += counted.workdays
+        provisional = provisional or counted.provisional
+        due = calendar.add(start, REPLY_WORKDAYS + extended + paused_days)
+    return due, provisional or due.provisional, paused_days, counted_pauses, pauses
+
+
 def compute_clock(
     request: Mapping[str, Any],
     consultations: list[Mapping[str, Any]],
@@ -112,7 +135,7 @@ def compute_clock(
 
     `request` holds the storage row's fields (received_on,
     supplement_asked_on, supplement_until, supplement_received_on, extended_days,
-    outcome_on); `consultations` the rows with start_on and end_on (None while open).
+    outcome_on, replied_on); `consultations` the rows with start_on and end_on (None while open).
     """
     received = stored_date(request["received_on"])
     extended = int(request.get("extended_days") or 0)
@@ -120,15 +143,16 @@ def compute_clock(
     stopped_on = _on_or_before(request.get("outcome_on"), as_of)
     asked = _on_or_before(request.get("supplement_asked_on"), as_of)
     corrected = _on_or_before(request.get("supplement_received_on"), as_of)
+    if asked and supplement_after_deadline(request, consultations, calendar):
+        asked = corrected = None  # recorded, but it neither stops nor restarts the clock
     start = corrected or received  # 条例第30条: the 20 days restart from the correction
     review = calendar.add(received, SUPPLEMENT_NOTICE_WORKDAYS)
-    provisional = False  # of the due date; the ceiling and review limit do not taint it
 
     if asked and not corrected and stopped_on is None:
         return Clock(
             start=start,
             due=None,
-            provisional=provisional,
+            provisional=False,
             paused=PauseKind.SUPPLEMENT,
             watch=stored_date(request.get("supplement_until")),
             ceiling=None,
@@ -139,31 +163,25 @@ def compute_clock(
         )
 
     horizon = min(as_of, stopped_on) if stopped_on else as_of
-    pauses = consultation_pauses(consultations, start, horizon, calendar)
-    # A consultation pauses a running clock only: one begun after the deadline had already
-    # passed neither hides nor shortens the delay (条例第33条).
-    paused_days = 0
-    due = calendar.add(start, REPLY_WORKDAYS + extended)
-    counted_pauses = []
-    for began, ended in _merge([(p.start, p.end) for p in pauses]):
-        if began > due.date:
-            break
-        counted_pauses.append((began, ended))
-        counted = calendar.between(began, ended)
-        paused_days += counted.workdays
-        provisional = provisional or counted.provisional
-        due = calendar.add(start, REPLY_WORKDAYS + extended + paused_days)
+    due, provisional, paused_days, counted_pauses, pauses = _running(
+        start, consultations, extended, horizon, calendar
+    )
     waiting = [
         p.window_end
         for p in pauses
         if p.waiting and stopped_on is None and any(b <= p.start <= e for b, e in counted_pauses)
     ]
+    late_workdays = None
+    replied = _on_or_before(request.get("replied_on"), as_of)
+    if replied is not None:
+        # 条例第33条: a reply after the deadline is late by the working days past it.
+        late_workdays = max(calendar.between(due.date, replied).workdays, 0)
 
     ceiling = calendar.add(start, CEILING_WORKDAYS + paused_days)
     return Clock(
         start=start,
         due=due.date,
-        provisional=provisional or due.provisional,
+        provisional=provisional,
         paused=PauseKind.CONSULTATION if waiting else None,
         watch=max(waiting) if waiting else None,
         ceiling=ceiling.date,
@@ -171,7 +189,22 @@ def compute_clock(
         paused_workdays=paused_days,
         extended_days=extended,
         stopped=stopped_on is not None,
+        late_workdays=late_workdays,
     )
+
+
+def supplement_after_deadline(request: Mapping[str, Any], consultations: list[Mapping[str, Any]],
+                              calendar: "WorkCalendar") -> bool:
+    """Whether the 补正 notice was sent after the reply deadline had passed: then it is on
+    record but does not stop the clock (条例第30条 allows it within 7 working days; a notice
+    after the deadline cannot excuse a delay that had already happened, as a consultation
+    begun then does not)."""
+    asked = stored_date(request.get("supplement_asked_on"))
+    if asked is None:
+        return False
+    due = _running(stored_date(request["received_on"]), consultations,
+                   int(request.get("extended_days") or 0), asked, calendar)[0]
+    return asked > due.date
 
 
 def explain_clock(

@@ -255,3 +255,12 @@ def m007_catalogue_publications(db):
     db.execute(
         "CREATE INDEX catalogue_publications_item ON catalogue_publications (catalogue, unit, item_id, published_on)"
     )
+
+
+@migration
+def m008_voids_and_late_supplements(db):
+    # issue 11: a registration made by mistake is voided (kept, numbered, out of every count);
+    # a 补正 notice sent after the 7 working days of 条例第30条 is kept as late on the request.
+    db.execute("ALTER TABLE requests ADD COLUMN voided INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE requests ADD COLUMN void_reason TEXT")
+    db.execute("ALTER TABLE requests ADD COLUMN supplement_late INTEGER NOT NULL DEFAULT 0")

@@ -51,12 +51,41 @@ def describe(row: Mapping[str, Any], clock: Clock, *, reveal: bool = False) -> d
         "clerk": row.get("clerk"),
         "delivery": row.get("delivery"),
         "note": row.get("note"),
+        "voided": bool(row.get("voided")),
+        "void_reason": row.get("void_reason"),
+        "supplement_late": bool(row.get("supplement_late")),
+        "late": bool(clock.late_workdays),
+        "late_workdays": clock.late_workdays,
     }
     return view if reveal else mask_fields(view, MASKED_FIELDS)
 
 
 #: Every text field of a request outside `show`: a number typed into any of them is masked.
-MASKED_FIELDS = ("applicant", "content", "department", "email", "address", "clerk", "delivery", "note")
+MASKED_FIELDS = ("applicant", "content", "department", "email", "address", "clerk", "delivery", "note",
+                 "void_reason")
+
+
+def history_view(events: list[Mapping[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """A request's history as `show --json` gives it: every event (an undone one marked
+    `undone`, an undo naming the event it `undoes`), and the corrections on their own."""
+    from hunnan_gk.vocab import EventAction
+    from hunnan_gk.workflow import undone_ids
+
+    undone = undone_ids(events)
+    listed = []
+    for event in events:
+        view = event_view(event)
+        view["id"] = event["id"]
+        view["undone"] = event["id"] in undone
+        if event["action"] == EventAction.UNDO.value:
+            view["undoes"] = event["data"].get("undoes")
+        listed.append(view)
+    corrections = [
+        {"field": e["data"].get("field"), "old": e["data"].get("old"), "new": e["data"].get("new"),
+         "reason": e["data"].get("reason"), "on": e["happened_on"], "clerk": e["clerk"], "at": e["at"]}
+        for e in events if e["action"] == EventAction.CORRECT.value
+    ]
+    return {"events": listed, "corrections": corrections}
 
 
 def event_view(event: Mapping[str, Any]) -> dict[str, Any]:

@@ -229,6 +229,27 @@ class EventAction(Vocab):
     IMPORT = ("import", "导入")
     APPEAL_ADD = ("appeal_add", "提起复议/诉讼")
     APPEAL_DECIDE = ("appeal_decide", "复议/诉讼结果")
+    CORRECT = ("correct", "更正")
+    VOID = ("void", "作废")
+    UNDO = ("undo", "撤销上一步")
+
+
+class CorrectableField(Vocab):
+    """What `correct --field` may put right (issue 11): the registered facts, and once a
+    request is replied to, its outcome and reply date."""
+
+    RECEIVED = ("received", "收到日期")
+    APPLICANT = ("applicant", "申请人")
+    APPLICANT_TYPE = ("applicant_type", "申请人类型")
+    CHANNEL = ("channel", "申请方式")
+    CONTENT = ("content", "申请内容")
+    DEPARTMENT = ("department", "承办单位")
+    ID_NUMBER = ("id_number", "身份证号")
+    PHONE = ("phone", "电话")
+    EMAIL = ("email", "电子邮箱")
+    ADDRESS = ("address", "通信地址")
+    OUTCOME = ("outcome", "答复类型")
+    REPLIED = ("replied", "答复日期")
 
 
 class PauseKind(Vocab):

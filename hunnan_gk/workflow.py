@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from hunnan_gk.clock import MAX_EXTENSION_WORKDAYS, SUPPLEMENT_NOTICE_WORKDAYS, compute_clock
 from hunnan_gk.dates import stored_date
-from hunnan_gk.vocab import AppealKind, AppealResult, ConsultKind, EventAction, Outcome, Stage
+from hunnan_gk.vocab import (AppealKind, AppealResult, ConsultKind, CorrectableField, EventAction,
+                             Outcome, Stage)
 
 if TYPE_CHECKING:
     from hunnan_gk.workdays import WorkCalendar
@@ -37,6 +38,8 @@ class Change:
     consultation: dict[str, Any] | None = None  # a consultation to insert
     ended_consultation: int | None = None  # id of the consultation this change ends
     extra: dict[str, Any] | None = None  # recorded in the event's data beside before/after
+    removed_consultation: int | None = None  # id of the consultation an undo takes back
+    reopened_consultation: int | None = None  # id of the consultation an undo opens again
 
 
 def _refuse(message: str, hint: str | None = None):
@@ -54,7 +57,9 @@ def _supplement_pending(row: Mapping[str, Any]) -> bool:
 
 
 def _check_on(row: Mapping[str, Any], on: date, today: date) -> None:
-    """A business date may not lie in the future, nor before what is already recorded."""
+    """A business date may not lie in the future, nor before what is already recorded; a
+    voided request takes no step at all."""
+    check_not_voided(row)
     if on > today:
         raise _refuse(f"日期 {on} 晚于今天（{today}），不能预先登记")
     last = stored_date(row.get("last_event_on"))
@@ -62,10 +67,59 @@ def _check_on(row: Mapping[str, Any], on: date, today: date) -> None:
         raise _refuse(f"日期 {on} 早于该申请最近一次办理记录（{last}）")
 
 
+def check_not_voided(row: Mapping[str, Any]) -> None:
+    """A voided registration takes no further step (issue 11: void, never reuse)."""
+    if row.get("voided"):
+        raise _refuse(f"申请 {row['number']} 已作废（{row.get('void_reason')}），不能再办理",
+                      hint="作废的申请保留编号和记录，但不再办理、不计入任何统计")
+
+
 def _check_open(row: Mapping[str, Any]) -> None:
     if row.get("outcome"):
         label = Outcome(row["outcome"]).short_label
         raise _refuse(f"申请 {row['number']} 已于 {row['outcome_on']} 作出处理（{label}），不能再办理此项")
+
+
+# --- the checks of each registered fact (registration and `correct` share them) ------
+
+
+def checked_applicant(text: str, option: str = "--applicant") -> str:
+    if not (text or "").strip():
+        raise _refuse(f"{option} 申请人姓名（名称）不能为空")
+    return text.strip()
+
+
+def checked_content(text: str, option: str = "--content") -> str:
+    if not (text or "").strip():
+        raise _refuse(f"{option} 申请内容不能为空")
+    return text.strip()
+
+
+def checked_received(received: date, today: date) -> date:
+    """The receipt date is the day the office received the application (条例第31条)."""
+    if received > today:
+        raise _refuse(f"收到日期 {received} 晚于今天（{today}）：收到日期是机关实际收到申请之日（条例第31条）")
+    if received < REGULATION_IN_FORCE:
+        raise _refuse(f"收到日期 {received} 早于《政府信息公开条例》施行之日（{REGULATION_IN_FORCE}），请核对")
+    return received
+
+
+def checked_id_number(text: str | None, option: str = "--id-number") -> str | None:
+    """A resident ID number with its GB 11643 check digit; None when not given."""
+    from hunnan_gk.idcard import id_number_problem
+
+    if not text or not text.strip():
+        return None
+    value = text.strip().upper()
+    problem = id_number_problem(value)
+    if problem:
+        raise _refuse(f"{option} 身份证号码有误：{problem}")
+    return value
+
+
+def optional_text(text: str | None) -> str | None:
+    """An optional free-text fact (phone, address, department…): trimmed, None when empty."""
+    return (text.strip() or None) if text else None
 
 
 def registration(*, applicant: str, applicant_type: str, channel: str, received: date,
@@ -75,32 +129,24 @@ def registration(*, applicant: str, applicant_type: str, channel: str, received:
 
     The receipt date is the day the office received the application (条例第31条); the clock
     counts from the day after it (条例第33条)."""
-    from hunnan_gk.idcard import id_number_problem
-    if not applicant.strip():
-        raise _refuse("--applicant 申请人姓名（名称）不能为空")
-    if not content.strip():
-        raise _refuse("--content 申请内容不能为空")
-    if received > today:
-        raise _refuse(f"收到日期 {received} 晚于今天（{today}）：收到日期是机关实际收到申请之日（条例第31条）")
-    if received < REGULATION_IN_FORCE:
-        raise _refuse(f"收到日期 {received} 早于《政府信息公开条例》施行之日（{REGULATION_IN_FORCE}），请核对")
-    if id_number:
-        id_number = id_number.strip().upper()
-        problem = id_number_problem(id_number)
-        if problem:
-            raise _refuse(f"--id-number 身份证号码有误：{problem}")
+    applicant = checked_applicant(applicant)
+    content = checked_content(content)
+    received = checked_received(received, today)
+    id_number = checked_id_number(id_number)
     return {
-        "applicant": applicant.strip(),
+        "applicant": applicant,
         "applicant_type": applicant_type,
         "channel": channel,
         "received_on": received.isoformat(),
-        "content": content.strip(),
-        "id_number": id_number or None,
-        **{name: (value.strip() or None) if value else None for name, value in optional.items()},
+        "content": content,
+        "id_number": id_number,
+        **{name: optional_text(value) for name, value in optional.items()},
         "stage": Stage.REVIEW.value,
         "clock_start_on": received.isoformat(),
         "extended_days": 0,
         "last_event_on": received.isoformat(),
+        "voided": 0,
+        "supplement_late": 0,
     }
 
 
@@ -153,8 +199,12 @@ def return_to(row: Mapping[str, Any], *, to: str, reason: str, on: date, today: 
 
 
 def supplement_ask(row: Mapping[str, Any], *, on: date, until: date, today: date,
-                   calendar: "WorkCalendar") -> Change:
-    """补正告知 sent: the clock stops (条例第30条)."""
+                   calendar: "WorkCalendar",
+                   consultations: list[Mapping[str, Any]] | None = None) -> Change:
+    """补正告知 sent: the clock stops (条例第30条) — unless the reply deadline has already
+    passed: then it is recorded with a warning and the request stays overdue. A notice after
+    the 7 working days but before the deadline still stops it, kept as `supplement_late`."""
+    consultations = consultations or []
     _check_open(row)
     if row.get("supplement_asked_on"):
         raise _refuse(
@@ -165,14 +215,21 @@ def supplement_ask(row: Mapping[str, Any], *, on: date, until: date, today: date
         raise _refuse(f"补正期限 {until} 应晚于告知日期 {on}")
     warnings = []
     limit = calendar.add(stored_date(row["received_on"]), SUPPLEMENT_NOTICE_WORKDAYS)
-    if on > limit.date:
+    late = on > limit.date
+    due = compute_clock(row, consultations, calendar, on).due
+    if due is not None and on > due:
+        warnings.append(
+            f"答复期限 {due} 已过：照实登记补正告知，但它不停止计时，申请仍为超期（条例第30条、第33条）"
+        )
+    elif late:
         warnings.append(
             f"补正告知日期 {on} 已超过收到申请后 7 个工作日（{limit.date}），条例第30条要求在 7 个工作日内告知；已照实登记"
         )
     return Change(
         action=EventAction.SUPPLEMENT_ASK,
         on=on,
-        fields={"supplement_asked_on": on.isoformat(), "supplement_until": until.isoformat()},
+        fields={"supplement_asked_on": on.isoformat(), "supplement_until": until.isoformat(),
+                "supplement_late": int(late)},
         warnings=warnings,
     )
 
@@ -263,6 +320,7 @@ def consult_end(row: Mapping[str, Any], consultations: list[Mapping[str, Any]], 
         fields={},
         note=f"“{consultation['party']}”征求意见结束",
         ended_consultation=consultation["id"],
+        extra={"ended_consultation": consultation["id"]},
     )
 
 
@@ -313,7 +371,182 @@ def withdraw(row: Mapping[str, Any], *, reason: str, on: date, today: date) -> C
     )
 
 
+# --- corrections, voids, undo (issue 11) ---------------------------------------------
+#
+# None of these is a step of the handling: they put the record right. Their events carry
+# `last_event_on` explicitly (a correction made today must not stop a clerk from recording
+# yesterday's step), so replay takes it from them rather than from their date.
+
+#: The column each `correct --field` sets.
+CORRECTED_COLUMNS = {
+    CorrectableField.RECEIVED: "received_on",
+    CorrectableField.REPLIED: "replied_on",
+}
+REPLY_FIELDS = (CorrectableField.OUTCOME, CorrectableField.REPLIED)
+
+#: The steps `undo` takes back; registration, corrections, voids and appeals are not undone.
+UNDOABLE = frozenset({
+    EventAction.ADVANCE, EventAction.RETURN, EventAction.WITHDRAW, EventAction.SUPPLEMENT_ASK,
+    EventAction.SUPPLEMENT_RECEIVED, EventAction.SUPPLEMENT_LAPSED, EventAction.CONSULT_START,
+    EventAction.CONSULT_END, EventAction.EXTEND,
+})
+#: Events that record no step of the handling on their date.
+_RECORD_KEEPING = frozenset({EventAction.REGISTER, EventAction.IMPORT, EventAction.CORRECT,
+                             EventAction.VOID, EventAction.UNDO})
+
+
+def undone_ids(events: list[Mapping[str, Any]]) -> set[int]:
+    """The ids of the events an `undo` took back."""
+    return {e["data"]["undoes"] for e in events if e["action"] == EventAction.UNDO.value}
+
+
+def effective_steps(events: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The steps of the handling that stand: neither record keeping nor undone."""
+    undone = undone_ids(events)
+    return [e for e in events if e["action"] not in _RECORD_KEEPING and e["id"] not in undone]
+
+
+def _last_step_on(received: str, steps: list[Mapping[str, Any]]) -> str:
+    """`last_event_on` as the standing steps give it: the latest of their dates and receipt."""
+    return max([received, *(e["happened_on"] for e in steps)])
+
+
+def correct(row: Mapping[str, Any], events: list[Mapping[str, Any]], *, field: str, value: str,
+            reason: str, on: date, today: date) -> Change:
+    """更正 a registered fact (or, once replied, the outcome or the reply date), checked exactly
+    as at registration; the old and new values and the reason go on record."""
+    from hunnan_gk.dates import parse_date
+    from hunnan_gk.vocab import ApplicantType, Channel
+
+    check_not_voided(row)
+    field = CorrectableField.parse(field, option="--field")
+    if not (reason or "").strip():
+        raise _refuse("更正须用 --reason 写明理由")
+    if on > today:
+        raise _refuse(f"--on {on} 晚于今天（{today}）")
+    if field in REPLY_FIELDS and not row.get("replied_on"):
+        raise _refuse(f"申请 {row['number']} 尚未答复，不能更正{field.label}（答复类型、答复日期只在答复后更正）")
+    column = CORRECTED_COLUMNS.get(field, field.value)
+    fields: dict[str, Any] = {}
+    if field is CorrectableField.RECEIVED:
+        received = checked_received(parse_date(value, today=today, option="--to"), today).isoformat()
+        steps = effective_steps(events)
+        first_step = min((e["happened_on"] for e in steps), default=None)
+        if first_step and received > first_step:
+            raise _refuse(f"收到日期 {received} 晚于已登记的办理记录（{first_step}），请核对")
+        fields["received_on"] = received
+        if not row.get("supplement_received_on"):  # 条例第30条: a correction restarted it
+            fields["clock_start_on"] = received
+        fields["last_event_on"] = _last_step_on(received, steps)
+    elif field is CorrectableField.REPLIED:
+        replied = parse_date(value, today=today, option="--to")
+        if replied > today:
+            raise _refuse(f"答复日期 {replied} 晚于今天（{today}）")
+        if replied < stored_date(row["received_on"]):
+            raise _refuse(f"答复日期 {replied} 早于收到日期 {row['received_on']}")
+        closed = stored_date(row.get("closed_on"))
+        if closed and replied > closed:
+            raise _refuse(f"答复日期 {replied} 晚于办结日期 {closed}")
+        fields["replied_on"] = replied.isoformat()
+        if row.get("outcome_on") == row.get("replied_on"):
+            fields["outcome_on"] = replied.isoformat()  # the annual report counts it then
+    elif field is CorrectableField.OUTCOME:
+        fields["outcome"] = Outcome.parse(value, option="--to").value
+    elif field is CorrectableField.APPLICANT_TYPE:
+        fields["applicant_type"] = ApplicantType.parse(value, option="--to").value
+    elif field is CorrectableField.CHANNEL:
+        fields["channel"] = Channel.parse(value, option="--to").value
+    elif field is CorrectableField.APPLICANT:
+        fields["applicant"] = checked_applicant(value, "--to")
+    elif field is CorrectableField.CONTENT:
+        fields["content"] = checked_content(value, "--to")
+    elif field is CorrectableField.ID_NUMBER:
+        fields["id_number"] = checked_id_number(value, "--to")
+    else:
+        fields[column] = optional_text(value)
+    old, new = row.get(column), fields[column]
+    if old == new:
+        raise _refuse(f"{field.label}已是“{new}”，无需更正")
+    fields.setdefault("last_event_on", row.get("last_event_on"))
+    return Change(action=EventAction.CORRECT, on=on, fields=fields, note=reason.strip(),
+                  extra={"field": field.value, "old": old, "new": new, "reason": reason.strip()})
+
+
+def void(row: Mapping[str, Any], *, reason: str, today: date) -> Change:
+    """作废 a registration made by mistake (a duplicate, a test): the number stays taken and
+    the record stays readable, but the request leaves every list, report and count."""
+    check_not_voided(row)
+    if not (reason or "").strip():
+        raise _refuse("作废须用 --reason 写明理由（如 重复登记、测试数据）")
+    return Change(action=EventAction.VOID, on=today, note=reason.strip(),
+                  fields={"voided": 1, "void_reason": reason.strip(),
+                          "last_event_on": row.get("last_event_on")},
+                  extra={"reason": reason.strip()})
+
+
+def _refusal_to_undo(event: Mapping[str, Any]) -> str | None:
+    action = EventAction(event["action"])
+    if action in (EventAction.REGISTER, EventAction.IMPORT):
+        return "登记不能撤销：登记的事项有误用 correct 更正，误登记用 void 作废"
+    if action is EventAction.CORRECT:
+        return "更正不能撤销：再用 correct 更正为原值即可，两次更正都留在记录中"
+    if action not in UNDOABLE:
+        return f"“{action.label}”不能撤销"
+    if event.get("imported") or "before" not in (event.get("data") or {}):
+        return "这一步是从台账导入的，没有办理前的记录，不能撤销"
+    return None
+
+
+def undo(row: Mapping[str, Any], events: list[Mapping[str, Any]],
+         consultations: list[Mapping[str, Any]], *, reason: str, today: date) -> Change:
+    """撤销 the request's latest step that stands: a compensating event restores the fields it
+    changed (and its consultation), and names it; the undone event stays in the chain."""
+    check_not_voided(row)
+    if not (reason or "").strip():
+        raise _refuse("撤销须用 --reason 写明理由")
+    undone = undone_ids(events)
+    standing = [e for e in events if e["action"] != EventAction.UNDO.value and e["id"] not in undone]
+    last = standing[-1]
+    refusal = _refusal_to_undo(last)
+    if refusal:
+        raise _refuse(f"申请 {row['number']} 的最近一步是“{EventAction(last['action']).label}”"
+                      f"（{last['happened_on']}）：{refusal}")
+    fields = dict(last["data"]["before"])
+    steps = [e for e in effective_steps(events) if e["id"] != last["id"]]
+    fields["last_event_on"] = _last_step_on(row["received_on"], steps)
+    change = Change(action=EventAction.UNDO, on=today, fields=fields, note=reason.strip(),
+                    extra={"undoes": last["id"], "undone_action": last["action"],
+                           "reason": reason.strip()})
+    if last["action"] == EventAction.CONSULT_START.value:
+        change.removed_consultation = _consultation_of(last, consultations, started=True)
+    elif last["action"] == EventAction.CONSULT_END.value:
+        change.reopened_consultation = _consultation_of(last, consultations, started=False)
+    return change
+
+
+def _consultation_of(event: Mapping[str, Any], consultations: list[Mapping[str, Any]], *,
+                     started: bool) -> int:
+    """The id of the consultation a consult start/end event began or ended."""
+    data = event["data"]
+    known = (data.get("consultation") or {}).get("id") if started else data.get("ended_consultation")
+    if known is not None:
+        return known
+    if started:  # events written before the id was recorded: its party and day
+        wanted = data.get("consultation") or {}
+        found = [c for c in consultations if c["party"] == wanted.get("party")
+                 and c["start_on"] == wanted.get("start_on") and not c.get("end_on")]
+    else:
+        found = [c for c in consultations if c.get("end_on") == event["happened_on"]]
+    if len(found) != 1:
+        raise _refuse("找不到这一步对应的征求意见记录，不能撤销")
+    return found[0]["id"]
+
+
 # --- replay ---------------------------------------------------------------------------
+
+
+#: Columns every request has before any event sets them (added after the first events).
+REPLAY_DEFAULTS = {"voided": 0, "void_reason": None, "supplement_late": 0}
 
 
 def replay(events: list[Mapping[str, Any]]) -> dict[str, Any]:
@@ -321,11 +554,13 @@ def replay(events: list[Mapping[str, Any]]) -> dict[str, Any]:
     the `register` event holds every field as registered, each later event the fields it
     changed; `last_event_on` and the timestamps follow from the events' dates. What the
     audit trail says the request is — it must equal the stored row."""
-    state: dict[str, Any] = {}
+    state: dict[str, Any] = dict(REPLAY_DEFAULTS)
     for event in events:
-        state.update(event["data"].get("after") or {})
-        on = event["happened_on"]
-        state["last_event_on"] = max(on, state.get("last_event_on") or on)
+        after = event["data"].get("after") or {}
+        state.update(after)
+        if "last_event_on" not in after:
+            on = event["happened_on"]
+            state["last_event_on"] = max(on, state.get("last_event_on") or on)
         state.setdefault("created_at", event["at"])
         state["updated_at"] = event["at"]
     return state
@@ -335,6 +570,7 @@ def replay(events: list[Mapping[str, Any]]) -> dict[str, Any]:
 
 
 def _check_appeal_day(row: Mapping[str, Any], on: date, today: date) -> None:
+    check_not_voided(row)
     if on > today:
         raise _refuse(f"--on {on} 晚于今天（{today}）")
     if on < stored_date(row["received_on"]):

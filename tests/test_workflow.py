@@ -206,7 +206,8 @@ def test_return_needs_a_reason_and_an_open_request():
 def test_supplement_ask_stops_the_clock():
     change = workflow.supplement_ask(row("review"), on=NOTICE_LIMIT, until=D("2024-04-25"), today=TODAY, calendar=CAL)
     assert change.action == "supplement_ask"
-    assert change.fields == {"supplement_asked_on": "2024-04-11", "supplement_until": "2024-04-25"}
+    assert change.fields == {"supplement_asked_on": "2024-04-11", "supplement_until": "2024-04-25",
+                             "supplement_late": 0}
     assert change.warnings == []
 
 

@@ -221,23 +221,29 @@ class Transition:
     def apply(
         self,
         number: str,
-        build: Callable[[dict[str, Any], list[dict[str, Any]]], "Change"],
+        build: Callable[..., "Change"],
         *,
         done: str,
         note: str | None = None,
+        with_events: bool = False,
     ) -> None:
         """One transition as one transaction: read the request under the write lock, let the
-        workflow build the change (from the request and its consultations), store the change
-        and its event together, then report. `note`: the clerk's --note on the event."""
+        workflow build the change (from the request and its consultations, and with
+        `with_events` its events too), store the change and its event together, then report.
+        `note`: the clerk's --note on the event."""
         from hunnan_gk.safetext import message_text
         from hunnan_gk.storage.db import write
-        from hunnan_gk.storage.requests import apply_change, consultations_of
+        from hunnan_gk.storage.requests import apply_change, consultations_of, events_of
 
         env = self.env
         db = env.open_db(create=False)
         with write(db):
             row = require_request(db, number)
-            change = build(row, consultations_of(db, row["number"]))
+            consultations = consultations_of(db, row["number"])
+            if with_events:
+                change = build(row, consultations, events_of(db, row["number"]))
+            else:
+                change = build(row, consultations)
             if note is not None:
                 change.note = note
             row = apply_change(db, row, change, clerk=clerk_name(self.clerk), at=env.now().isoformat())

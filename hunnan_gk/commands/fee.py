@@ -30,7 +30,7 @@ def quote_command(
 
     示例：hunnan-gk fee quote 2024-0012 --pages 150
     """
-    from hunnan_gk import fees, render
+    from hunnan_gk import fees, render, workflow
     from hunnan_gk.errors import InputError
     from hunnan_gk.privacy import mask_in_text
     from hunnan_gk.storage.requests import applicant_month_position
@@ -39,6 +39,7 @@ def quote_command(
         raise InputError(f"--pages {pages} 不合常理（上限 {MAX_PAGES:,} 页），请核对")
     database = Env(config, db).open_db(create=False)
     request = require_request(database, number)
+    workflow.check_not_voided(request)  # a registration made by mistake is charged nothing
     number = request["number"]
     position, count = applicant_month_position(database, request)
     result = fees.quote(  # the quote is shown and sent on: the applicant's name masked

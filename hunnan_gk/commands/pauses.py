@@ -43,8 +43,9 @@ def supplement_ask(
     last_day = step.env.date(until, "--until")
     step.apply(
         number,
-        lambda row, _: workflow.supplement_ask(
-            row, on=step.day, until=last_day, today=step.env.today, calendar=step.env.calendar
+        lambda row, consultations: workflow.supplement_ask(
+            row, on=step.day, until=last_day, today=step.env.today, calendar=step.env.calendar,
+            consultations=consultations,
         ),
         note=note,
         done="已登记补正告知，计时停止",

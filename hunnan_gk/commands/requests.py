@@ -222,7 +222,7 @@ def show(
     row = require_request(database, number)
     consultations = consultations_of(database, row["number"])
     view = views.request_view(row, consultations, env.calendar, env.today, reveal=True)
-    view["events"] = [views.event_view(event) for event in events_of(database, row["number"])]
+    view.update(views.history_view(events_of(database, row["number"])))
     view["consultations"] = consultations
     if explain:
         view["explain"] = clock.explain_clock(row, consultations, env.calendar, env.today)
@@ -241,6 +241,7 @@ def list_command(
     received_from: Annotated[str | None, typer.Option("--received-from", help="收到日期不早于")] = None,
     received_to: Annotated[str | None, typer.Option("--received-to", help="收到日期不晚于")] = None,
     search: Annotated[str | None, typer.Option("--search", help="在申请人、内容、编号、备注中查找")] = None,
+    include_voided: Annotated[bool, typer.Option("--all", help="也列出已作废的申请")] = False,
     as_json: JsonOption = False,
     db: DbOption = None,
     config: ConfigOption = None,
@@ -272,6 +273,7 @@ def list_command(
         received_from=received_from_day.isoformat() if received_from_day else None,
         received_to=received_to_day.isoformat() if received_to_day else None,
         search=search,
+        include_voided=include_voided,
     )
     attach_consultations(database, rows)
     found = [views.request_view(row, row["consultations"], env.calendar, env.today) for row in rows]

@@ -17,9 +17,25 @@ def _action_label(code: str) -> str:
         return code
 
 
+VOIDED = "已作废"
+
+
+def _stage_text(view: dict[str, Any]) -> str:
+    return f"{VOIDED}（{view['stage_label']}）" if view.get("voided") else view["stage_label"]
+
+
+def _field_label(code: str) -> str:
+    from hunnan_gk.vocab import CorrectableField
+
+    try:
+        return CorrectableField(code).label
+    except ValueError:
+        return code
+
+
 def _due_text(view: dict[str, Any], *, compact: bool = False) -> str:
     """The deadline as a clerk reads it: the date, 暂定 when provisional, and any pause."""
-    if view.get("outcome"):
+    if view.get("outcome") or view.get("voided"):
         return "—"
     from hunnan_gk.vocab import PauseKind
 
@@ -61,7 +77,7 @@ def request_list(views: list[dict[str, Any]]) -> None:
             text(view["number"]),
             text(view["applicant"]),
             text(view["received"]),
-            text(view["stage_label"]),
+            text(_stage_text(view)),
             text(_due_text(view, compact=True)),
             text(view["content"]),
         )
@@ -80,6 +96,7 @@ def request_detail(view: dict[str, Any]) -> None:
     grid.add_column(overflow="fold")
     rows = [
         ("编号", view["number"]),
+        (VOIDED, f"作废理由：{view.get('void_reason')}" if view.get("voided") else None),
         ("申请人", view["applicant"]),
         ("申请人类型", ApplicantType(view["applicant_type"]).label),
         ("申请方式", Channel(view["channel"]).label),
@@ -96,6 +113,8 @@ def request_detail(view: dict[str, Any]) -> None:
         ("已延期", f"{view['extended_days']} 个工作日" if view["extended_days"] else None),
         ("处理结果", Outcome(view["outcome"]).short_label if view.get("outcome") else None),
         ("答复日期", view.get("replied")),
+        ("超期答复", f"超期答复 {view['late_workdays']} 个工作日" if view.get("late") else None),
+        ("补正告知", "超过收到申请后 7 个工作日才告知（条例第30条）" if view.get("supplement_late") else None),
         ("办结日期", view.get("closed")),
         ("备注", view.get("note")),
     ]
@@ -135,11 +154,21 @@ def request_detail(view: dict[str, Any]) -> None:
     for event in view.get("events", []):
         before, after = event["stage_before"], event["stage"]
         stage = Stage(after).label if before == after else f"{Stage(before).label} → {Stage(after).label}"
+        action = _action_label(event["action"]) + ("（已撤销）" if event.get("undone") else "")
         events.add_row(
             text(event["on"]),
-            text(_action_label(event["action"])),
+            text(action),
             text(stage),
             text(event["clerk"]),
             text(event["note"]),
         )
     out.print(events)
+    corrections = view.get("corrections")
+    if corrections:
+        out.print()
+        out.print("[bold]更正记录[/bold]")
+        listed = table("日期", "事项", "原值", "新值", "理由", "经办人", fold=("原值", "新值", "理由"))
+        for item in corrections:
+            listed.add_row(text(item["on"]), text(_field_label(item["field"])), text(item["old"] or "—"),
+                           text(item["new"] or "—"), text(item["reason"]), text(item["clerk"]))
+        out.print(listed)

@@ -14,15 +14,26 @@ from hunnan_gk.storage.requests import attach_consultations
 from hunnan_gk.vocab import EventAction
 
 
+# The events that record a step of the handling still standing: not record keeping
+# (correct, void, undo) and not taken back by an undo.
+STANDING_STEP = (
+    "e.action NOT IN ('correct', 'void', 'undo') AND e.id NOT IN"
+    " (SELECT json_extract(u.data, '$.undoes') FROM events u"
+    "  WHERE u.action = 'undo' AND u.request_number = e.request_number)"
+)
+
+
 def unreplied_requests(db: sqlite_utils.Database, department: str | None = None, *,
                        before: str | None = None) -> list[dict[str, Any]]:
-    """Requests whose clock still runs (no outcome yet), each with its consultations; with
-    `before` (a past day), those that had no outcome yet on that day."""
+    """Requests whose clock still runs (no outcome yet, not voided), each with its
+    consultations; with `before` (a past day), those that had no outcome yet on that day,
+    each in the stage it stood in then and with only the extensions decided by then."""
     if before is None:
-        sql = "SELECT * FROM requests WHERE outcome_on IS NULL"
+        sql = "SELECT * FROM requests WHERE outcome_on IS NULL AND voided = 0"
         params: list[Any] = []
     else:
-        sql = "SELECT * FROM requests WHERE received_on <= ? AND (outcome_on IS NULL OR outcome_on > ?)"
+        sql = ("SELECT * FROM requests WHERE received_on <= ? AND (outcome_on IS NULL OR outcome_on > ?)"
+               " AND voided = 0")
         params = [before, before]
     if department:
         sql += " AND department = ?"
@@ -30,17 +41,30 @@ def unreplied_requests(db: sqlite_utils.Database, department: str | None = None,
     rows = dict_rows(db.execute(sql, params))
     attach_consultations(db, rows, open_only=before is None)
     if before is not None:
-        # The stage each stood in on that day: after its last event dated by then.
+        # The stage each stood in on that day: after its last step dated by then.
         stages = dict(
             db.execute(
                 "SELECT e.request_number, e.stage_after FROM events e JOIN"
-                " (SELECT max(id) AS id FROM events WHERE happened_on <= ? GROUP BY request_number)"
-                " AS latest ON latest.id = e.id",
+                " (SELECT max(e.id) AS id FROM events e WHERE e.happened_on <= ? AND "
+                + STANDING_STEP + " GROUP BY e.request_number) AS latest ON latest.id = e.id",
+                [before],
+            ).fetchall()
+        )
+        # 条例第33条: an extension counts from the day it was decided (its dated event).
+        later_extensions = dict(
+            db.execute(
+                "SELECT e.request_number, sum(coalesce(json_extract(e.data, '$.days'),"
+                " json_extract(e.data, '$.after.extended_days')"
+                " - coalesce(json_extract(e.data, '$.before.extended_days'), 0)))"
+                " FROM events e WHERE e.action = 'extend' AND e.happened_on > ? AND "
+                + STANDING_STEP + " GROUP BY e.request_number",
                 [before],
             ).fetchall()
         )
         for row in rows:
             row["stage"] = stages.get(row["number"], row["stage"])
+            later = later_extensions.get(row["number"]) or 0
+            row["extended_days"] = max(int(row["extended_days"] or 0) - int(later), 0)
     return rows
 
 
@@ -68,9 +92,9 @@ def annual_counts(db: sqlite_utils.Database, year: int) -> dict[str, Any]:
                sum(received_on <= :last AND (outcome_on IS NULL OR outcome_on > :last)),
                count(*)
         FROM requests NOT INDEXED
-        WHERE received_on BETWEEN :first AND :last
+        WHERE voided = 0 AND (received_on BETWEEN :first AND :last
            OR ((outcome_on IS NULL OR outcome_on >= :first)
-               AND (received_on <= :last OR outcome_on <= :last))
+               AND (received_on <= :last OR outcome_on <= :last)))
         GROUP BY 1, 2
         """,
         {"first": first, "last": last},
@@ -95,8 +119,9 @@ def annual_appeal_counts(db: sqlite_utils.Database, year: int) -> dict[str, dict
         SELECT kind, CASE WHEN decided_on BETWEEN :first AND :last THEN result ELSE 'pending' END,
                count(*)
         FROM appeals
-        WHERE (decided_on BETWEEN :first AND :last)
-           OR (filed_on <= :last AND (decided_on IS NULL OR decided_on > :last))
+        WHERE ((decided_on BETWEEN :first AND :last)
+           OR (filed_on <= :last AND (decided_on IS NULL OR decided_on > :last)))
+          AND request_number NOT IN (SELECT number FROM requests WHERE voided = 1)
         GROUP BY 1, 2
         """,
         {"first": first, "last": last},

@@ -81,12 +81,18 @@ def apply_change(db: sqlite_utils.Database, row: dict[str, Any], change, *, cler
     sets = ", ".join(f"{name} = ?" for name in fields)
     db.execute(f"UPDATE requests SET {sets} WHERE number = ?", [*fields.values(), row["number"]])
     if change.consultation:
-        insert(db, "consultations", {"request_number": row["number"], **change.consultation})
+        consultation_id = insert(db, "consultations", {"request_number": row["number"], **change.consultation})
+        event["data"]["consultation"] = {**change.consultation, "id": consultation_id}
     if change.ended_consultation is not None:
         db.execute(
             "UPDATE consultations SET end_on = ? WHERE id = ?",
             [change.on.isoformat(), change.ended_consultation],
         )
+    if change.removed_consultation is not None:  # an undone consult start
+        db.execute("DELETE FROM consultations WHERE id = ?", [change.removed_consultation])
+    if change.reopened_consultation is not None:  # an undone consult end
+        db.execute("UPDATE consultations SET end_on = NULL WHERE id = ?",
+                   [change.reopened_consultation])
     append_event(db, event)
     return {**row, **fields}
 
@@ -101,8 +107,11 @@ def list_requests(
     received_from: str | None = None,
     received_to: str | None = None,
     search: str | None = None,
+    include_voided: bool = False,
 ) -> list[dict[str, Any]]:
     where, params = [], []
+    if not include_voided:
+        where.append("voided = 0")
     if stage:
         where.append("stage = ?")
         params.append(stage)
@@ -199,9 +208,10 @@ def applicant_month_position(db: sqlite_utils.Database, request: dict[str, Any])
     else:
         who = "applicant = :name AND applicant_type = :type"
         params = {"name": request["applicant"], "type": request["applicant_type"]}
-    params |= {"first": f"{month}-01", "last": f"{month}-31"}
+    params |= {"first": f"{month}-01", "last": f"{month}-31", "number": request["number"]}
     rows = db.execute(
         f"SELECT number FROM requests WHERE {who} AND received_on BETWEEN :first AND :last "
+        "AND (voided = 0 OR number = :number) "
         "ORDER BY received_on, year, seq",
         params,
     ).fetchall()

@@ -1,0 +1,202 @@
+"""Putting the record right through the CLI (issue 11): correct, void, undo, and the state
+that replaying the events gives."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.helpers import VALID_ID, ok, ok_json, register
+from tests.year_of_requests import reply
+
+
+@pytest.fixture(autouse=True)
+def today(monkeypatch):
+    monkeypatch.setenv("HUNNAN_GK_TODAY", "2024-06-28")
+
+
+def show(cli, number):
+    return ok_json(cli("show", number, "--json"))
+
+
+def annual(cli, year=2024):
+    data = ok_json(cli("report", "annual", "--year", str(year), "--format", "json"))
+    return {row["key"]: row["values"] for row in data["rows"]}
+
+
+def overdue_numbers(cli, *extra):
+    data = ok_json(cli("report", "overdue", "--format", "json", *extra))
+    return [item["number"] for item in data["requests"]]
+
+
+# --- correct ------------------------------------------------------------------------
+
+
+def test_correcting_the_receipt_date_moves_the_due_date(cli):
+    number = register(cli, "2024-04-01")["number"]
+    assert show(cli, number)["due"] == "2024-04-29"
+    view = ok_json(cli("correct", number, "--field", "received", "--to", "2024/4/8",
+                       "--reason", "收件章日期为4月8日", "--json"))
+    assert view["received"] == "2024-04-08" and view["due"] == "2024-05-08"
+    shown = show(cli, number)
+    assert shown["corrections"] == [{
+        "field": "received", "old": "2024-04-01", "new": "2024-04-08", "reason": "收件章日期为4月8日",
+        "on": "2024-06-28", "clerk": shown["corrections"][0]["clerk"],
+        "at": shown["corrections"][0]["at"],
+    }]
+    assert shown["events"][-1]["action"] == "correct"
+    text = ok(cli("show", number)).stdout
+    assert "更正记录" in text and "收件章日期为4月8日" in text
+
+
+def test_a_correction_dated_today_still_lets_the_clerk_record_an_earlier_step(cli):
+    number = register(cli, "2024-04-01")["number"]
+    ok(cli("correct", number, "--field", "phone", "--to", "13812345678", "--reason", "补录"))
+    ok(cli("advance", number, "--on", "2024-04-02"))
+
+
+def test_correcting_the_outcome_and_type_moves_the_annual_cell(cli):
+    number = register(cli, "2024-04-01")["number"]
+    reply(cli, number, "2024-04-10", "disclosed")
+    before = annual(cli)
+    assert before["disclosed"]["natural"] == 1
+    ok(cli("correct", number, "--field", "outcome", "--to", "partial", "--reason", "实为部分公开"))
+    ok(cli("correct", number, "--field", "applicant_type", "--to", "商业企业", "--reason", "申请人是公司"))
+    after = annual(cli)
+    assert after["disclosed"]["total"] == 0
+    assert after["partial"]["commercial"] == 1 and after["partial"]["natural"] == 0
+    assert after["new"]["commercial"] == 1
+
+
+def test_correcting_the_reply_date_moves_the_year_it_counts_in(cli, monkeypatch):
+    monkeypatch.setenv("HUNNAN_GK_TODAY", "2025-03-01")
+    number = register(cli, "2024-12-02")["number"]
+    reply(cli, number, "2024-12-20", "disclosed")
+    assert annual(cli, 2024)["disclosed"]["total"] == 1
+    ok(cli("correct", number, "--field", "replied", "--to", "2025-01-06", "--reason", "答复书实际寄出日"))
+    assert annual(cli, 2024)["disclosed"]["total"] == 0
+    assert annual(cli, 2025)["disclosed"]["total"] == 1
+    view = show(cli, number)
+    assert view["replied"] == "2025-01-06"
+    # due 2024-12-30; 12-31, 01-02, 01-03, 01-06 are working days (元旦 is not)
+    assert view["due"] == "2024-12-30"
+    assert view["late"] is True and view["late_workdays"] == 4
+
+
+@pytest.mark.parametrize("field, value, message, code", [
+    ("received", "2024-07-01", "晚于今天", 1),
+    ("received", "2008-04-30", "早于《政府信息公开条例》施行之日", 1),
+    ("received", "明天", "无法识别日期", 2),
+    ("id_number", "110105194912310021", "身份证号码有误", 1),
+    ("applicant", "  ", "不能为空", 1),
+    ("content", "", "不能为空", 1),
+    ("applicant_type", "外星人", "无法识别", 2),
+    ("channel", "飞鸽", "无法识别", 2),
+    ("outcome", "disclosed", "尚未答复", 1),
+    ("replied", "2024-04-10", "尚未答复", 1),
+    ("stage", "draft", "--field 无法识别", 2),
+])
+def test_corrected_values_are_checked_as_at_registration(cli, field, value, message, code):
+    number = register(cli, "2024-04-01")["number"]
+    before = show(cli, number)
+    result = cli("correct", number, "--field", field, "--to", value, "--reason", "核对")
+    assert result.exit_code == code, result.output
+    assert message in result.stderr and result.stderr.startswith("错误：")
+    assert show(cli, number) == before
+
+
+def test_registration_refuses_what_correct_refuses(cli):
+    result = cli("register", "--applicant", "张三", "--type", "natural", "--channel", "online",
+                 "--received", "2024-04-01", "--content", "x", "--id-number", "110105194912310021")
+    assert result.exit_code == 1 and "身份证号码有误" in result.stderr
+
+
+def test_correct_needs_a_reason(cli):
+    number = register(cli, "2024-04-01")["number"]
+    assert cli("correct", number, "--field", "phone", "--to", "1").exit_code == 2
+    result = cli("correct", number, "--field", "phone", "--to", "1", "--reason", " ")
+    assert result.exit_code == 1 and "--reason" in result.stderr
+
+
+def test_a_valid_id_number_is_stored_as_corrected(cli):
+    number = register(cli, "2024-04-01")["number"]
+    ok(cli("correct", number, "--field", "id_number", "--to", VALID_ID.lower(), "--reason", "补录"))
+    assert show(cli, number)["id_number"] == VALID_ID
+
+
+def test_a_correction_to_the_same_value_is_refused(cli):
+    number = register(cli, "2024-04-01", department="区住建局")["number"]
+    result = cli("correct", number, "--field", "department", "--to", "区住建局", "--reason", "x")
+    assert result.exit_code == 1 and "无需更正" in result.stderr
+
+
+def test_receipt_cannot_be_corrected_past_a_recorded_step(cli):
+    number = register(cli, "2024-04-01")["number"]
+    ok(cli("advance", number, "--on", "2024-04-03"))
+    result = cli("correct", number, "--field", "received", "--to", "2024-04-05", "--reason", "x")
+    assert result.exit_code == 1 and "晚于已登记的办理记录" in result.stderr
+
+
+# --- void ---------------------------------------------------------------------------
+
+
+def test_a_voided_request_leaves_every_count(cli):
+    kept = register(cli, "2024-05-06", "张三")["number"]
+    voided = register(cli, "2024-05-06", "张三", content="重复登记的同一申请")["number"]
+    ok(cli("appeal", "add", voided, "--kind", "reconsideration", "--on", "2024-06-01"))
+    before_annual = annual(cli)
+    assert before_annual["new"]["total"] == 2
+    assert overdue_numbers(cli) == [kept, voided]
+    assert ok_json(cli("fee", "quote", kept, "--json"))["applications_in_month"] == 2
+
+    view = ok_json(cli("void", voided, "--reason", "与 2024-0001 重复登记", "--json"))
+    assert view["voided"] is True and view["void_reason"] == "与 2024-0001 重复登记"
+
+    assert [v["number"] for v in ok_json(cli("list", "--json"))] == [kept]
+    assert [v["number"] for v in ok_json(cli("list", "--all", "--json"))] == [kept, voided]
+    assert "已作废" in ok(cli("list", "--all")).stdout
+    assert overdue_numbers(cli) == [kept]
+    assert overdue_numbers(cli, "--as-of", "2024-06-27") == [kept]
+    after_annual = annual(cli)
+    assert after_annual["new"]["total"] == 1
+    appeals = ok_json(cli("report", "annual", "--year", "2024", "--format", "json"))["appeals"]
+    assert all(value == 0 for row in appeals.values() for value in row.values())
+    assert ok_json(cli("fee", "quote", kept, "--json"))["applications_in_month"] == 1
+    refused = cli("fee", "quote", voided)
+    assert refused.exit_code == 1 and "已作废" in refused.stderr
+    dry = ok(cli("notify", "--dry-run")).stdout
+    assert kept in dry and voided not in dry
+
+    shown = show(cli, voided)
+    assert shown["voided"] is True and shown["events"][-1]["action"] == "void"
+    text = ok(cli("show", voided)).stdout
+    assert "已作废" in text and "与 2024-0001 重复登记" in text
+
+
+def test_a_voided_number_is_never_reused_and_takes_no_further_step(cli):
+    first = register(cli, "2024-05-06")["number"]
+    ok(cli("void", first, "--reason", "测试"))
+    assert register(cli, "2024-05-07")["number"] == "2024-0002"
+    for args in (["advance", first], ["withdraw", first, "--reason", "x"],
+                 ["void", first, "--reason", "再次"],
+                 ["correct", first, "--field", "phone", "--to", "1", "--reason", "x"],
+                 ["undo", first, "--reason", "x"]):
+        result = cli(*args)
+        assert result.exit_code == 1 and "已作废" in result.stderr, args
+
+
+def test_void_needs_a_reason(cli):
+    number = register(cli, "2024-05-06")["number"]
+    assert cli("void", number).exit_code == 2
+    assert cli("void", number, "--reason", "").exit_code == 1
+    assert show(cli, number)["voided"] is False
+
+
+def test_request_json_has_the_new_keys(cli):
+    view = register(cli, "2024-05-06")
+    assert {k: view[k] for k in ("voided", "void_reason", "supplement_late", "late", "late_workdays")} == {
+        "voided": False, "void_reason": None, "supplement_late": False, "late": False,
+        "late_workdays": None,
+    }
+    assert json.loads(json.dumps(view)) == view
