@@ -165,14 +165,22 @@ def check_target(path: Path) -> None:
 def build_demo(path: Path, *, calendar: "WorkCalendar", today: date, at: str) -> int:
     """Build a fresh demo database at `path`, dated relative to `today` on `calendar`, its
     events stamped `at`; returns how many requests it holds."""
+    from hunnan_gk.exports import atomic_write
     from hunnan_gk.storage.db import open_db, write
 
     check_target(path)
-    db = open_db(path)
-    with write(db):
-        for index, scenario in enumerate(SCENARIOS):
-            _play(db, scenario, calendar, today, at, CLERKS[index % len(CLERKS)])
-    db.conn.close()
+
+    def build(temporary: Path) -> None:
+        # Built under a temporary name and renamed into place like every file the tool
+        # writes: a demo killed half-way leaves no half-built database at `path`.
+        temporary.unlink()  # open_db creates the file itself, exclusively
+        db = open_db(temporary)
+        with write(db):
+            for index, scenario in enumerate(SCENARIOS):
+                _play(db, scenario, calendar, today, at, CLERKS[index % len(CLERKS)])
+        db.conn.close()  # the last connection folds the WAL in and removes it
+
+    atomic_write(path, build, private=True)
     return len(SCENARIOS)
 
 

@@ -2,7 +2,9 @@
 
 - `atomic_write`: the file is written beside its target under a fresh name and renamed onto
   it, so a failure never leaves half a file or destroys the previous one, and a symlink
-  planted at the temporary name is never followed (mkstemp creates it exclusively).
+  planted at the temporary name is never followed (mkstemp creates it exclusively). A target
+  that is a symlink, or a database's -wal/-shm/-journal file, is refused; files holding
+  personal data are 0600 (0660 in a shared setgid folder); folders are made 0700 (2770).
 - CSV for Excel/WPS: UTF-8 with BOM and CRLF line ends, to a file or to stdout alike; a text
   value starting with = + - @, a tab or a CR is written with a leading `'` (OWASP), which
   `ledger import` removes again (`safetext.from_csv_cell`).
@@ -15,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
@@ -30,32 +33,129 @@ CSV_ENCODING = "utf-8-sig"
 
 
 def atomic_write(target: Path, write: Callable[[Path], None], *, private: bool = False) -> None:
-    """`replace_atomically`, refused (exit 1) in Chinese when the file cannot be written."""
+    """`replace_atomically`, refused (exit 1) in Chinese when the file cannot be written or
+    its name is not safe to write to (`check_target`)."""
     from hunnan_gk.errors import Refused, os_reason
 
     try:
         replace_atomically(target, write, private=private)
+    except UnsafeTarget as exc:
+        raise Refused(str(exc)) from None
     except OSError as exc:
         raise Refused(f"无法写入 {target}：{os_reason(exc)}") from None
 
 
+class UnsafeTarget(OSError):
+    """A target the tool never writes to: a symlink, or a database's WAL/SHM/journal file."""
+
+
+#: What SQLite puts beside a database: writing over one of these would destroy the database.
+DATABASE_SIDE_FILES = ("-wal", "-shm", "-journal")
+# Temporary files carry the writer's process id, so a later run knows a dead writer's leftovers.
+_TEMPORARY = ".{name}.hgk{pid}."
+_LEFTOVER = re.compile(r"^\..*\.hgk(\d+)\.[^/]*\.tmp")
+
+
+def check_target(target: Path) -> None:
+    """UnsafeTarget for a symlink (someone may have planted it to make the tool overwrite the
+    file it points to) or a database's side file; anything else may be written."""
+    if target.name.lower().endswith(DATABASE_SIDE_FILES):
+        raise UnsafeTarget(f"{target} 是数据库的日志文件名（-wal、-shm、-journal），写入会损坏数据库，已拒绝")
+    if target.is_symlink():
+        raise UnsafeTarget(f"{target} 是一个符号链接，不会写入它或它指向的文件，已拒绝（请换一个文件名）")
+
+
 def replace_atomically(target: Path, write: Callable[[Path], None], *, private: bool = False) -> None:
     """Let `write(path)` write a temporary file in `target`'s folder, then rename it onto
-    `target`; the temporary file is removed whatever happens. `private`: mode 0600, for files
-    holding personal data (the ledger, database backups); otherwise the mode a new file gets
-    (0666 less the umask). OSError is the caller's to report (a cache simply goes without)."""
+    `target`; the temporary file is removed whatever happens (and what a killed run left
+    behind is removed by the next one). `private`: for files holding personal data (the
+    ledger, database backups, problem lists), mode 0600, or 0660 in a shared folder
+    (`shared_folder`); otherwise the mode a new file gets (0666 less the umask). OSError
+    (UnsafeTarget included) is the caller's to report (a cache simply goes without)."""
     import tempfile  # a few milliseconds: only when a file is written
 
     target = Path(target)
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    check_target(target)
+    folder = target.parent
+    remove_leftovers(folder)
+    # mkstemp: O_CREAT | O_EXCL | O_NOFOLLOW, mode 0600 — never someone else's file or link
+    handle, name = tempfile.mkstemp(prefix=_TEMPORARY.format(name=target.name, pid=os.getpid()),
+                                    suffix=".tmp", dir=folder)
     os.close(handle)
     temporary = Path(name)
     try:
         write(temporary)
-        os.chmod(temporary, 0o600 if private else 0o666 & ~_umask())
+        os.chmod(temporary, private_mode(folder) if private else 0o666 & ~_umask())
         os.replace(temporary, target)
     finally:
-        temporary.unlink(missing_ok=True)
+        for leftover in (temporary, *(Path(f"{temporary}{side}") for side in DATABASE_SIDE_FILES)):
+            leftover.unlink(missing_ok=True)
+
+
+def remove_leftovers(folder: Path) -> None:
+    """Remove the temporary files of writers that were killed before their rename: ours
+    (same owner), named by a process that no longer runs."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    uid = os.geteuid()
+    for name in names:
+        found = _LEFTOVER.match(name)
+        if not found or _running(int(found[1])):
+            continue
+        path = folder / name
+        try:
+            if path.lstat().st_uid == uid:
+                path.unlink()
+        except OSError:
+            pass
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: it runs
+        return True
+    return True
+
+
+def shared_folder(folder: Path) -> bool:
+    """Whether `folder` is set up for several accounts: group-writable with the setgid bit
+    (docs/deployment.md: `chmod 2770`), so what is created in it belongs to its group."""
+    import stat
+
+    try:
+        mode = os.stat(folder).st_mode
+    except OSError:
+        return False
+    return bool(mode & stat.S_ISGID and mode & stat.S_IWGRP)
+
+
+def private_mode(folder: Path) -> int:
+    """The mode of a file holding personal data in `folder`: 0660 when the folder is shared
+    by a group, else 0600 (only its owner)."""
+    return 0o660 if shared_folder(folder) else 0o600
+
+
+def make_folder(path: Path) -> None:
+    """Create `path` and any missing parents, each 0700 (only the owner), or 2770 inside a
+    shared folder (the group keeps it, `shared_folder`); an existing folder is left as it is."""
+    path = Path(path)
+    if path.is_dir():
+        return
+    if path.parent != path:
+        make_folder(path.parent)
+    try:
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        return
+    if shared_folder(path.parent):
+        os.chmod(path, 0o2770)
+    else:
+        os.chmod(path, 0o700)  # mkdir's mode is cut by the umask; 0700 is never widened by it
 
 
 def _umask() -> int:
@@ -97,8 +197,7 @@ def write_csv_text(text: str, output: Path | None) -> None:
 
 
 def write_csv_file(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """A CSV file for Excel/WPS written in place: for a path inside `atomic_write`, or a side
-    file (the ledger's problem list) whose OSError the caller reports itself."""
+    """A CSV file for Excel/WPS written in place: for a path inside `atomic_write`."""
     Path(path).write_text(csv_text(headers, rows), encoding=CSV_ENCODING, newline="")
 
 

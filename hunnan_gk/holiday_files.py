@@ -14,7 +14,7 @@ from hunnan_gk.errors import ConfigError, InputError, os_reason
 from hunnan_gk.workdays import Statutory, WorkCalendar, YearOverride, statutory_holidays
 
 # Bump when statutory_holidays() would give other days for the same year (a new law).
-STATUTORY_CACHE_VERSION = 1
+STATUTORY_CACHE_VERSION = 2  # 2: the file holds its version, year and the days' hash
 
 
 _OVERRIDE_KEYS = ("holidays", "workdays")
@@ -105,28 +105,66 @@ def parse_overrides(text: str, source: str = "节假日覆盖文件") -> dict[in
     return overrides
 
 
+def _days_digest(year: int, days: dict[str, str]) -> str:
+    import hashlib
+
+    canonical = json.dumps([STATUTORY_CACHE_VERSION, year, sorted(days.items())], ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def statutory_cache_text(year: int, found: dict[date, str]) -> str:
+    """The cache file of one year: its days, the cache version and the days' hash."""
+    days = {d.isoformat(): name for d, name in found.items()}
+    return json.dumps({"version": STATUTORY_CACHE_VERSION, "year": year, "days": days,
+                       "sha256": _days_digest(year, days)}, ensure_ascii=False)
+
+
+def read_statutory_cache(path: Path, year: int) -> dict[date, str] | None:
+    """The cached days of `year`, or None (compute them again) unless the file is a regular
+    file of this account that no one else can write, of this cache version and year, whose
+    days match its hash: a changed cache must never move a deadline."""
+    import os
+    import stat
+
+    try:
+        with open(path, "rb", opener=lambda name, flags: os.open(name, flags | os.O_NOFOLLOW)) as handle:
+            status = os.fstat(handle.fileno())
+            if (not stat.S_ISREG(status.st_mode) or status.st_uid != os.geteuid()
+                    or status.st_mode & 0o022 or status.st_size > 64 * 1024):
+                return None
+            data = json.loads(handle.read().decode("utf-8"))
+        days = data["days"]
+        if (data.get("version") != STATUTORY_CACHE_VERSION or data.get("year") != year
+                or not isinstance(days, dict) or data.get("sha256") != _days_digest(year, days)):
+            return None
+        found = {date.fromisoformat(k): str(v) for k, v in days.items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+    return found if all(day.year == year for day in found) else None
+
+
 def cached_statutory(cache_dir: Path) -> Statutory:
     """statutory_holidays, remembered in `cache_dir` as one small JSON file per year.
 
     Computing a year's lunar holidays imports the `holidays` package (about 0.2 s); from
     December every deadline reaches into next year, so every command would pay it. The law
     fixes these days, so a year once computed stays right; a cache that cannot be read or
-    written is simply not used."""
+    written, or fails its checks (`read_statutory_cache`), is simply not used. The cache
+    folder is private (0700) and each file 0600."""
 
     @lru_cache(maxsize=64)
     def lookup(year: int) -> dict[date, str]:
         path = Path(cache_dir) / f"statutory-{STATUTORY_CACHE_VERSION}-{year}.json"
-        try:
-            return {date.fromisoformat(k): v for k, v in json.loads(path.read_text("utf-8")).items()}
-        except (OSError, ValueError, AttributeError):
-            pass
+        cached = read_statutory_cache(path, year)
+        if cached is not None:
+            return cached
         found = statutory_holidays(year)
         try:
-            from hunnan_gk.exports import replace_atomically
+            from hunnan_gk.exports import make_folder, replace_atomically
 
-            path.parent.mkdir(parents=True, exist_ok=True)
-            content = json.dumps({d.isoformat(): n for d, n in found.items()}, ensure_ascii=False)
-            replace_atomically(path, lambda temporary: temporary.write_text(content, "utf-8"))
+            make_folder(path.parent)
+            content = statutory_cache_text(year, found)
+            replace_atomically(path, lambda temporary: temporary.write_text(content, "utf-8"), private=True)
         except OSError:
             pass
         return found

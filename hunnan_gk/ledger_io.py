@@ -118,13 +118,15 @@ def parse_sheet(cells: Sequence[Sequence[Any]]) -> tuple[LedgerSheet | None, lis
 
 
 def write_problems(path: Path, problems: Sequence[ledger.Problem]) -> None:
-    from hunnan_gk.exports import write_csv_file
-
+    """The problem list beside the ledger (FILE.errors.csv), written like every export:
+    atomically, never through a symlink, private. OSError is the caller's to report."""
+    from hunnan_gk.exports import replace_atomically, write_csv_file
     from hunnan_gk.privacy import mask_in_text
 
     # The problems quote the cells: ID and phone numbers stay masked in the list.
-    write_csv_file(path, ["行", "列", "问题"],
-                   [(p.row, mask_in_text(p.column), mask_in_text(p.message)) for p in problems])
+    rows = [(p.row, mask_in_text(p.column), mask_in_text(p.message)) for p in problems]
+    replace_atomically(path, lambda target: write_csv_file(target, ["行", "列", "问题"], rows),
+                       private=True)
 
 
 def errors_path(path: Path) -> Path:

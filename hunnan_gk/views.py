@@ -97,6 +97,8 @@ def event_view(event: Mapping[str, Any]) -> dict[str, Any]:
         "on": event["happened_on"],
         "at": event["at"],
         "clerk": event["clerk"],
+        # the OS account that ran the command (none on events older than issue 12)
+        "os_user": (event.get("data") or {}).get("os_user") if isinstance(event.get("data"), dict) else None,
         "note": event["note"],
         "imported": bool(event["imported"]),
     }

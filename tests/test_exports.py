@@ -69,14 +69,15 @@ def test_private_files_are_0600_and_others_follow_the_umask(tmp_path):
     assert (tmp_path / "report.csv").stat().st_mode & 0o777 == 0o640
 
 
-def test_a_symlink_at_the_target_is_replaced_not_written_through(tmp_path):
+def test_a_symlink_at_the_target_is_refused_and_its_target_untouched(tmp_path):
+    # issue 12: a link planted in a shared folder must not make the tool write anywhere
     elsewhere = tmp_path / "elsewhere.txt"
     elsewhere.write_text("keep", encoding="utf-8")
     target = tmp_path / "out.txt"
     target.symlink_to(elsewhere)
-    exports.atomic_write(target, write_text("new"))
-    assert not target.is_symlink()
-    assert target.read_text(encoding="utf-8") == "new"
+    with pytest.raises(Refused, match="符号链接"):
+        exports.atomic_write(target, write_text("new"))
+    assert target.is_symlink()
     assert elsewhere.read_text(encoding="utf-8") == "keep"
 
 

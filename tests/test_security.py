@@ -223,3 +223,151 @@ def test_search_takes_percent_and_underscore_literally(cli):
     register(cli, content="某某情况")
     assert [r["number"] for r in ok_json(cli("list", "--search", "%", "--json"))] == ["2024-0001"]
     assert ok_json(cli("list", "--search", "_", "--json")) == []
+
+
+# --- 4. files are written safely in shared folders ------------------------------------------
+
+
+def dead_pid() -> int:
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+@pytest.mark.parametrize("command", [
+    ["db", "backup"], ["ledger", "export", "-o"], ["report", "annual", "--year", "2024", "-o"],
+])
+def test_a_planted_symlink_at_a_target_is_refused_and_its_target_untouched(cli, tmp_path, command):
+    register(cli)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep", encoding="utf-8")
+    link = tmp_path / ("out.xlsx" if command[0] != "db" else "backup.db")
+    link.symlink_to(victim)
+    result = cli(*command, link)
+    assert result.exit_code == 1 and "符号链接" in result.stderr and "Traceback" not in result.output
+    assert victim.read_text(encoding="utf-8") == "keep" and link.is_symlink()
+
+
+@pytest.mark.parametrize("name", ["backup.db-wal", "other.db-shm", "x.db-journal"])
+def test_a_database_side_file_name_is_refused(cli, tmp_path, name):
+    register(cli)
+    result = cli("db", "backup", tmp_path / name)
+    assert result.exit_code == 1 and "-wal" in result.stderr
+    assert not (tmp_path / name).exists()
+    assert cli("ledger", "export", "-o", tmp_path / (name + ".csv")).exit_code == 0  # only the name counts
+
+
+def test_what_a_killed_export_left_behind_is_removed_by_the_next(cli, tmp_path):
+    register(cli)
+    leftover = tmp_path / f".ledger.xlsx.hgk{dead_pid()}.x1y2z3.tmp"
+    leftover.write_bytes(b"half a workbook")
+    alive = tmp_path / f".ledger.xlsx.hgk{__import__('os').getpid()}.a1b2c3.tmp"
+    alive.write_bytes(b"someone still writing")
+    ok(cli("ledger", "export", "-o", tmp_path / "ledger.xlsx"))
+    assert not leftover.exists() and alive.exists()
+
+
+def test_files_with_personal_data_are_private_or_shared_with_the_group(cli, tmp_path):
+    import os
+
+    register(cli)
+    private, shared = tmp_path / "private", tmp_path / "shared"
+    private.mkdir()
+    shared.mkdir()
+    os.chmod(shared, 0o2770)
+    for folder, mode in ((private, 0o600), (shared, 0o660)):
+        ok(cli("ledger", "export", "-o", folder / "ledger.csv"))
+        ok(cli("db", "backup", folder / "backup.db"))
+        db = folder / "new" / "gk.db"
+        register(cli, db=db)
+        for path in (folder / "ledger.csv", folder / "backup.db", db):
+            assert path.stat().st_mode & 0o777 == mode, path
+        folder_mode = (folder / "new").stat().st_mode & 0o7777
+        assert folder_mode == (0o700 if mode == 0o600 else 0o2770)
+
+
+def test_the_wal_and_shm_of_a_shared_database_are_group_writable(tmp_path):
+    import os
+
+    from hunnan_gk.storage.db import open_db
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o2770)
+    old = os.umask(0o077)  # a clerk's strict umask must not shut the group out
+    try:
+        db = open_db(shared / "gk.db")
+        db.execute("CREATE TABLE t (x)")
+        for name in ("gk.db", "gk.db-wal", "gk.db-shm"):
+            assert (shared / name).stat().st_mode & 0o777 == 0o660, name
+        db.conn.close()
+    finally:
+        os.umask(old)
+
+
+def test_the_holiday_cache_is_private_and_a_changed_one_is_never_used(tmp_path, monkeypatch):
+    import os
+    from datetime import date
+
+    from hunnan_gk import holiday_files
+
+    real = {date(2031, 1, 1): "元旦"}
+    monkeypatch.setattr(holiday_files, "statutory_holidays", lambda year: dict(real))
+    cache = tmp_path / "cache" / "hunnan-gk"
+    assert holiday_files.cached_statutory(cache)(2031) == real
+    (path,) = cache.iterdir()
+    assert path.stat().st_mode & 0o777 == 0o600 and cache.stat().st_mode & 0o777 == 0o700
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["days"]["2031-01-02"] = "元旦"  # a day off added by hand: would move deadlines
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setattr(holiday_files, "statutory_holidays", lambda year: {date(2031, 1, 1): "元旦"})
+    assert holiday_files.cached_statutory(cache)(2031) == real
+    # a cache others may write is not trusted either, nor one of another version
+    path.write_text(holiday_files.statutory_cache_text(2031, {date(2031, 1, 3): "x"}), encoding="utf-8")
+    os.chmod(path, 0o666)
+    assert holiday_files.cached_statutory(cache)(2031) == real
+    path.write_text(holiday_files.statutory_cache_text(2031, {date(2031, 1, 3): "x"}), encoding="utf-8")
+    os.chmod(path, 0o600)
+    assert holiday_files.cached_statutory(cache)(2031) == {date(2031, 1, 3): "x"}  # a sound one is used
+
+
+def test_every_event_records_the_os_account_shown_beside_the_clerk(cli):
+    import pwd
+    import os
+
+    account = pwd.getpwuid(os.geteuid()).pw_name
+    register(cli, clerk="刘洋")
+    ok(cli("advance", "2024-0001", "--on", "2024-04-02", "--clerk", "王静"))
+    events = ok_json(cli("show", "2024-0001", "--json"))["events"]
+    assert [(e["clerk"], e["os_user"]) for e in events] == [("刘洋", account), ("王静", account)]
+    shown = ok(cli("show", "2024-0001")).stdout
+    assert "系统账户" in shown and account in shown
+
+
+# --- 7. no traceback, no English ---------------------------------------------------------
+
+
+def test_dev_null_is_not_a_database(cli):
+    for args in (["list"], ["register", "--applicant", "张三", "--type", "natural", "--channel", "online",
+                            "--received", "2024-04-01", "--content", "x"]):
+        result = cli(*args, "--db", "/dev/null")
+        assert result.exit_code == 3 and "不是普通文件" in result.stderr
+
+
+@pytest.mark.parametrize("message, expected", [
+    ("database or disk is full", "磁盘已满"), ("disk I/O error", "磁盘错误"),
+])
+def test_a_full_disk_is_a_chinese_database_error(cli, monkeypatch, message, expected):
+    register(cli)
+    from hunnan_gk.storage import requests as storage_requests
+
+    def full(*args, **kwargs):
+        raise sqlite3.OperationalError(message)
+
+    monkeypatch.setattr(storage_requests, "append_event", full)
+    result = cli("advance", "2024-0001", "--on", "2024-04-02")
+    assert result.exit_code == 3 and expected in result.stderr and "Traceback" not in result.output
+    assert ok_json(cli("show", "2024-0001", "--json"))["stage"] == "review"  # nothing changed

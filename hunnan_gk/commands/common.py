@@ -29,6 +29,7 @@ DbOption = Annotated[
         help="数据库文件（默认见 hunnan-gk db path）",
         show_envvar=True,
         dir_okay=False,
+        readable=False,  # a permission problem is the database's (exit 3, in Chinese), see open_db
     ),
 ]
 ConfigOption = Annotated[
@@ -39,6 +40,7 @@ ConfigOption = Annotated[
         help="配置文件（默认 ./hunnan-gk.yaml 或 ~/.config/hunnan-gk/config.yaml）",
         show_envvar=True,
         dir_okay=False,
+        readable=False,  # load_settings says in Chinese why it cannot read the file
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON")]

@@ -150,7 +150,7 @@ def request_detail(view: dict[str, Any]) -> None:
 
     out.soft_wrap = False
     out.print()
-    events = table("日期", "办理", "环节", "经办人", "备注", fold=("备注", "环节"))
+    events = table("日期", "办理", "环节", "经办人", "系统账户", "备注", fold=("备注", "环节", "系统账户"))
     for event in view.get("events", []):
         before, after = event["stage_before"], event["stage"]
         stage = Stage(after).label if before == after else f"{Stage(before).label} → {Stage(after).label}"
@@ -160,6 +160,7 @@ def request_detail(view: dict[str, Any]) -> None:
             text(action),
             text(stage),
             text(event["clerk"]),
+            text(event.get("os_user") or "—"),
             text(event["note"]),
         )
     out.print(events)

@@ -12,7 +12,7 @@ import sqlite_utils
 
 from hunnan_gk.audit import CHAIN_FIELDS, GENESIS_HASH, HASHED_FIELDS, chained, first_broken
 from hunnan_gk.errors import Refused
-from hunnan_gk.storage.db import insert
+from hunnan_gk.storage.db import insert, os_user
 
 
 def chain_tail(db: sqlite_utils.Database) -> str:
@@ -23,7 +23,9 @@ def chain_tail(db: sqlite_utils.Database) -> str:
 
 def append_event(db: sqlite_utils.Database, event: dict[str, Any]) -> dict[str, Any]:
     """Append one event to the hash chain. Call inside `write()`: the chain's tail is read
-    and extended under the same lock."""
+    and extended under the same lock. The event's data records the OS account that ran the
+    command (`os_user`), covered by the hash like the rest."""
+    event = {**event, "data": {**(event.get("data") or {}), "os_user": os_user()}}
     row = chained(event, chain_tail(db))
     row["id"] = insert(db, "events", row)
     return row

@@ -29,14 +29,22 @@ def describe_sqlite_error(exc: sqlite3.Error) -> DatabaseError:
     if "locked" in text or "busy" in text:
         return DatabaseError("数据库正被其他程序长时间占用，请稍后再试")
     if "readonly" in text or "read-only" in text:
-        return DatabaseError("数据库文件只读，无法写入：请检查文件及其目录的权限")
+        return DatabaseError(
+            "数据库文件只读，无法写入：请检查数据库文件、它的 -wal/-shm 文件及所在目录的权限",
+            hint="多人共用时这些文件应属于共享组、权限 0660，目录 2770，见 docs/deployment.md",
+        )
+    if "database or disk is full" in text:
+        return DatabaseError("磁盘已满，无法写入数据库：本次操作未保存", hint="清理磁盘空间后重试")
+    if "disk I/O error" in text:
+        return DatabaseError("读写数据库文件时发生磁盘错误（磁盘已满、文件只读或存储故障）：本次操作未保存",
+                             hint="检查磁盘空间、数据库文件及其 -wal/-shm 文件的权限；之后可用 hunnan-gk db check 检查")
     if "malformed" in text or "not a database" in text or "disk image" in text:
         return DatabaseError(
             "数据库文件已损坏或不是 SQLite 文件",
             hint="请确认 --db 或 HUNNAN_GK_DB 指向的是 hunnan-gk 数据库；文件损坏时从 hunnan-gk db backup 生成的备份恢复",
         )
     if "unable to open" in text:
-        return DatabaseError("无法打开数据库文件：请检查路径和权限")
+        return DatabaseError("无法打开数据库文件：请检查路径和权限（数据库所在目录也须可写，以建 -wal/-shm 文件）")
     return DatabaseError(f"数据库错误：{text}")
 
 
@@ -49,17 +57,14 @@ def open_db(path: Path, *, create: bool = True) -> sqlite_utils.Database:
     path = Path(path)
     if path.is_dir():
         raise DatabaseError(f"{path} 是一个目录，不是数据库文件")
+    check_database_file(path)
     if not path.exists():
         if not create:
             raise DatabaseError(
                 f"数据库文件 {path} 不存在",
                 hint="检查 --db、环境变量 HUNNAN_GK_DB 或配置中的 db；尚未登记过申请时先用 hunnan-gk register",
             )
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-        except OSError as exc:
-            raise DatabaseError(f"无法创建数据库文件 {path}：{os_reason(exc)}") from None
+        create_database_file(path)
     try:
         conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -76,6 +81,77 @@ def open_db(path: Path, *, create: bool = True) -> sqlite_utils.Database:
     except sqlite3.Error as exc:
         raise describe_sqlite_error(exc) from None
     return db
+
+
+def create_database_file(path: Path) -> None:
+    """A new, empty database file: never through a symlink or over a file someone else just
+    made (O_EXCL); mode 0600, or 0660 in a shared setgid folder, where SQLite gives the
+    -wal and -shm files the same mode so that every clerk of the group can write them
+    (docs/deployment.md). Missing folders are made 0700 (2770 in a shared folder)."""
+    from hunnan_gk.exports import make_folder, private_mode
+
+    try:
+        make_folder(path.parent)
+        handle = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+    except FileExistsError:
+        return  # another clerk created it a moment ago
+    except OSError as exc:
+        raise DatabaseError(f"无法创建数据库文件 {path}：{os_reason(exc)}") from None
+    try:
+        os.fchmod(handle, private_mode(path.parent))
+    finally:
+        os.close(handle)
+
+
+def check_database_file(path: Path) -> None:
+    """DatabaseError (exit 3) in Chinese for a path that cannot be a database this account
+    may use: a device (/dev/null), a database side file, a file it may not read or write."""
+    import stat
+
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise DatabaseError(f"无法打开数据库文件 {path}：{os_reason(exc)}") from None
+    if not stat.S_ISREG(status.st_mode):
+        raise DatabaseError(f"{path} 不是普通文件（例如 /dev/null 或设备），不能用作数据库")
+    from hunnan_gk.exports import DATABASE_SIDE_FILES
+
+    if path.name.lower().endswith(DATABASE_SIDE_FILES):
+        raise DatabaseError(f"{path} 是数据库的日志文件（-wal、-shm、-journal），不是数据库本身")
+    if not os.access(path, os.R_OK | os.W_OK):
+        raise DatabaseError(
+            f"当前用户（{os_user()}）没有权限读写数据库文件 {path}（{_owner_text(status)}）",
+            hint="多人共用一个数据库时，把它放在共享组的目录（chmod 2770）中，见 docs/deployment.md",
+        )
+
+
+def _owner_text(status: os.stat_result) -> str:
+    import grp
+    import pwd
+
+    try:
+        owner = pwd.getpwuid(status.st_uid).pw_name
+    except KeyError:
+        owner = str(status.st_uid)
+    try:
+        group = grp.getgrgid(status.st_gid).gr_name
+    except KeyError:
+        group = str(status.st_gid)
+    return f"所有者 {owner}，组 {group}，权限 {status.st_mode & 0o7777:04o}"
+
+
+def os_user() -> str:
+    """The OS account running this command, as the system knows it (not $USER, which anyone
+    can set): what every event records beside the clerk's name."""
+    import pwd
+
+    uid = os.geteuid()
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:  # an account without a passwd entry (a bare container)
+        return f"uid {uid}"
 
 
 def _check_ours(db: sqlite_utils.Database, path: Path) -> None:
