@@ -100,11 +100,22 @@ def root(
 
 
 def _register_groups() -> None:
-    from hunnan_gk.commands import (appeal, calendar, catalog, db, fee, ledger, records, reports,
-                                    requests)
+    from hunnan_gk.commands import (
+        appeal,
+        assignments,
+        calendar,
+        catalog,
+        db,
+        fee,
+        ledger,
+        records,
+        reports,
+        requests,
+    )
 
     app.add_typer(requests.app)
     app.add_typer(records.app)
+    app.add_typer(assignments.app)
     app.add_typer(reports.app, name="report")
     app.add_typer(reports.top)
     app.add_typer(db.app, name="db")

@@ -12,18 +12,20 @@ from pathlib import Path
 from typing import Any
 
 from hunnan_gk import numbering
+from hunnan_gk.departments import Department, Directory, Handler
 from hunnan_gk.errors import ConfigError, os_reason
 
 CONFIG_ENV = "HUNNAN_GK_CONFIG"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 # Every key the file may hold and its type; a dict is a section, `str_map` a free mapping
-# of names to lists of addresses (departments).
+# of names to lists of addresses (the old form of departments), "departments" either that or
+# the list of departments (checked by `_directory`).
 _SCHEMA: dict[str, Any] = {
     "db": str,
     "timezone": str,
     "holidays": str,
-    "lights": {"yellow_days": int},
+    "lights": {"yellow_days": int, "escalate_after": int},
     "smtp": {
         "host": str,
         "port": int,
@@ -34,7 +36,8 @@ _SCHEMA: dict[str, Any] = {
         "to": list,
         "timeout": int,
     },
-    "departments": "str_map",
+    "departments": "departments",  # a list of departments, or the old 名称: [地址] mapping
+    "handlers": list,
     "numbering": {"prefix": str},
     "catalogues": list,  # catalogue files whose overdue items the morning mail lists
     "catalogue_areas": list,  # the 领域 a catalogue's items may name, when it declares none
@@ -62,7 +65,9 @@ class Settings:
     holidays: Path | None = None
     yellow_days: int = 5
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
-    departments: dict[str, list[str]] = field(default_factory=dict)
+    departments: dict[str, list[str]] = field(default_factory=dict)  # name → addresses
+    directory: Directory = field(default_factory=Directory)  # departments and handlers
+    escalate_after: int = 3  # lights.escalate_after: red this many working days → the leader
     number_prefix: str = numbering.DEFAULT_PREFIX
     catalogues: list[Path] = field(default_factory=list)
     catalogue_areas: list[str] | None = None
@@ -125,6 +130,10 @@ def parse_settings(text: str, path: Path | None = None) -> Settings:
         if lights["yellow_days"] < 0:
             raise ConfigError(f"{where}：lights.yellow_days 不能为负数")
         settings.yellow_days = lights["yellow_days"]
+    if "escalate_after" in lights:
+        if lights["escalate_after"] < 0:
+            raise ConfigError(f"{where}：lights.escalate_after 不能为负数")
+        settings.escalate_after = lights["escalate_after"]
     smtp = raw.get("smtp") or {}
     settings.smtp = SmtpSettings(
         host=smtp.get("host"),
@@ -136,10 +145,8 @@ def parse_settings(text: str, path: Path | None = None) -> Settings:
         to=[str(a) for a in smtp.get("to") or []],
         timeout=smtp.get("timeout", 30),
     )
-    settings.departments = {
-        str(name): [str(a) for a in (addrs if isinstance(addrs, list) else [addrs])]
-        for name, addrs in (raw.get("departments") or {}).items()
-    }
+    settings.directory = _directory(raw.get("departments"), raw.get("handlers"), where)
+    settings.departments = {d.name: list(d.emails) for d in settings.directory.departments if d.emails}
     settings.catalogues = [base / _text_entry(entry, "catalogues", where) for entry in raw.get("catalogues") or []]
     if "catalogue_areas" in raw:
         settings.catalogue_areas = [_text_entry(entry, "catalogue_areas", where) for entry in raw["catalogue_areas"]]
@@ -148,6 +155,89 @@ def parse_settings(text: str, path: Path | None = None) -> Settings:
         # a bad pattern is a config error up front, not at the next registration
         settings.number_prefix = numbering.check_prefix(number_settings["prefix"])
     return settings
+
+
+_DEPARTMENT_KEYS = {"name": str, "aliases": list, "email": (str, list), "leader": str,
+                    "leader_email": str, "workdays": int}
+_HANDLER_KEYS = {"name": str, "department": str, "email": str}
+
+
+def _directory(departments: Any, handlers: Any, where: str) -> Directory:
+    """The departments and handlers of the config, each entry checked; ConfigError naming
+    the key (departments[2].workdays) when one is wrong."""
+    if isinstance(departments, dict):  # the old form: 名称: [地址, …]
+        listed = tuple(
+            Department(name=str(name), emails=tuple(str(a) for a in _as_list(addrs)))
+            for name, addrs in departments.items()
+        )
+    else:
+        listed = tuple(_department(entry, f"departments[{i}]", where)
+                       for i, entry in enumerate(departments or [], 1))
+    spellings: dict[str, str] = {}
+    for department in listed:
+        for spelling in (department.name, *department.aliases):
+            if spelling in spellings:
+                raise ConfigError(
+                    f"{where}：departments 中“{spelling}”出现了两次"
+                    f"（{spellings[spelling]}、{department.name}）：每个名称或别名只能指一个承办单位"
+                )
+            spellings[spelling] = department.name
+    people = tuple(_handler(entry, f"handlers[{i}]", where, spellings)
+                   for i, entry in enumerate(handlers or [], 1))
+    names = [h.name for h in people]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ConfigError(f"{where}：handlers 中办理人“{twice[0]}”出现了两次")
+    return Directory(departments=listed, handlers=people)
+
+
+def _as_list(value: Any) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def _entry(entry: Any, keys: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where}：{key} 应为“name: …”的映射，而不是“{entry}”")
+    for sub, value in entry.items():
+        if sub not in keys:
+            raise ConfigError(f"{where}：未知的配置项 {key}.{sub}（可用：{'、'.join(keys)}）")
+        expected = keys[sub]
+        if value is None:
+            continue
+        if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ConfigError(f"{where}：{key}.{sub} 应为整数，而不是“{value}”")
+        if not isinstance(value, expected):
+            raise ConfigError(f"{where}：{key}.{sub} 应为{_TYPE_NAMES.get(expected, '文本或列表')}，而不是“{value}”")
+    name = entry.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f"{where}：{key}.name 必须填写名称")
+    return entry
+
+
+def _department(entry: Any, key: str, where: str) -> Department:
+    entry = _entry(entry, _DEPARTMENT_KEYS, key, where)
+    workdays = entry.get("workdays")
+    if workdays is not None and workdays < 1:
+        raise ConfigError(f"{where}：{key}.workdays 应为正整数（承办单位办理本单位部分的工作日数）")
+    return Department(
+        name=entry["name"].strip(),
+        aliases=tuple(_text_entry(a, f"{key}.aliases", where) for a in entry.get("aliases") or []),
+        emails=tuple(_text_entry(a, f"{key}.email", where) for a in _as_list(entry.get("email") or [])),
+        leader=(entry.get("leader") or "").strip() or None,
+        leader_email=(entry.get("leader_email") or "").strip() or None,
+        **({"workdays": workdays} if workdays is not None else {}),
+    )
+
+
+def _handler(entry: Any, key: str, where: str, spellings: dict[str, str]) -> Handler:
+    entry = _entry(entry, _HANDLER_KEYS, key, where)
+    department = (entry.get("department") or "").strip() or None
+    if department is not None and spellings:
+        if department not in spellings:
+            raise ConfigError(f"{where}：{key}.department “{department}”不是 departments 中的承办单位")
+        department = spellings[department]
+    return Handler(name=entry["name"].strip(), department=department,
+                   email=(entry.get("email") or "").strip() or None)
 
 
 def _text_entry(entry: Any, key: str, where: str) -> str:
@@ -179,12 +269,13 @@ def _check(raw: dict, schema: dict, where: str, parent: str) -> None:
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}：{name} 应为一个小节（键: 值 的映射）")
             _check(value, expected, where, f"{name}.")
-        elif expected == "str_map":
-            if not isinstance(value, dict):
-                raise ConfigError(f"{where}：{name} 应为“名称: [地址, …]”的映射")
-            for sub, addrs in value.items():
-                if not isinstance(addrs, (list, str)):
-                    raise ConfigError(f"{where}：{name}.{sub} 应为地址列表")
+        elif expected == "departments":
+            if isinstance(value, dict):
+                for sub, addrs in value.items():
+                    if not isinstance(addrs, (list, str)):
+                        raise ConfigError(f"{where}：{name}.{sub} 应为地址列表")
+            elif not isinstance(value, list):
+                raise ConfigError(f"{where}：{name} 应为承办单位的列表（每项 - name: …）")
         elif expected is int and (isinstance(value, bool) or not isinstance(value, int)):
             raise ConfigError(f"{where}：{name} 应为{_TYPE_NAMES[int]}，而不是“{value}”")
         elif not isinstance(value, expected):

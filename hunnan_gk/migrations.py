@@ -264,3 +264,50 @@ def m008_voids_and_late_supplements(db):
     db.execute("ALTER TABLE requests ADD COLUMN voided INTEGER NOT NULL DEFAULT 0")
     db.execute("ALTER TABLE requests ADD COLUMN void_reason TEXT")
     db.execute("ALTER TABLE requests ADD COLUMN supplement_late INTEGER NOT NULL DEFAULT 0")
+
+
+@migration
+def m009_departments(db):
+    # Work across departments (issue 13): the request's handler and its proposed reply
+    # (预答复) beside its other fields; assignments to departments (转办/签收/退回/完成) and
+    # 督办 orders as records of their own, numbered within the request.
+    for column in ("handler", "proposal_outcome", "proposal_reasons", "proposal_basis",
+                   "proposal_other_organ", "proposal_other_contact", "proposed_on",
+                   "proposal_approved_on"):
+        db.execute(f"ALTER TABLE requests ADD COLUMN {column} TEXT")
+    db.execute(
+        """
+        CREATE TABLE assignments (
+            request_number TEXT NOT NULL REFERENCES requests(number),
+            seq INTEGER NOT NULL,
+            department TEXT NOT NULL,
+            handler TEXT,
+            assigned_on TEXT NOT NULL,
+            due_on TEXT NOT NULL,
+            accepted_on TEXT,
+            handed_back_on TEXT,
+            reason TEXT,
+            submitted_on TEXT,
+            PRIMARY KEY (request_number, seq)
+        )
+        """
+    )
+    db.execute("CREATE INDEX assignments_department ON assignments (department)")
+    db.execute("CREATE INDEX assignments_handler ON assignments (handler)")
+    db.execute(
+        """
+        CREATE TABLE supervisions (
+            request_number TEXT NOT NULL REFERENCES requests(number),
+            seq INTEGER NOT NULL,
+            by_name TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            opened_on TEXT NOT NULL,
+            respond_by TEXT,
+            closed_on TEXT,
+            note TEXT,
+            PRIMARY KEY (request_number, seq)
+        )
+        """
+    )
+    db.execute("CREATE INDEX supervisions_open ON supervisions (closed_on)")
+    db.execute("CREATE INDEX requests_handler ON requests (handler)")

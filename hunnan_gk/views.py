@@ -6,10 +6,12 @@ the storage rows directly. Personal numbers are masked here unless asked to reve
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
+from hunnan_gk.assignments import assignment_view, is_supervised, proposal_view, supervision_view
 from hunnan_gk.clock import Clock, compute_clock
 from hunnan_gk.privacy import mask_fields, mask_id_number, mask_phone
+from hunnan_gk.reports import DEFAULT_YELLOW_DAYS
 from hunnan_gk.vocab import Stage
 
 if TYPE_CHECKING:
@@ -17,9 +19,18 @@ if TYPE_CHECKING:
 
 
 def request_view(row: Mapping[str, Any], consultations: list[Mapping[str, Any]],
-                 calendar: "WorkCalendar", as_of: date, *, reveal: bool = False) -> dict[str, Any]:
-    """The request as JSON with its clock on `as_of`."""
-    return describe(row, compute_clock(row, consultations, calendar, as_of), reveal=reveal)
+                 calendar: "WorkCalendar", as_of: date, *, reveal: bool = False,
+                 assignments: Iterable[Mapping[str, Any]] = (),
+                 supervisions: Iterable[Mapping[str, Any]] = (),
+                 yellow_days: int = DEFAULT_YELLOW_DAYS) -> dict[str, Any]:
+    """The request as JSON with its clock on `as_of`, its assignments with their own lights
+    and its 督办 orders (issue 13)."""
+    view = describe(row, compute_clock(row, consultations, calendar, as_of), reveal=reveal)
+    supervisions = list(supervisions)
+    view["assignments"] = [assignment_view(a, calendar, as_of, yellow_days) for a in assignments]
+    view["supervision"] = [supervision_view(s) for s in supervisions]
+    view["supervised"] = is_supervised(supervisions)
+    return view
 
 
 def describe(row: Mapping[str, Any], clock: Clock, *, reveal: bool = False) -> dict[str, Any]:
@@ -33,6 +44,7 @@ def describe(row: Mapping[str, Any], clock: Clock, *, reveal: bool = False) -> d
         "received": row["received_on"],
         "content": row["content"],
         "department": row.get("department"),
+        "handler": row.get("handler"),
         "stage": row["stage"],
         "stage_label": Stage(row["stage"]).label,
         "due": clock.due.isoformat() if clock.due else None,
@@ -56,12 +68,13 @@ def describe(row: Mapping[str, Any], clock: Clock, *, reveal: bool = False) -> d
         "supplement_late": bool(row.get("supplement_late")),
         "late": bool(clock.late_workdays),
         "late_workdays": clock.late_workdays,
+        "proposal": proposal_view(row),
     }
     return view if reveal else mask_fields(view, MASKED_FIELDS)
 
 
 #: Every text field of a request outside `show`: a number typed into any of them is masked.
-MASKED_FIELDS = ("applicant", "content", "department", "email", "address", "clerk", "delivery", "note",
+MASKED_FIELDS = ("applicant", "content", "department", "handler", "email", "address", "clerk", "delivery", "note",
                  "void_reason")
 
 

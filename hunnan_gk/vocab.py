@@ -232,6 +232,13 @@ class EventAction(Vocab):
     CORRECT = ("correct", "更正")
     VOID = ("void", "作废")
     UNDO = ("undo", "撤销上一步")
+    ASSIGN = ("assign", "转办")
+    ACCEPT = ("accept", "签收")
+    HANDBACK = ("handback", "承办单位退回")
+    SUBMIT = ("submit", "承办完成")
+    PROPOSE = ("propose", "预答复")
+    SUPERVISE = ("supervise", "督办")
+    SUPERVISE_CLOSE = ("supervise_close", "督办办结")
 
 
 class CorrectableField(Vocab):

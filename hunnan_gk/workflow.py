@@ -151,8 +151,10 @@ def registration(*, applicant: str, applicant_type: str, channel: str, received:
 
 
 def advance(row: Mapping[str, Any], *, on: date, today: date, outcome: str | None = None,
-            expect: str | None = None) -> Change:
-    """Complete the current stage and move to the next (work plan item 10)."""
+            expect: str | None = None, override_proposal: bool = False) -> Change:
+    """Complete the current stage and move to the next (work plan item 10). Completing
+    答复意见审核 approves the proposed reply (预答复) if one was drafted; 答复申请 then
+    replies with its outcome, and another outcome only with `override_proposal`, recorded."""
     stage = _stage(row)
     if expect is not None and Stage(expect) is not stage:
         raise _refuse(
@@ -170,7 +172,11 @@ def advance(row: Mapping[str, Any], *, on: date, today: date, outcome: str | Non
             hint="收到补正后先运行 hunnan-gk supplement received",
         )
     fields: dict[str, Any] = {"stage": stage.next().value}
+    extra = None
+    if stage is Stage.APPROVE and row.get("proposal_outcome"):
+        fields["proposal_approved_on"] = on.isoformat()
     if stage is Stage.REPLY:
+        outcome, extra = _reply_outcome(row, outcome, override_proposal)
         if outcome is None:
             raise _refuse(
                 "完成“答复申请”须用 --outcome 写明答复类型（对应年度报告的一行）",
@@ -181,7 +187,22 @@ def advance(row: Mapping[str, Any], *, on: date, today: date, outcome: str | Non
                       replied_on=on.isoformat())
     if stage is Stage.ARCHIVE:
         fields["closed_on"] = on.isoformat()
-    return Change(action=EventAction.ADVANCE, on=on, fields=fields)
+    return Change(action=EventAction.ADVANCE, on=on, fields=fields, extra=extra)
+
+
+def _reply_outcome(row: Mapping[str, Any], outcome: str | None,
+                   override: bool) -> tuple[str | None, dict[str, Any] | None]:
+    """The outcome of the reply: the approved proposal's unless another was given, which
+    only `--override-proposal` allows (and the event records)."""
+    proposed = row.get("proposal_outcome") if row.get("proposal_approved_on") else None
+    if proposed is None or outcome is None or outcome == proposed:
+        return outcome or proposed, None
+    if not override:
+        raise _refuse(
+            f"--outcome {Outcome(outcome).short_label} 与审核通过的预答复（{Outcome(proposed).short_label}）不同",
+            hint="确需改变答复类型时加 --override-proposal（将记入办理记录），或退回拟定答复意见重新拟定",
+        )
+    return outcome, {"override_proposal": {"proposed": proposed, "outcome": outcome}}
 
 
 def return_to(row: Mapping[str, Any], *, to: str, reason: str, on: date, today: date) -> Change:
@@ -195,7 +216,10 @@ def return_to(row: Mapping[str, Any], *, to: str, reason: str, on: date, today: 
     if target.position >= stage.position:
         raise _refuse(f"只能退回到当前环节“{stage.label}”之前的环节，“{target.label}”不在其前")
     _check_on(row, on, today)
-    return Change(action=EventAction.RETURN, on=on, fields={"stage": target.value}, note=reason)
+    fields: dict[str, Any] = {"stage": target.value}
+    if row.get("proposal_approved_on") and target.position <= Stage.APPROVE.position:
+        fields["proposal_approved_on"] = None  # the proposal must pass 答复意见审核 again
+    return Change(action=EventAction.RETURN, on=on, fields=fields, note=reason)
 
 
 def supplement_ask(row: Mapping[str, Any], *, on: date, until: date, today: date,

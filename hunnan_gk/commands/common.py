@@ -198,13 +198,26 @@ class Env:
         return open_db(self.db_path, create=create)
 
 
-def print_request(env: Env, db, row: dict[str, Any], *, as_json: bool, done: str) -> None:
-    """After a change: the request as JSON, or one line saying what was done and where it stands."""
-    from hunnan_gk import render, views
-    from hunnan_gk.render.requests import request_summary
+def request_view(env: Env, db, row: dict[str, Any], *, reveal: bool = False) -> dict[str, Any]:
+    """The request as JSON: its clock, its assignments with their lights, its 督办."""
+    from hunnan_gk import views
+    from hunnan_gk.storage.assignments import assignments_of, supervisions_of
     from hunnan_gk.storage.requests import consultations_of
 
-    view = views.request_view(row, consultations_of(db, row["number"]), env.calendar, env.today)
+    number = row["number"]
+    return views.request_view(
+        row, consultations_of(db, number), env.calendar, env.today, reveal=reveal,
+        assignments=assignments_of(db, number), supervisions=supervisions_of(db, number),
+        yellow_days=env.settings.yellow_days,
+    )
+
+
+def print_request(env: Env, db, row: dict[str, Any], *, as_json: bool, done: str) -> None:
+    """After a change: the request as JSON, or one line saying what was done and where it stands."""
+    from hunnan_gk import render
+    from hunnan_gk.render.requests import request_summary
+
+    view = request_view(env, db, row)
     if as_json:
         render.print_json(view)
     else:
@@ -225,33 +238,39 @@ class Transition:
         number: str,
         build: Callable[..., "Change"],
         *,
-        done: str,
+        done: str | Callable[["Change"], str],
         note: str | None = None,
         with_events: bool = False,
+        records: bool = False,
     ) -> None:
         """One transition as one transaction: read the request under the write lock, let the
-        workflow build the change (from the request and its consultations, and with
-        `with_events` its events too), store the change and its event together, then report.
-        `note`: the clerk's --note on the event."""
+        workflow build the change (from the request and its consultations, with `with_events`
+        its events too, and with `records` its assignments and supervisions), store the change
+        and its event together, then report. `note`: the clerk's --note on the event; `done`
+        may be built from the change."""
         from hunnan_gk.safetext import message_text
+        from hunnan_gk.storage.assignments import apply_record_change, assignments_of, supervisions_of
         from hunnan_gk.storage.db import write
-        from hunnan_gk.storage.requests import apply_change, consultations_of, events_of
+        from hunnan_gk.storage.requests import consultations_of, events_of
 
         env = self.env
         db = env.open_db(create=False)
         with write(db):
             row = require_request(db, number)
-            consultations = consultations_of(db, row["number"])
+            held = [consultations_of(db, row["number"])]
             if with_events:
-                change = build(row, consultations, events_of(db, row["number"]))
-            else:
-                change = build(row, consultations)
+                held.append(events_of(db, row["number"]))
+            if records:
+                held += [assignments_of(db, row["number"]), supervisions_of(db, row["number"])]
+            change = build(row, *held)
             if note is not None:
                 change.note = note
-            row = apply_change(db, row, change, clerk=clerk_name(self.clerk), at=env.now().isoformat())
+            row = apply_record_change(db, row, change, clerk=clerk_name(self.clerk),
+                                      at=env.now().isoformat())
         for warning in change.warnings or []:
             typer.echo(f"警告：{message_text(warning)}", err=True)
-        print_request(env, db, row, as_json=self.as_json, done=done)
+        print_request(env, db, row, as_json=self.as_json,
+                      done=done if isinstance(done, str) else done(change))
 
 
 def require_request(db, number: str) -> dict:
@@ -275,3 +294,10 @@ def clerk_name(given: str | None) -> str:
         return getpass.getuser()
     except Exception:  # no user name in a bare container: still record something
         return os.environ.get("USER") or "unknown"
+
+
+def stored_names(department: str | None, handler: str | None) -> str:
+    """"（承办单位：区住建局，办理人：李文）": the names as stored, so that a clerk sees an
+    alias was resolved; empty when neither is set."""
+    parts = [f"{label}：{name}" for label, name in (("承办单位", department), ("办理人", handler)) if name]
+    return f"（{'，'.join(parts)}）" if parts else ""

@@ -54,9 +54,18 @@ def check_command(db: DbOption = None, config: ConfigOption = None) -> None:
     from hunnan_gk.storage.audit import verify_audit
     from hunnan_gk.storage.db import integrity_problems
 
-    database = Env(config, db).open_db(create=False)
+    from hunnan_gk.storage.assignments import stored_department_names
+
+    env = Env(config, db)
+    database = env.open_db(create=False)
     problems = integrity_problems(database)
     if problems:
         raise DatabaseError("完整性检查未通过：" + "；".join(problems[:5]))
     count, head = verify_audit(database)
     typer.echo(f"完整性检查通过；审计链 {count} 条事件全部核验通过，链头 {head[:16]}")
+    stored = stored_department_names(database)
+    unknown = env.settings.directory.unknown(stored)
+    if unknown:
+        listed = "、".join(f"{name}（{stored[name]} 处）" for name in unknown)
+        typer.echo(f"注意：以下承办单位名称不在配置的 departments 中：{listed}")
+        typer.echo("      用 hunnan-gk correct 编号 --field department --to 正确名称 --reason … 更正")

@@ -68,6 +68,7 @@ def overdue_command(
     env = Env(config, db)
     output = _output_format(fmt)
     threshold = _threshold(fail_on, "--fail-on") if fail_on else None
+    department = env.settings.directory.resolve_department(department)
     report = _overdue_report(env, as_of, lights=light, department=department)
     print_overdue(report, output)
     if threshold is not None:

@@ -17,7 +17,9 @@ from hunnan_gk.commands.common import (
     Transition,
     clerk_name,
     print_request,
+    request_view,
     require_request,
+    stored_names,
 )
 from hunnan_gk.vocab import ApplicantType, Channel
 
@@ -36,7 +38,8 @@ def register(
     phone: Annotated[str | None, typer.Option("--phone", help="联系电话")] = None,
     email: Annotated[str | None, typer.Option("--email", help="电子邮箱")] = None,
     address: Annotated[str | None, typer.Option("--address", help="通信地址")] = None,
-    department: Annotated[str | None, typer.Option("--department", help="承办单位")] = None,
+    department: Annotated[str | None, typer.Option("--department", help="承办单位（名称或配置中的别名）")] = None,
+    handler: Annotated[str | None, typer.Option("--handler", help="办理人")] = None,
     clerk: ClerkOption = None,
     delivery: Annotated[str | None, typer.Option("--delivery", help="获取信息的方式，如 邮寄、电子邮件")] = None,
     note: NoteOption = None,
@@ -54,6 +57,9 @@ def register(
     from hunnan_gk.vocab import ApplicantType, Channel
 
     env = Env(config, db)
+    directory = env.settings.directory
+    department = directory.resolve_department(department)
+    handler = directory.resolve_handler(handler, department=department)
     fields = workflow.registration(
         applicant=applicant,
         applicant_type=ApplicantType.parse(applicant_type, option="--type").value,
@@ -66,6 +72,7 @@ def register(
         email=email,
         address=address,
         department=department,
+        handler=handler,
         delivery=delivery,
         note=note,
     )
@@ -79,7 +86,8 @@ def register(
             clerk=clerk_name(clerk),
             at=env.now().isoformat(),
         )
-    print_request(env, database, row, as_json=as_json, done="已登记")
+    print_request(env, database, row, as_json=as_json,
+                  done="已登记" + stored_names(row.get("department"), row.get("handler")))
 
 
 @app.command()
@@ -221,7 +229,7 @@ def show(
     database = env.open_db(create=False)
     row = require_request(database, number)
     consultations = consultations_of(database, row["number"])
-    view = views.request_view(row, consultations, env.calendar, env.today, reveal=True)
+    view = request_view(env, database, row, reveal=True)
     view.update(views.history_view(events_of(database, row["number"])))
     view["consultations"] = consultations
     if explain:
@@ -237,7 +245,8 @@ def list_command(
     stage: Annotated[str | None, typer.Option("--stage", help="只列出处于此环节的申请")] = None,
     open_only: Annotated[bool, typer.Option("--open", help="只列出未办结的（含待归档的）")] = False,
     closed_only: Annotated[bool, typer.Option("--closed", help="只列出已办结的")] = False,
-    department: Annotated[str | None, typer.Option("--department", help="承办单位")] = None,
+    department: Annotated[str | None, typer.Option("--department", help="承办单位：登记在该单位或转办给该单位的")] = None,
+    handler: Annotated[str | None, typer.Option("--handler", help="办理人：登记的办理人或承办事项的办理人")] = None,
     received_from: Annotated[str | None, typer.Option("--received-from", help="收到日期不早于")] = None,
     received_to: Annotated[str | None, typer.Option("--received-to", help="收到日期不晚于")] = None,
     search: Annotated[str | None, typer.Option("--search", help="在申请人、内容、编号、备注中查找")] = None,
@@ -252,11 +261,14 @@ def list_command(
     """
     from hunnan_gk import render, views
     from hunnan_gk.errors import InputError
+    from hunnan_gk.storage.assignments import attach_records
     from hunnan_gk.storage.requests import attach_consultations, list_requests
     from hunnan_gk.render.requests import request_list
     from hunnan_gk.vocab import Stage
 
     env = Env(config, db)
+    department = env.settings.directory.resolve_department(department)
+    handler = env.settings.directory.resolve_handler(handler)
     if open_only and closed_only:
         raise InputError("--open 与 --closed 不能同时使用")
     received_from_day = env.optional_date(received_from, "--received-from")
@@ -270,13 +282,20 @@ def list_command(
         open_only=open_only,
         closed_only=closed_only,
         department=department,
+        handler=handler,
         received_from=received_from_day.isoformat() if received_from_day else None,
         received_to=received_to_day.isoformat() if received_to_day else None,
         search=search,
         include_voided=include_voided,
     )
     attach_consultations(database, rows)
-    found = [views.request_view(row, row["consultations"], env.calendar, env.today) for row in rows]
+    attach_records(database, rows)
+    found = [
+        views.request_view(row, row["consultations"], env.calendar, env.today,
+                           assignments=row["assignments"], supervisions=row["supervisions"],
+                           yellow_days=env.settings.yellow_days)
+        for row in rows
+    ]
     if as_json:
         render.print_json(found)
     else:

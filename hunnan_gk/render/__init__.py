@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # rich is imported where it is used
     from rich.table import Table
 
 PROVISIONAL_MARK = "暂定"
+SUPERVISED_MARK = "督"  # beside a request with an open 督办单 (issue 13)
 
 
 def console(*, stderr: bool = False) -> "Console":

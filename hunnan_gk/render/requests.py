@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hunnan_gk.render import PROVISIONAL_MARK, console, table, text
+from hunnan_gk.render import PROVISIONAL_MARK, SUPERVISED_MARK, console, table, text
 
 
 def _action_label(code: str) -> str:
@@ -74,7 +74,7 @@ def request_list(views: list[dict[str, Any]]) -> None:
     result = table("编号", "申请人", "收到", "环节", "答复期限", "内容", fold=("申请人", "内容"))
     for view in views:
         result.add_row(
-            text(view["number"]),
+            text(view["number"] + (f" {SUPERVISED_MARK}" if view.get("supervised") else "")),
             text(view["applicant"]),
             text(view["received"]),
             text(_stage_text(view)),
@@ -107,6 +107,8 @@ def request_detail(view: dict[str, Any]) -> None:
         ("收到日期", view["received"]),
         ("申请内容", view["content"]),
         ("承办单位", view.get("department")),
+        ("办理人", view.get("handler")),
+        ("督办", "有未办结的督办单" if view.get("supervised") else None),
         ("获取方式", view.get("delivery")),
         ("当前环节", view["stage_label"]),
         ("答复期限", _due_text(view)),
@@ -149,6 +151,9 @@ def request_detail(view: dict[str, Any]) -> None:
             out.print(f"    {day['date']} {day['reason']}，{kind}{mark}")
 
     out.soft_wrap = False
+    from hunnan_gk.render.assignments import assignment_rows
+
+    assignment_rows(view)
     out.print()
     events = table("日期", "办理", "环节", "经办人", "系统账户", "备注", fold=("备注", "环节", "系统账户"))
     for event in view.get("events", []):

@@ -104,6 +104,7 @@ def list_requests(
     open_only: bool = False,
     closed_only: bool = False,
     department: str | None = None,
+    handler: str | None = None,
     received_from: str | None = None,
     received_to: str | None = None,
     search: str | None = None,
@@ -119,9 +120,11 @@ def list_requests(
         where.append("stage != 'closed'")
     if closed_only:
         where.append("stage = 'closed'")
-    if department:
-        where.append("department = ?")
-        params.append(department)
+    for column, value in (("department", department), ("handler", handler)):
+        if value:  # registered to it, or assigned to it (issue 13)
+            where.append(f"({column} = ? OR number IN"
+                         f" (SELECT request_number FROM assignments WHERE {column} = ?))")
+            params.extend([value, value])
     if received_from:
         where.append("received_on >= ?")
         params.append(received_from)

@@ -1,0 +1,103 @@
+"""Departments, assignments, proposals and 督办 at the terminal (issue 13)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hunnan_gk.render import console, table, text
+
+
+def light_text(code: str | None) -> str:
+    """红灯/黄灯/绿灯 for a light code; — for none."""
+    from hunnan_gk.vocab import Light
+
+    return Light(code).label if code else "—"
+
+
+def department_list(departments: list[dict[str, Any]], unplaced: list[dict[str, Any]]) -> None:
+    out = console()
+    if not departments and not unplaced:
+        out.print("配置中没有承办单位（departments）：--department 接受任何名称。")
+        return
+    result = table("承办单位", "别名", "负责人", "期限", "办理人", "邮箱",
+                   fold=("别名", "办理人", "邮箱"))
+    for item in departments:
+        leader = item["leader"] or ""
+        if item["leader_email"]:
+            leader += f"\n{item['leader_email']}"
+        result.add_row(
+            text(item["name"]),
+            text("、".join(item["aliases"])),
+            text(leader),
+            text(f"{item['workdays']} 个工作日"),
+            text("、".join(h["name"] for h in item["handlers"])),
+            text("、".join(item["email"])),
+        )
+    out.print(result)
+    if unplaced:
+        out.print("未归属承办单位的办理人：" + text("、".join(h["name"] for h in unplaced)))
+
+
+def assignment_rows(view: dict[str, Any]) -> None:
+    """The detail card's 转办记录, 预答复 and 督办 sections."""
+    from hunnan_gk.vocab import Outcome
+
+    out = console()
+    if view.get("assignments"):
+        out.print()
+        out.print("[bold]转办记录[/bold]")
+        result = table("承办单位", "办理人", "转办", "承办期限", "签收", "完成/退回", "灯色",
+                       fold=("承办单位", "完成/退回"))
+        for item in view["assignments"]:
+            if item["submitted"]:
+                ended = f"{item['submitted']} 完成"
+            elif item["handed_back"]:
+                ended = f"{item['handed_back']} 退回：{item['reason']}"
+            else:
+                ended = "—"
+            result.add_row(text(item["department"]), text(item["handler"] or "—"),
+                           text(item["assigned"]), text(item["due"]),
+                           text(item["accepted"] or "—"), text(ended),
+                           text(light_text(item["light"])))
+        out.print(result)
+    proposal = view.get("proposal")
+    if proposal:
+        out.soft_wrap = True
+        out.print()
+        state = f"{proposal['approved']} 审核通过" if proposal["approved"] else "待审核"
+        out.print(f"[bold]预答复[/bold]（{text(proposal['proposed'])} 拟定，{text(state)}）")
+        out.print(f"  答复类型：{text(Outcome(proposal['outcome']).short_label)}")
+        out.print(f"  理由：{text(proposal['reasons'])}")
+        if proposal["basis"]:
+            out.print(f"  依据：{text(proposal['basis'])}")
+        if proposal["other_organ"]:
+            out.print(f"  负责公开的机关：{text(proposal['other_organ'])}（{text(proposal['other_contact'])}）")
+        out.soft_wrap = False
+    if view.get("supervision"):
+        out.print()
+        out.print("[bold]督办[/bold]")
+        result = table("督办人", "事由", "督办日期", "要求反馈", "办结", fold=("事由", "办结"))
+        for item in view["supervision"]:
+            closed = f"{item['closed']}：{item['note']}" if item["closed"] else "未办结"
+            result.add_row(text(item["by"]), text(item["reason"]), text(item["opened"]),
+                           text(item["respond_by"] or "—"), text(closed))
+        out.print(result)
+
+
+def supervision_table(report: dict[str, Any]) -> None:
+    out = console()
+    items = report["supervisions"]
+    if not items:
+        out.print("没有督办单。" if not report["open_only"] else "没有未办结的督办单。")
+        return
+    result = table("编号", "申请人", "承办单位", "督办人", "事由", "督办日期", "要求反馈",
+                   "已督办", "状态", fold=("申请人", "事由", "状态"))
+    for item in items:
+        state = f"{item['closed']} 办结" if item["closed"] else "未办结"
+        result.add_row(
+            text(item["number"]), text(item["applicant"]), text(item["department"] or "—"),
+            text(item["by"]), text(item["reason"]), text(item["opened"]),
+            text(item["respond_by"] or "—"), text(f"{item['days_open']} 个工作日"), text(state),
+        )
+    out.print(result)
+    out.print(f"共 {len(items)} 件（其中未办结 {sum(1 for i in items if not i['closed'])} 件）")

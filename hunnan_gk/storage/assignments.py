@@ -1,0 +1,93 @@
+"""Assignments to departments and 督办 orders (issue 13): each a record numbered within its
+request, written with the event that carries it (the pure rules are in
+`hunnan_gk.assignments`), and the queries that find them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import sqlite_utils
+
+from hunnan_gk.assignments import ASSIGNMENT, SUPERVISION
+from hunnan_gk.storage.db import dict_rows
+from hunnan_gk.storage.requests import apply_change
+
+_TABLES = {ASSIGNMENT: "assignments", SUPERVISION: "supervisions"}
+
+
+def assignments_of(db: sqlite_utils.Database, number: str) -> list[dict[str, Any]]:
+    return _records(db, "assignments", [number])[number]
+
+
+def supervisions_of(db: sqlite_utils.Database, number: str) -> list[dict[str, Any]]:
+    return _records(db, "supervisions", [number])[number]
+
+
+def _records(db: sqlite_utils.Database, table: str,
+             numbers: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {number: [] for number in numbers}
+    if not found:
+        return found
+    marks = ", ".join("?" for _ in found)
+    cursor = db.execute(
+        f"SELECT * FROM {table} WHERE request_number IN ({marks}) ORDER BY request_number, seq",
+        list(found),
+    )
+    for record in dict_rows(cursor):
+        found[record.pop("request_number")].append(record)
+    return found
+
+
+def attach_records(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> None:
+    """Give each row its assignments and supervisions (keys "assignments", "supervisions"),
+    a few hundred numbers a query."""
+    for row in rows:
+        row["assignments"], row["supervisions"] = [], []
+    for start in range(0, len(rows), 500):
+        chunk = {row["number"]: row for row in rows[start:start + 500]}
+        for table, key in (("assignments", "assignments"), ("supervisions", "supervisions")):
+            for number, records in _records(db, table, chunk).items():
+                chunk[number][key] = records
+
+
+def open_supervision_numbers(db: sqlite_utils.Database) -> set[str]:
+    """The numbers of the requests with an open 督办单."""
+    cursor = db.execute("SELECT DISTINCT request_number FROM supervisions WHERE closed_on IS NULL")
+    return {number for (number,) in cursor.fetchall()}
+
+
+def apply_record_change(db: sqlite_utils.Database, row: dict[str, Any], change, *, clerk: str,
+                        at: str) -> dict[str, Any]:
+    """Store an assignment's or a supervision's record as the Change leaves it, with the
+    change's event (call inside `write`). Returns the updated request row."""
+    for key, table in _TABLES.items():
+        record = (change.extra or {}).get(key)
+        if record:
+            columns = ["request_number", *record]
+            names = ", ".join(columns)
+            marks = ", ".join("?" for _ in columns)
+            db.execute(f"INSERT OR REPLACE INTO {table} ({names}) VALUES ({marks})",
+                       [row["number"], *record.values()])
+    return apply_change(db, row, change, clerk=clerk, at=at)
+
+
+def supervisions(db: sqlite_utils.Database, *, open_only: bool = False) -> list[dict[str, Any]]:
+    """Every 督办单 with its request's applicant, department and stage, oldest first."""
+    sql = (
+        "SELECT s.*, r.applicant, r.department, r.stage, r.outcome FROM supervisions s"
+        " JOIN requests r ON r.number = s.request_number"
+    )
+    if open_only:
+        sql += " WHERE s.closed_on IS NULL"
+    return dict_rows(db.execute(sql + " ORDER BY s.opened_on, r.year, r.seq, s.seq"))
+
+
+def stored_department_names(db: sqlite_utils.Database) -> dict[str, int]:
+    """Every department name stored on a request or an assignment, with how many use it."""
+    cursor = db.execute(
+        "SELECT department, count(*) FROM ("
+        " SELECT department FROM requests WHERE department IS NOT NULL"
+        " UNION ALL SELECT department FROM assignments) GROUP BY department"
+    )
+    return dict(cursor.fetchall())
