@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from hunnan_gk.clock import compute_clock
 from hunnan_gk.dates import stored_date
 from hunnan_gk.vocab import EventAction, Light, Outcome, Stage
-from hunnan_gk.workflow import Change, _check_on, _check_open, _refuse
+from hunnan_gk.workflow import Change, _check_on, _check_open, _refuse, check_not_voided
 
 if TYPE_CHECKING:
     from hunnan_gk.workdays import WorkCalendar
@@ -43,6 +43,7 @@ def _is_open(assignment: Mapping[str, Any]) -> bool:
 
 def _open_assignment(row: Mapping[str, Any], assignments: Iterable[Mapping[str, Any]],
                      department: str) -> dict[str, Any]:
+    check_not_voided(row)
     for assignment in assignments:
         if assignment["department"] == department and _is_open(assignment):
             return dict(assignment)
@@ -67,6 +68,7 @@ def assign(row: Mapping[str, Any], assignments: list[Mapping[str, Any]],
     """转办 (or 分办, one part to each of several departments) with an internal due date: by
     default the department's own working days after the assignment day, never later than the
     legal reply deadline (条例第33条) — a later date asked for is refused, naming it."""
+    check_not_voided(row)
     _check_open(row)
     _check_on(row, on, today)
     if any(a["department"] == department and _is_open(a) for a in assignments):
@@ -191,6 +193,7 @@ def propose(row: Mapping[str, Any], *, outcome: str, reasons: str, on: date, tod
     """预答复 at 拟定答复意见: the proposed outcome, its reasons and legal basis; for
     information another organ is responsible for, that organ and how to reach it
     (条例第36条第五项). 答复意见审核 approves it with `advance` or sends it back."""
+    check_not_voided(row)
     _check_open(row)
     stage = Stage(row["stage"])
     if stage is not Stage.DRAFT:
@@ -247,6 +250,7 @@ def _open_supervision(supervisions: Iterable[Mapping[str, Any]]) -> dict[str, An
 def supervise(row: Mapping[str, Any], supervisions: list[Mapping[str, Any]], *, by: str,
               reason: str, on: date, today: date, respond_by: date | None = None) -> Change:
     """督办单: a supervision order on a request, by whom, why, and by when to respond."""
+    check_not_voided(row)
     _check_open(row)
     current = _open_supervision(supervisions)
     if current:

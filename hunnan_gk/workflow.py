@@ -570,7 +570,12 @@ def _consultation_of(event: Mapping[str, Any], consultations: list[Mapping[str, 
 
 
 #: Columns every request has before any event sets them (added after the first events).
-REPLAY_DEFAULTS = {"voided": 0, "void_reason": None, "supplement_late": 0}
+REPLAY_DEFAULTS = {"voided": 0, "void_reason": None, "supplement_late": 0,
+                   # issue 13: the handler and the proposed reply (预答复)
+                   "handler": None, "proposal_outcome": None, "proposal_reasons": None,
+                   "proposal_basis": None, "proposal_other_organ": None,
+                   "proposal_other_contact": None, "proposed_on": None,
+                   "proposal_approved_on": None}
 
 
 def replay(events: list[Mapping[str, Any]]) -> dict[str, Any]:

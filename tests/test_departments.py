@@ -235,3 +235,19 @@ def test_assignment_events_replay(cli, departments, monkeypatch, isolated):
         k: v for k, v in row.items() if v is not None}
     assert json.loads(db.execute("SELECT data FROM events WHERE action = 'accept'").fetchone()[0])[
         "assignment"]["accepted_on"] == "2024-04-07"
+
+
+def test_correct_department_resolves_aliases_and_refuses_unknown(cli, departments):
+    register(cli, "2024-04-01", department="区教育局")
+    refused = cli("correct", "2024-0001", "--field", "department", "--to", "住房局", "--reason", "误录")
+    assert refused.exit_code == 2 and "最接近的是：区住建局" in refused.stderr
+    ok(cli("correct", "2024-0001", "--field", "department", "--to", "住建局", "--reason", "误录",
+           "--on", "2024-05-31"))
+    assert show(cli, "2024-0001")["department"] == "区住建局"
+
+
+def test_a_voided_request_takes_no_assignment(cli, departments):
+    register(cli, "2024-04-01")
+    ok(cli("void", "2024-0001", "--reason", "重复登记"))
+    refused = cli("assign", "2024-0001", "--department", "区住建局")
+    assert refused.exit_code == 1 and "已作废" in refused.stderr

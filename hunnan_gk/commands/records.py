@@ -38,6 +38,8 @@ def correct(
 
     step = Transition(config, db, on, clerk=clerk, as_json=as_json)
     wanted = CorrectableField.parse(field, option="--field")
+    if wanted is CorrectableField.DEPARTMENT:  # a configured name or alias, as at registration
+        to = step.env.settings.directory.resolve_department(to, option="--to")
     step.apply(
         number,
         lambda row, _, events: workflow.correct(row, events, field=wanted, value=to, reason=reason,
