@@ -280,11 +280,95 @@ def publication_title(title: str | None) -> str | None:
     return title.strip()
 
 
-def judgement_line(rule: DeadlineRule, measured: Timeliness) -> str:
-    """What `catalog publish` says about the publication it recorded."""
-    if measured.on_time is None:
+def judgement_line(result: Mapping[str, Any]) -> str:
+    """What `catalog publish` says about the publication it recorded (its JSON result)."""
+    if result["on_time"] is None:
         return f"公开时限需人工核对（{MANUAL_LABEL}）：目录中的写法无法自动计算。"
-    due = f"{measured.due}{'（暂定）' if measured.provisional else ''}"
-    if measured.on_time:
-        return f"按时：时限 {rule.label}，应于 {due} 前公开。"
-    return f"逾期：时限 {rule.label}，应于 {due} 前公开，晚了 {measured.days_late} 天。"
+    due = f"{result['due']}{'（暂定）' if result['due_provisional'] else ''}"
+    if result["on_time"]:
+        return f"按时：时限 {result['deadline_rule']}，应于 {due} 前公开。"
+    return f"逾期：时限 {result['deadline_rule']}，应于 {due} 前公开，晚了 {result['days_late']} 天。"
+
+
+def find_item(catalogue: "Catalogue", item_id: str) -> dict[str, Any]:
+    """The item numbered `item_id`; Refused (naming the numbers it resembles) otherwise."""
+    import difflib
+
+    from hunnan_gk.errors import Refused
+
+    wanted = item_id.strip()
+    for item in catalogue.items:
+        if str(item.get("编号")) == wanted:
+            return item
+    numbers = [str(item.get("编号")) for item in catalogue.items]
+    close = difflib.get_close_matches(wanted, numbers, n=3, cutoff=0.5)
+    raise Refused(
+        f"目录“{catalogue.title}”中没有编号为 {item_id} 的事项",
+        hint=f"是否应为 {'、'.join(close)}？" if close else f"hunnan-gk catalog show {catalogue.path} 查看编号",
+    )
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What the clerk says about one publication (`catalog publish`), before it is checked."""
+
+    item_id: str
+    formed_on: date
+    published_on: date
+    url: str | None = None
+    title: str | None = None
+
+
+def new_publication(
+    catalogue: "Catalogue", publication: Publication, today: date
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The item and the publication row `catalog publish` records (without who and when), or
+    InputError for a day or text that cannot be right."""
+    from hunnan_gk.errors import InputError
+
+    item = find_item(catalogue, publication.item_id)
+    formed_on, published_on = publication.formed_on, publication.published_on
+    url, title = publication.url, publication.title
+    if published_on > today:
+        raise InputError(f"--on {published_on} 是将来的日期：只能记录已经公开的信息")
+    if formed_on > published_on:
+        raise InputError(f"--formed {formed_on} 晚于公开日期 {published_on}：信息应先形成后公开")
+    try:
+        link = publication_link(url)
+    except ValueError as exc:
+        raise InputError(f"--url {exc}") from None
+    try:
+        headline = publication_title(title)
+    except ValueError as exc:
+        raise InputError(f"--title {exc}") from None
+    row = {
+        "catalogue": catalogue.title,
+        "unit": str(catalogue.header.get("编制单位", "")),
+        "item_id": item["编号"],
+        "item_name": item.get("公开事项"),
+        "formed_on": formed_on.isoformat(),
+        "published_on": published_on.isoformat(),
+        "url": link,
+        "title": headline,
+    }
+    return item, row
+
+
+def publication_result(item: Mapping[str, Any], row: Mapping[str, Any], calendar: "WorkCalendar") -> dict[str, Any]:
+    """`catalog publish --json`: what was recorded and how it measures against the 公开时限."""
+    rule = parse_deadline(item.get("公开时限"))
+    measured = judge(rule, _day(row["formed_on"]), _day(row["published_on"]), calendar)
+    return {
+        "catalogue": row["catalogue"],
+        "id": row["item_id"],
+        "name": row["item_name"],
+        "formed": row["formed_on"],
+        "published": row["published_on"],
+        "url": row["url"],
+        "title": row["title"],
+        "deadline_rule": rule.label,
+        "due": measured.due.isoformat() if measured.due else None,
+        "due_provisional": measured.provisional,
+        "on_time": measured.on_time,
+        "days_late": measured.days_late,
+    }

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
     from hunnan_gk.catalogue import Catalogue
+    from hunnan_gk.catalogue_publish import Publication
     from hunnan_gk.config import Settings
     from hunnan_gk.vocab import Light
     from hunnan_gk.workdays import WorkCalendar
@@ -167,6 +168,32 @@ def _send(database, report, batches, threshold, settings, sender, password, *, t
         say(f"已发送：{mail.subject} → {', '.join(mail.recipients)}")
 
     return notify.send_mails(mails, settings.smtp, sender, password, remember) if mails else []
+
+
+def publish_catalogue_item(
+    db_path: Path,
+    catalogue: "Catalogue",
+    publication: "Publication",
+    *,
+    clerk: str,
+    at: str,
+    today: date,
+    calendar: "WorkCalendar",
+) -> dict[str, Any]:
+    """`catalog publish`: record one publication of an item and say whether it was on time.
+    Checked before the database is touched; the same publication twice is Refused."""
+    from hunnan_gk.catalogue_publish import new_publication, publication_result
+    from hunnan_gk.errors import Refused
+    from hunnan_gk.storage.catalogue import record_publication
+    from hunnan_gk.storage.db import open_db
+
+    item, row = new_publication(catalogue, publication, today)
+    if record_publication(open_db(db_path), {**row, "clerk": clerk, "recorded_at": at}) is None:
+        raise Refused(
+            f"事项 {row['item_id']} 在 {row['published_on']} 公开（{row['formed_on']} 形成）的记录已经有了，未重复记录",
+            hint=f"hunnan-gk report catalogue {catalogue.path}",
+        )
+    return publication_result(item, row, calendar)
 
 
 def catalogue_report(

@@ -212,84 +212,28 @@ def publish_command(
 
     示例：hunnan-gk catalog publish catalogs/hunnan-2024.yaml HN-020 --formed 2024-01-10 --on 2024-01-25 --url https://www.hunnan.gov.cn/nb/2023.html
     """
-    from hunnan_gk import catalogue_publish
+    from hunnan_gk import services
+    from hunnan_gk.catalogue_publish import Publication, judgement_line
     from hunnan_gk.commands.common import Env, clerk_name
-    from hunnan_gk.storage.catalogue import record_publication
-    from hunnan_gk.errors import InputError, Refused
     from hunnan_gk.render import print_json
 
     env = Env(config, db)
     catalogue = load_catalogue(path, config)
-    item = _find_item(catalogue, item_id)
-    formed_on = env.date(formed, "--formed")
-    published_on = env.date(on, "--on")
-    if published_on > env.today:
-        raise InputError(f"--on {published_on} 是将来的日期：只能记录已经公开的信息")
-    if formed_on > published_on:
-        raise InputError(f"--formed {formed_on} 晚于公开日期 {published_on}：信息应先形成后公开")
-    try:
-        link = catalogue_publish.publication_link(url)
-    except ValueError as exc:
-        raise InputError(f"--url {exc}") from None
-    try:
-        headline = catalogue_publish.publication_title(title)
-    except ValueError as exc:
-        raise InputError(f"--title {exc}") from None
-    rule = catalogue_publish.parse_deadline(item.get("公开时限"))
-    measured = catalogue_publish.judge(rule, formed_on, published_on, env.calendar)
-    row = {
-        "catalogue": catalogue.title,
-        "unit": str(catalogue.header.get("编制单位", "")),
-        "item_id": item["编号"],
-        "item_name": item.get("公开事项"),
-        "formed_on": formed_on.isoformat(),
-        "published_on": published_on.isoformat(),
-        "url": link,
-        "title": headline,
-        "clerk": clerk_name(clerk),
-        "recorded_at": env.now().isoformat(),
-    }
-    if record_publication(env.open_db(), row) is None:
-        raise Refused(
-            f"事项 {item['编号']} 在 {published_on} 公开（{formed_on} 形成）的记录已经有了，未重复记录",
-            hint=f"hunnan-gk report catalogue {path}",
-        )
-    result = {
-        "catalogue": catalogue.title,
-        "id": item["编号"],
-        "name": item.get("公开事项"),
-        "formed": row["formed_on"],
-        "published": row["published_on"],
-        "url": link,
-        "title": headline,
-        "deadline_rule": rule.label,
-        "due": measured.due.isoformat() if measured.due else None,
-        "due_provisional": measured.provisional,
-        "on_time": measured.on_time,
-        "days_late": measured.days_late,
-    }
+    publication = Publication(item_id, env.date(formed, "--formed"), env.date(on, "--on"), url, title)
+    result = services.publish_catalogue_item(
+        env.db_path,
+        catalogue,
+        publication,
+        clerk=clerk_name(clerk),
+        at=env.now().isoformat(),
+        today=env.today,
+        calendar=env.calendar,
+    )
     if json_output:
         print_json(result)
         return
-    typer.echo(f"已记录：{item['编号']} {item.get('公开事项', '')}，{formed_on} 形成，{published_on} 公开。")
-    typer.echo(catalogue_publish.judgement_line(rule, measured))
-
-
-def _find_item(catalogue: "Catalogue", item_id: str) -> dict:
-    """The item numbered `item_id`; Refused (with the numbers it resembles) otherwise."""
-    import difflib
-
-    from hunnan_gk.errors import Refused
-
-    numbers = [str(item.get("编号")) for item in catalogue.items]
-    for item in catalogue.items:
-        if str(item.get("编号")) == item_id.strip():
-            return item
-    close = difflib.get_close_matches(item_id.strip(), numbers, n=3, cutoff=0.5)
-    raise Refused(
-        f"目录“{catalogue.title}”中没有编号为 {item_id} 的事项",
-        hint=f"是否应为 {'、'.join(close)}？" if close else f"hunnan-gk catalog show {catalogue.path} 查看编号",
-    )
+    typer.echo(f"已记录：{result['id']} {result['name'] or ''}，{result['formed']} 形成，{result['published']} 公开。")
+    typer.echo(judgement_line(result))
 
 
 def build_catalogue_report(env, path: Path, as_of: str | None, config: Path | None = None) -> dict:
