@@ -237,3 +237,31 @@ def test_a_sheet_claiming_a_huge_size_is_read_by_what_it_holds(tmp_path):
     sheet = sheets.read_sheet(lied)
     assert len(sheet.rows) == 6 and max(len(row) for row in sheet.rows) == 18
     assert (4, 2, 5, 2) in sheet.merges
+
+
+# --- whatever the cells hold, the import answers with items and notes, never an exception ---
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from hunnan_gk.catalogue import check_text  # noqa: E402
+from hunnan_gk.catalogue_import import HEADERS, TICKS, catalogue_yaml  # noqa: E402
+
+CELLS = st.one_of(
+    st.none(), st.integers(-5, 5), st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.sampled_from(sorted(HEADERS) + ["全社会", "主动", "县级", "政府网站", "", " "] + sorted(TICKS) + ["□"]),
+    st.text(max_size=12),
+)
+MERGES = st.tuples(st.integers(1, 6), st.integers(1, 6), st.integers(1, 6), st.integers(1, 6)).map(
+    lambda m: (min(m[0], m[2]), min(m[1], m[3]), max(m[0], m[2]), max(m[1], m[3]))
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(CELLS, max_size=7), max_size=7), st.lists(MERGES, max_size=3), st.booleans())
+def test_any_grid_imports_to_yaml_the_validator_reads(rows, merges, spreadsheet):
+    imported = import_rows(rows, merges, spreadsheet=spreadsheet)
+    text = catalogue_yaml(imported, name="目录", unit="某局", source="t.xlsx")
+    checked = check_text(text)
+    assert not any(p.code in ("E003", "E004", "E005", "E006") for p in checked.problems)
+    assert checked.item_count == len(imported.items)
