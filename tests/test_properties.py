@@ -82,7 +82,8 @@ def test_catalogue_validator_never_raises(text):
 # --- replaying a request's events gives its stored state ------------------------------
 
 STEPS = st.lists(
-    st.sampled_from(["advance", "return", "supplement", "consult", "extend", "withdraw", "lapse"]),
+    st.sampled_from(["advance", "return", "supplement", "consult", "extend", "withdraw", "lapse",
+                     "undo", "correct"]),
     max_size=12,
 )
 
@@ -96,6 +97,8 @@ def _step(cli, number: str, name: str, on: str) -> None:
         "extend": ["extend", number, "--days", "5", "--approver", "王主任", "--reason", "协调", "--on", on],
         "withdraw": ["withdraw", number, "--reason", "撤回", "--on", on],
         "lapse": ["supplement", "lapsed", number, "--on", "2024-05-21"],
+        "undo": ["undo", number, "--reason", "误登记"],
+        "correct": ["correct", number, "--field", "received", "--to", "2024-03-29", "--reason", "核对"],
     }[name]
     result = cli(*args)
     assert result.exit_code in (0, 1, 2), result.output  # refusals are fine; nothing else

@@ -200,3 +200,119 @@ def test_request_json_has_the_new_keys(cli):
         "late_workdays": None,
     }
     assert json.loads(json.dumps(view)) == view
+
+
+# --- undo ---------------------------------------------------------------------------
+
+
+def stored_and_replayed(number):
+    import os
+    from pathlib import Path
+
+    from hunnan_gk import workflow
+    from hunnan_gk.storage.db import open_db
+    from hunnan_gk.storage.requests import events_of, find_request
+
+    db = open_db(Path(os.environ["HUNNAN_GK_DB"]))
+    row = find_request(db, number)
+    return row, workflow.replay(events_of(db, number))
+
+
+def state(cli, number):
+    """`show --json` without the history (which an undo lengthens by design)."""
+    view = show(cli, number)
+    return {k: v for k, v in view.items() if k not in ("events", "corrections")}
+
+
+def _at_reply(cli, number):
+    for day in ("2024-04-02", "2024-04-03", "2024-04-08", "2024-04-09", "2024-04-10"):
+        ok(cli("advance", number, "--on", day))
+
+
+STEPS = {
+    "advance": (None, ["advance", "{n}", "--on", "2024-04-02"]),
+    "reply": (_at_reply, ["advance", "{n}", "--outcome", "disclosed", "--on", "2024-04-11"]),
+    "archive": (lambda cli, n: (_at_reply(cli, n), ok(cli("advance", n, "--outcome", "partial", "--on", "2024-04-11"))),
+                ["advance", "{n}", "--on", "2024-04-12"]),
+    "return": (_at_reply, ["return", "{n}", "--to", "draft", "--reason", "重拟", "--on", "2024-04-11"]),
+    "withdraw": (None, ["withdraw", "{n}", "--reason", "撤回", "--on", "2024-04-03"]),
+    "supplement_ask": (None, ["supplement", "ask", "{n}", "--on", "2024-04-03", "--until", "2024-04-17"]),
+    "supplement_received": (
+        lambda cli, n: ok(cli("supplement", "ask", n, "--on", "2024-04-03", "--until", "2024-04-17")),
+        ["supplement", "received", "{n}", "--on", "2024-04-10"]),
+    "supplement_lapsed": (
+        lambda cli, n: ok(cli("supplement", "ask", n, "--on", "2024-04-03", "--until", "2024-04-17")),
+        ["supplement", "lapsed", "{n}", "--on", "2024-04-18"]),
+    "consult_start": (None, ["consult", "start", "{n}", "--party", "某公司", "--kind", "third_party",
+                             "--on", "2024-04-08"]),
+    "consult_end": (
+        lambda cli, n: ok(cli("consult", "start", n, "--party", "某公司", "--kind", "third_party", "--on", "2024-04-08")),
+        ["consult", "end", "{n}", "--on", "2024-04-15"]),
+    "extend": (None, ["extend", "{n}", "--days", "10", "--approver", "王主任", "--reason", "协调",
+                      "--on", "2024-04-20"]),
+}
+
+
+@pytest.mark.parametrize("step", list(STEPS))
+def test_undo_gives_back_the_state_before_the_step(cli, step):
+    prepare, args = STEPS[step]
+    number = register(cli, "2024-04-01")["number"]
+    if prepare:
+        prepare(cli, number)
+    before = state(cli, number)
+    events_before = show(cli, number)["events"]
+    ok(cli(*[a.format(n=number) for a in args]))
+    assert state(cli, number) != before
+    undone = ok_json(cli("undo", number, "--reason", "误登记了这一步", "--json"))
+    assert {k: v for k, v in undone.items()} == {k: before[k] for k in undone}
+    assert state(cli, number) == before
+    events = show(cli, number)["events"]
+    assert events[-1]["action"] == "undo" and events[-1]["undoes"] == events[-2]["id"]
+    assert events[-2]["undone"] is True
+    assert [e["undone"] for e in events[:len(events_before)]] == [False] * len(events_before)
+    row, replayed = stored_and_replayed(number)
+    assert {name: replayed.get(name) for name in row} == row
+    ok(cli("audit", "verify"))
+
+
+def test_undo_twice_walks_back_two_steps_and_the_step_can_be_done_again(cli):
+    number = register(cli, "2024-04-01")["number"]
+    start = state(cli, number)
+    ok(cli("advance", number, "--on", "2024-04-02"))
+    ok(cli("advance", number, "--on", "2024-04-05"))
+    ok(cli("undo", number, "--reason", "一"))
+    ok(cli("undo", number, "--reason", "二"))
+    assert state(cli, number) == start
+    ok(cli("advance", number, "--on", "2024-04-02"))  # the undone day is free again
+    assert show(cli, number)["stage"] == "search"
+
+
+@pytest.mark.parametrize("last, message", [
+    (None, "登记不能撤销"),
+    (["correct", "{n}", "--field", "phone", "--to", "13812345678", "--reason", "补录"], "更正不能撤销"),
+    (["appeal", "add", "{n}", "--kind", "reconsideration", "--on", "2024-05-01"], "不能撤销"),
+])
+def test_registration_and_corrections_are_not_undone(cli, last, message):
+    number = register(cli, "2024-04-01")["number"]
+    if last:
+        ok(cli(*[a.format(n=number) for a in last]))
+    before = show(cli, number)
+    result = cli("undo", number, "--reason", "x")
+    assert result.exit_code == 1 and message in result.stderr
+    assert show(cli, number) == before
+
+
+def test_undo_needs_a_reason(cli):
+    number = register(cli, "2024-04-01")["number"]
+    ok(cli("advance", number, "--on", "2024-04-02"))
+    assert cli("undo", number).exit_code == 2
+    assert cli("undo", number, "--reason", " ").exit_code == 1
+    assert show(cli, number)["stage"] == "search"
+
+
+def test_undone_steps_are_marked_in_show(cli):
+    number = register(cli, "2024-04-01")["number"]
+    ok(cli("advance", number, "--on", "2024-04-02"))
+    ok(cli("undo", number, "--reason", "误点"))
+    text = ok(cli("show", number)).stdout
+    assert "完成环节（已撤销）" in text and "撤销上一步" in text
