@@ -33,7 +33,8 @@ def overdue_numbers(cli, *extra):
 # --- correct ------------------------------------------------------------------------
 
 
-def test_correcting_the_receipt_date_moves_the_due_date(cli):
+def test_correcting_the_receipt_date_moves_the_due_date(cli, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # the reason on one line of the table
     number = register(cli, "2024-04-01")["number"]
     assert show(cli, number)["due"] == "2024-04-29"
     view = ok_json(cli("correct", number, "--field", "received", "--to", "2024/4/8",
