@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from hunnan_gk.catalogue import Catalogue, Checked
 
 app = typer.Typer(
-    help="主动公开事项目录：检查、JSON Schema、查看、导出发布、版本对比。",
+    help="主动公开事项目录：检查、导出、对比、导入、公开登记。",
     no_args_is_help=True,
 )
 

@@ -12,7 +12,7 @@ from hunnan_gk.render.overdue import OVERDUE_FORMATS
 from hunnan_gk.safetext import message_text
 from hunnan_gk.vocab import Light
 
-app = typer.Typer(help="报告：超期预警（红黄绿灯）、年度报告。", no_args_is_help=True)
+app = typer.Typer(help="报告：超期预警（红黄绿灯）、年度报告、目录公开时效。", no_args_is_help=True)
 top = typer.Typer()  # top-level commands: notify, demo
 
 AsOfOption = Annotated[str | None, typer.Option("--as-of", help="按哪一天计算（默认今天）")]
