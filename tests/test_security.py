@@ -344,7 +344,7 @@ def test_every_event_records_the_os_account_shown_beside_the_clerk(cli):
     events = ok_json(cli("show", "2024-0001", "--json"))["events"]
     assert [(e["clerk"], e["os_user"]) for e in events] == [("刘洋", account), ("王静", account)]
     shown = ok(cli("show", "2024-0001")).stdout
-    assert "系统账户" in shown and account in shown
+    assert f"（账户 {account}）" in shown
 
 
 # --- 7. no traceback, no English ---------------------------------------------------------

@@ -33,6 +33,13 @@ def _field_label(code: str) -> str:
         return code
 
 
+def _who(event: dict[str, Any]) -> str:
+    """The clerk named on the record and, below it, the OS account that ran the command
+    (once, when the clerk is that account: the default)."""
+    account, clerk = event.get("os_user"), event["clerk"]
+    return f"{clerk}\n（账户 {account}）" if account and account != clerk else clerk
+
+
 def _due_text(view: dict[str, Any], *, compact: bool = False) -> str:
     """The deadline as a clerk reads it: the date, 暂定 when provisional, and any pause."""
     if view.get("outcome") or view.get("voided"):
@@ -155,7 +162,7 @@ def request_detail(view: dict[str, Any]) -> None:
 
     assignment_rows(view)
     out.print()
-    events = table("日期", "办理", "环节", "经办人", "系统账户", "备注", fold=("备注", "环节", "系统账户"))
+    events = table("日期", "办理", "环节", "经办人", "备注", fold=("备注", "环节"))
     for event in view.get("events", []):
         before, after = event["stage_before"], event["stage"]
         stage = Stage(after).label if before == after else f"{Stage(before).label} → {Stage(after).label}"
@@ -164,8 +171,7 @@ def request_detail(view: dict[str, Any]) -> None:
             text(event["on"]),
             text(action),
             text(stage),
-            text(event["clerk"]),
-            text(event.get("os_user") or "—"),
+            text(_who(event)),
             text(event["note"]),
         )
     out.print(events)
