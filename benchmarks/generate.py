@@ -32,7 +32,7 @@ from hunnan_gk import numbering, workflow
 from hunnan_gk.audit import change_effect, prepare_history, register_event
 from hunnan_gk.errors import Refused
 from hunnan_gk.storage.bulk import last_seqs, next_consultation_id, store_histories
-from hunnan_gk.storage.db import open_db, write
+from hunnan_gk.storage.db import init_db, write
 from hunnan_gk.workdays import WorkCalendar
 
 AS_OF = date(2026, 6, 30)  # "today" of every generated database; run reports with HUNNAN_GK_TODAY
@@ -244,7 +244,7 @@ def generate(path: Path, requests: int, seed: int = 1, *, quiet: bool = False) -
     Worker processes build the histories (the workflow and the calendar are pure Python);
     this process chains and writes them, one transaction per batch, in receipt order."""
     started = time.perf_counter()
-    db = open_db(path)
+    db, _ = init_db(path)
     db.execute("PRAGMA synchronous = OFF")  # a throw-away file: durability buys nothing here
     db.execute("PRAGMA cache_size = -200000")
     seqs = last_seqs(db)

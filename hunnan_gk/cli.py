@@ -25,6 +25,43 @@ def fail(exc: GkError) -> None:
     raise typer.Exit(exc.exit_code)
 
 
+#: Options whose text may run over several lines (tabs and line breaks allowed).
+MULTILINE_OPTIONS = {"--note", "--content", "--reason"}
+
+
+def _guard_text_params(command) -> None:
+    """Check every text option and argument of `command` (and of the commands below it) as
+    it is parsed: a control character or an over-long text is a usage error naming it (exit 2)
+    before the command runs (issue 11)."""
+    if getattr(command, "_text_guarded", False):
+        return
+    command._text_guarded = True
+    for param in getattr(command, "params", []):
+        if getattr(param.type, "name", None) in ("text", "str"):  # the vendored Click says "str"
+            param.callback = _text_checked(param.callback, param)
+    for sub in getattr(command, "commands", {}).values():
+        _guard_text_params(sub)
+
+
+def _text_checked(callback, param):
+    from hunnan_gk.errors import InputError
+    from hunnan_gk.textcheck import text_problem
+
+    name = max(param.opts, key=len) if param.opts else param.name
+    if getattr(param, "param_type_name", "") == "argument":
+        name = (param.metavar or param.name or "").strip("{}").upper()
+    multiline = name in MULTILINE_OPTIONS
+
+    def checked(ctx, this, value):
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            problem = text_problem(item, multiline=multiline) if isinstance(item, str) else None
+            if problem:
+                raise InputError(f"{name} {problem}")
+        return callback(ctx, this, value) if callback is not None else value
+
+    return checked
+
+
 class GkGroup(TyperGroup):
     """The root group: every command runs inside this error boundary."""
 
@@ -38,6 +75,7 @@ class GkGroup(TyperGroup):
         command = super().get_command(ctx, cmd_name)
         if command is not None:
             typer_zh.chinese_help_option(command, ctx)
+            _guard_text_params(command)
         return command
 
     def invoke(self, ctx):

@@ -153,7 +153,7 @@ def parse_settings(text: str, path: Path | None = None) -> Settings:
     number_settings = raw.get("numbering") or {}
     if "prefix" in number_settings:
         # a bad pattern is a config error up front, not at the next registration
-        settings.number_prefix = numbering.check_prefix(number_settings["prefix"])
+        settings.number_prefix = numbering.check_prefix(number_settings["prefix"], where)
     return settings
 
 

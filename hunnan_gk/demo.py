@@ -149,7 +149,7 @@ def check_target(path: Path) -> None:
     """Refuse a file that is not a demo database; remove an earlier demo database."""
     from hunnan_gk.storage.db import count_demo_requests
 
-    if not path.exists() or path.stat().st_size == 0:
+    if not path.exists():
         return
     total, demo = count_demo_requests(path, DEMO_NOTE)
     if demo < total:  # an empty one (say, a demo build that failed) holds nothing to lose
@@ -166,15 +166,15 @@ def build_demo(path: Path, *, calendar: "WorkCalendar", today: date, at: str) ->
     """Build a fresh demo database at `path`, dated relative to `today` on `calendar`, its
     events stamped `at`; returns how many requests it holds."""
     from hunnan_gk.exports import atomic_write
-    from hunnan_gk.storage.db import open_db, write
+    from hunnan_gk.storage.db import init_db, write
 
     check_target(path)
 
     def build(temporary: Path) -> None:
         # Built under a temporary name and renamed into place like every file the tool
         # writes: a demo killed half-way leaves no half-built database at `path`.
-        temporary.unlink()  # open_db creates the file itself, exclusively
-        db = open_db(temporary)
+        temporary.unlink()  # init_db creates the file itself, exclusively
+        db, _ = init_db(temporary)
         with write(db):
             for index, scenario in enumerate(SCENARIOS):
                 _play(db, scenario, calendar, today, at, CLERKS[index % len(CLERKS)])

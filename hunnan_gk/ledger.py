@@ -14,6 +14,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from hunnan_gk.errors import GkError
 from hunnan_gk.vocab import HANDLING_STAGES, ApplicantType, Channel, EventAction, Outcome, Stage, Vocab
 from hunnan_gk.clock import MAX_EXTENSION_WORKDAYS
+from hunnan_gk.textcheck import text_problem
 
 
 
@@ -68,6 +69,8 @@ DATE_KEYS = {"received_on", "supplement_asked_on", "supplement_until", "suppleme
 DEADLINE_KEYS = {"supplement_until"}
 TEXT_KEYS = ("number", "applicant", "content", "department", "clerk", "id_number", "phone",
              "email", "address", "delivery", "note")
+# Cells that may run over several lines (a line break typed with Alt+Enter in Excel).
+MULTILINE_KEYS = {"content", "note"}
 
 
 def normalise(text: Any) -> str:
@@ -187,7 +190,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # spreadsheet numbers (phone, number) read as floats
-    return str(value).strip()
+    return str(value).replace("\r\n", "\n").strip()
 
 
 def stable_key(number: str, received_on: str, applicant: str, content: str) -> str:
@@ -206,10 +209,17 @@ def check_row(
     from hunnan_gk.idcard import id_number_problem
 
     problems: list[Problem] = []
+    unreadable: set[str] = set()  # cells refused outright: no further problem is named in them
 
     def problem(key: str, message: str) -> None:
-        problems.append(Problem(row, headers.get(key, COLUMN_BY_KEY[key].header), message))
+        if key not in unreadable:
+            problems.append(Problem(row, headers.get(key, COLUMN_BY_KEY[key].header), message))
 
+    for key, raw in cells.items():
+        reason = text_problem(raw, multiline=key in MULTILINE_KEYS) if isinstance(raw, str) else None
+        if reason:
+            problem(key, reason)
+            unreadable.add(key)
     values: dict[str, Any] = {}
     for key in TEXT_KEYS:
         values[key] = _text(cells.get(key)) or None

@@ -15,6 +15,7 @@ from typing import Any, Mapping, Sequence
 from hunnan_gk import ledger
 from hunnan_gk.errors import InputError, os_reason
 from hunnan_gk.safetext import from_csv_cell
+from hunnan_gk.textcheck import text_problem
 
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -100,6 +101,13 @@ def parse_sheet(cells: Sequence[Sequence[Any]]) -> tuple[LedgerSheet | None, lis
     if index is None:
         return None, [ledger.Problem(1, "", "找不到表头行：前 10 行中没有一行含有至少 3 个可识别的列名（如 收到日期、申请人、申请内容）")]
     header_cells = cells[index]
+    bad_headers = [
+        ledger.Problem(index + 1, "", f"第 {column} 列的表头{reason}")
+        for column, cell in enumerate(header_cells, 1)
+        if isinstance(cell, str) and (reason := text_problem(cell))
+    ]
+    if bad_headers:
+        return None, bad_headers
     mapping = {i: key for i, key in ledger.match_headers(header_cells).items()
                if not ledger.COLUMN_BY_KEY[key].export_only}
     headers = {key: str(header_cells[i]).strip() for i, key in mapping.items()}

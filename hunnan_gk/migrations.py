@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlite_utils.migrations import Migrations
 
 MIGRATION_SET = "hunnan_gk"
+#: hunnan-gk's schema marker in the SQLite header (PRAGMA application_id): "HNGK".
+APPLICATION_ID = 0x484E474B
 migrations = Migrations(MIGRATION_SET)
 
 #: Every migration's name, in the order they apply (the newest last).
@@ -311,3 +313,10 @@ def m009_departments(db):
     )
     db.execute("CREATE INDEX supervisions_open ON supervisions (closed_on)")
     db.execute("CREATE INDEX requests_handler ON requests (handler)")
+
+
+@migration
+def m010_schema_marker(db):
+    # Mark the file as hunnan-gk's (issue 11): an SQLite file without the marker (an empty one,
+    # another program's) is refused by every command instead of being taken for a new record.
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")

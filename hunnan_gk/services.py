@@ -79,7 +79,7 @@ def morning_mail(
     if workdays_only and not calendar.is_workday(today):
         say(f"今天（{today}）不是工作日，未发送。")
         return
-    database = open_db(db_path, create=False)
+    database = open_db(db_path)
     report = overdue_report(database, calendar, today=today, as_of=as_of,
                             yellow_days=settings.yellow_days)
     items = notify.qualifying(report["requests"], threshold)
@@ -259,7 +259,7 @@ def demo_database(
     from hunnan_gk.storage.db import open_db
 
     count = demo.build_demo(path, calendar=calendar, today=today, at=at)
-    database = open_db(path, create=False)
+    database = open_db(path)
     try:
         report = overdue_report(database, calendar, today=today, as_of=today,
                                 yellow_days=yellow_days)

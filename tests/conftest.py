@@ -51,10 +51,23 @@ def clear_module_caches() -> None:
                 cache_clear()
 
 
+@pytest.fixture(scope="session")
+def _empty_database(tmp_path_factory):
+    """A database as `hunnan-gk db init` makes it, built once per run."""
+    from hunnan_gk.storage.db import init_db
+
+    path = tmp_path_factory.mktemp("empty-database") / "gk.db"
+    init_db(path)[0].conn.close()
+    return path
+
+
 @pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
+def isolated(tmp_path, monkeypatch, _empty_database):
+    """The test's own folder, with the office's database in it (as `db init` made it):
+    every command but `db init` and `demo` needs one."""
     _isolate(tmp_path, monkeypatch)
     clear_module_caches()
+    copy_database(_empty_database, tmp_path / "gk.db")
     return tmp_path
 
 
@@ -80,13 +93,14 @@ def cli():
 
 
 @pytest.fixture(scope="session")
-def _year_database(tmp_path_factory):
+def _year_database(tmp_path_factory, _empty_database):
     """The hand-counted year of tests/year_of_requests.py, built through the CLI once per run."""
     from tests.year_of_requests import build_year
 
     folder = tmp_path_factory.mktemp("year-of-requests")
     with pytest.MonkeyPatch.context() as monkeypatch:
         _isolate(folder, monkeypatch)
+        copy_database(_empty_database, folder / "gk.db")
         numbers = build_year(_runner())
     return folder / "gk.db", numbers
 

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from hunnan_gk import annual
-from hunnan_gk.storage.db import open_db, write
+from hunnan_gk.storage.db import init_db, open_db, write
 from hunnan_gk.storage.reports import annual_counts
 from hunnan_gk.vocab import Outcome
 
@@ -132,7 +132,7 @@ def _insert(db, applicant_type, received, outcome=None, outcome_on=None):
 
 
 def test_counts_follow_the_definitions(isolated):
-    db = open_db(isolated / "count.db")
+    db = init_db(isolated / "count.db")[0]
     _insert(db, "natural", "2023-12-20")  # carried over, still open at the end: carried forward
     _insert(db, "natural", "2023-12-25", "disclosed", "2024-01-02")  # carried over, replied
     _insert(db, "commercial", "2023-11-01", "partial", "2023-12-31")  # finished before: nowhere
@@ -153,9 +153,9 @@ def test_counts_follow_the_definitions(isolated):
 
 
 def test_report_annual_needs_an_existing_database(cli, isolated):
-    result = cli("report", "annual", "--year", "2024")
-    assert result.exit_code == 3 and "不存在" in result.stderr
-    assert not (isolated / "gk.db").exists()
+    result = cli("report", "annual", "--year", "2024", "--db", isolated / "typo.db")
+    assert result.exit_code == 3 and "不存在" in result.stderr and "db init" in result.stderr
+    assert not (isolated / "typo.db").exists()
 
 
 def test_report_annual_empty_database_prints_table_and_check(cli, isolated):

@@ -9,7 +9,7 @@ import pytest
 import typer
 
 from hunnan_gk.cli import app
-from tests.helpers import PROJECT
+from tests.helpers import PROJECT, count_rows, register_args
 
 
 
@@ -131,10 +131,18 @@ def test_an_output_file_whose_suffix_says_no_format_is_refused(cli, isolated):
     assert not (isolated / "out.pdf").exists()
 
 
-def test_a_bad_number_prefix_is_a_config_error(cli, config_file):
-    config_file.write_text("numbering:\n  prefix: \"浑南依申〔{yr}〕\"\n", encoding="utf-8")
+@pytest.mark.parametrize("prefix", ["浑南依申〔{yr}〕{seq}", "浑南依申〔2024〕{seq:04d}号", "{year}-{seq:09d}"])
+def test_a_bad_number_prefix_is_a_config_error(cli, config_file, prefix):
+    config_file.write_text(f"numbering:\n  prefix: \"{prefix}\"\n", encoding="utf-8")
     result = cli("calendar", "add", "2024-04-01", "20")  # any command: the config is checked first
     assert result.exit_code == 2 and "numbering.prefix" in result.stderr
+
+
+def test_a_prefix_without_the_year_is_refused_and_registers_nothing(cli, isolated, config_file):
+    config_file.write_text("numbering:\n  prefix: \"浑南依申〔2026〕{seq:04d}号\"\n", encoding="utf-8")
+    result = cli("register", *register_args())
+    assert result.exit_code == 2 and "numbering.prefix" in result.stderr and "{year}" in result.stderr
+    assert count_rows(isolated / "gk.db", "requests") == 0
 
 
 @pytest.mark.parametrize(

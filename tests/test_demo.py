@@ -10,7 +10,12 @@ from hunnan_gk.demo import DEMO_NOTE, SCENARIOS
 from hunnan_gk.storage.audit import first_broken_event
 from hunnan_gk.storage.db import open_db
 from hunnan_gk.storage.requests import list_requests
+from tests.helpers import count_rows
 from tests.test_reports import register
+
+
+def counts_of(path):
+    return count_rows(path, "requests")
 
 
 @pytest.mark.parametrize(
@@ -31,7 +36,7 @@ def test_demo_builds_and_shows_all_four_lights(cli, isolated, monkeypatch, today
         assert word in result.stdout
     path = isolated / "hunnan-gk-demo.db"
     assert path.exists()
-    assert not (isolated / "gk.db").exists()  # HUNNAN_GK_DB is not the demo's database
+    assert counts_of(isolated / "gk.db") == 0  # HUNNAN_GK_DB is not the demo's database
     report = json.loads(cli("report", "overdue", "--db", path, "--format", "json").stdout)
     assert all(report["counts"][light] > 0 for light in ("red", "yellow", "green", "paused"))
     items = report["requests"]

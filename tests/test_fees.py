@@ -82,8 +82,8 @@ def test_quote_text_states_one_basis_only(cli):
 
 
 def test_quote_refusals(cli):
-    result = cli("fee", "quote", "2025-0404")
-    assert result.exit_code == 3 and "不存在" in result.stderr  # no database yet
+    result = cli("fee", "quote", "2025-0404", "--db", "typo.db")
+    assert result.exit_code == 3 and "不存在" in result.stderr  # no such database
     number = register(cli, "natural", "2025-03-03")
     result = cli("fee", "quote", "2025-0404")
     assert result.exit_code == 1 and "找不到申请" in result.stderr

@@ -11,6 +11,7 @@ import sqlite3
 import pytest
 
 from hunnan_gk import ledger
+from tests.helpers import ok
 from tests.year_of_requests import YEAR, annual_json
 
 HAND_HEADERS = ["序号", "申请日期", "申请人姓名（名称）", "类别", "提交方式", "申请公开的信息",
@@ -38,6 +39,7 @@ def test_export_reads_back_into_an_empty_database_with_the_same_table(cli, year,
     assert out.stat().st_mode & 0o777 == 0o600  # it holds ID and phone numbers
     assert not list(isolated.glob(".ledger*.tmp"))
     fresh = isolated / "fresh.db"
+    ok(cli("db", "init", "--db", fresh))
     result = cli("ledger", "import", out, "--db", fresh)
     assert result.exit_code == 0, result.output
     assert "已导入 14 件" in result.stdout
@@ -51,6 +53,7 @@ def test_export_of_one_year_gives_that_years_table(cli, year, isolated):
     out = isolated / "2025.csv"
     assert cli("ledger", "export", "--year", YEAR, "-o", out).exit_code == 0
     fresh = isolated / "fresh.db"
+    ok(cli("db", "init", "--db", fresh))
     assert cli("ledger", "import", out, "--db", fresh).exit_code == 0
     mine, theirs = annual_json(cli), annual_json(cli, "--db", fresh)
     assert theirs["rows"] == mine["rows"]
@@ -176,9 +179,13 @@ def test_one_bad_row_and_nothing_is_imported(cli, isolated):
 def test_dry_run_checks_only(cli, isolated):
     path = isolated / "hand.csv"
     path.write_text("\n".join(",".join(r) for r in [HAND_HEADERS, *HAND_ROWS]), encoding="utf-8")
+    before = counts(isolated / "gk.db")
     result = cli("ledger", "import", path, "--dry-run")
     assert result.exit_code == 0 and "可导入 3 件" in result.stdout
-    assert not (isolated / "gk.db").exists()  # a dry run writes nothing, not even a new file
+    assert counts(isolated / "gk.db") == before  # a dry run writes nothing
+    result = cli("ledger", "import", path, "--dry-run", "--db", isolated / "typo.db")
+    assert result.exit_code == 3 and "db init" in result.stderr
+    assert not (isolated / "typo.db").exists()  # nor a new file
 
 
 @pytest.mark.parametrize(
@@ -285,3 +292,51 @@ def test_a_supplement_deadline_may_lie_ahead(cli, isolated, monkeypatch):
     assert result.exit_code == 0, result.output
     shown = json.loads(cli("list", "--json").stdout)[0]
     assert shown["paused"] is True and shown["watch"] == "2024-04-17"
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "header", "message"),
+    [
+        (2, "王\x1b[2J五", "申请人姓名（名称）", "U+001B（ESC）"),
+        (5, "道路\x07维修", "申请公开的信息", "U+0007"),
+        (9, "备注\x85", "备注", "U+0085"),
+        (6, "交通局\n二科", "承办科室", "U+000A（换行）"),  # one line only, unlike content and notes
+        (5, "x" * 32_768, "申请公开的信息", "超过 32767 个字符"),
+    ],
+)
+def test_a_cell_with_a_control_character_is_refused_naming_row_and_column(cli, isolated, column, value, header, message):
+    import csv as csv_module
+
+    row = list(HAND_ROWS[0])
+    row[column] = value
+    path = isolated / "hostile.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv_module.writer(handle).writerows([HAND_HEADERS, row])
+    before = counts(isolated / "gk.db")
+    result = cli("ledger", "import", path)
+    assert result.exit_code == 1, result.output
+    assert f"第 2 行“{header}”列" in result.stderr and message in result.stderr
+    assert "\x1b" not in result.stderr
+    assert counts(isolated / "gk.db") == before
+
+
+def test_content_and_notes_may_run_over_several_lines(cli, isolated):
+    import csv as csv_module
+
+    row = list(HAND_ROWS[0])
+    row[5], row[9] = "第一项\r\n第二项", "备注\t一"
+    path = isolated / "lines.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv_module.writer(handle).writerows([HAND_HEADERS, row])
+    ok(cli("ledger", "import", path))
+    assert json.loads(cli("show", "2023-1", "--json").stdout)["content"] == "第一项\n第二项"
+
+
+def test_a_header_with_a_control_character_is_refused(cli, isolated):
+    path = isolated / "header.csv"
+    headers = list(HAND_HEADERS)
+    headers[3] = "类\x1b]0;别"
+    path.write_text("\n".join(",".join(r) for r in [headers, HAND_ROWS[0]]), encoding="utf-8")
+    result = cli("ledger", "import", path)
+    assert result.exit_code == 1 and "第 4 列的表头含有控制字符" in result.stderr
+    assert "\x1b" not in result.stderr

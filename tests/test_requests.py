@@ -57,6 +57,24 @@ def test_numbers_are_per_year_and_gap_free(cli, config_file):
     assert show(cli, "2024-3")["number"] == "浑南依申〔2024〕0003号"
 
 
+def test_a_number_typed_as_printed_on_paper_is_found_and_nothing_else(cli, config_file):
+    config_file.write_text("numbering:\n  prefix: 浑南依申〔{year}〕{seq:04d}号\n", encoding="utf-8")
+    assert register(cli, "2024-01-04")["number"] == "浑南依申〔2024〕0001号"
+    for typed in ("浑南依申〔2024〕1号", "浑南依申[2024]0001号", "浑南依申（２０２４）１号", "2024-1"):
+        assert show(cli, typed)["number"] == "浑南依申〔2024〕0001号"
+    for typed in ("沈河依申〔2024〕1号", "浑南依申〔2024〕1号x", "2024-0001x"):
+        result = cli("show", typed)
+        assert result.exit_code == 1 and "找不到申请" in result.stderr
+
+
+def test_a_short_number_with_trailing_text_is_not_that_number(cli):
+    for day in ("2025-01-02",) * 9:
+        register(cli, day)
+    assert show(cli, "2025-0009")["number"] == "2025-0009"
+    result = cli("show", "2025-0009x")
+    assert result.exit_code == 1 and "找不到申请 2025-0009x" in result.stderr
+
+
 def test_codes_and_chinese_labels_are_both_accepted(cli):
     request = register(cli, type="商业企业", channel="邮寄")
     assert request["applicant_type"] == "commercial" and request["channel"] == "post"
@@ -443,3 +461,29 @@ def test_numbers_typed_into_free_text_are_masked_outside_show(cli):
     report = cli("report", "overdue", "--as-of", "2024-04-02", "--format", "json").stdout
     assert VALID_ID not in report and PHONE not in report
     assert VALID_ID in show(cli, "2024-0001")["content"]
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["register", *register_args(applicant="张\x1b[31m三")], "--applicant"),
+        (["register", *register_args(content="资金\x00情况")], "--content"),
+        (["register", *register_args(phone="138\x7f12345678")], "--phone"),
+        (["register", *register_args(department="住建局\u009b")], "--department"),
+        (["register", *register_args(address="浑南区\n某街")], "--address"),
+        (["register", *register_args(content="x" * 32_768)], "--content"),
+        (["show", "2024-1\x1b"], "NUMBER"),
+        (["return", "2024-1", "--to", "review", "--reason", "理由\x1b"], "--reason"),
+        (["list", "--search", "\x1b[2J"], "--search"),
+    ],
+)
+def test_a_control_character_in_any_text_option_is_a_usage_error_naming_it(cli, isolated, args, named):
+    result = cli(*args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"错误：{named} ") and "\x1b" not in result.stderr
+    assert count_rows(isolated / "gk.db", "requests") == 0
+
+
+def test_notes_and_content_may_hold_line_breaks_and_tabs(cli):
+    request = register(cli, content="第一项\n第二项", note="备注\t一\n二")
+    assert request["content"] == "第一项\n第二项" and request["note"] == "备注\t一\n二"

@@ -37,7 +37,7 @@ def annual_command(
     chosen = output_format(format, output, FORMATS)
     if chosen == "xlsx" and output is None:
         raise InputError("xlsx 格式需要用 -o 指定输出文件")
-    database = env.open_db(create=False)
+    database = env.open_db()
     counts = annual_counts(database, year)
     report = annual.build_table(
         year,

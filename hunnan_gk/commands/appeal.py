@@ -32,7 +32,7 @@ def _record(env: Env, number: str, kind: str, on: str, clerk: str | None, decide
 
     appeal_kind = AppealKind.parse(kind, option="--kind")
     day = env.date(on, "--on")
-    database = env.open_db(create=False)
+    database = env.open_db()
     with write(database):
         request = require_request(database, number)
         pending = pending_appeal(database, request["number"], appeal_kind.value)

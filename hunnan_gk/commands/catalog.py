@@ -242,7 +242,7 @@ def build_catalogue_report(env, path: Path, as_of: str | None, config: Path | No
 
     catalogue = load_catalogue(path, config)
     day = env.date(as_of, "--as-of")
-    return services.catalogue_report(env.open_db(create=False), catalogue, calendar=env.calendar, as_of=day)
+    return services.catalogue_report(env.open_db(), catalogue, calendar=env.calendar, as_of=day)
 
 
 def check_catalogue(path: Path, config: Path | None = None) -> "Checked":

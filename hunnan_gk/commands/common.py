@@ -190,12 +190,12 @@ class Env:
     def optional_date(self, text: str | None, option: str) -> date | None:
         return None if text is None else self.date(text, option)
 
-    def open_db(self, *, create: bool = True):
-        """The database; commands that only read pass create=False, so that a mistyped
-        path is an error instead of an empty report."""
+    def open_db(self):
+        """The database, which must exist (`hunnan-gk db init` creates it): a mistyped path
+        is an error, never a new, empty record."""
         from hunnan_gk.storage.db import open_db
 
-        return open_db(self.db_path, create=create)
+        return open_db(self.db_path)
 
 
 def request_view(env: Env, db, row: dict[str, Any], *, reveal: bool = False) -> dict[str, Any]:
@@ -254,7 +254,7 @@ class Transition:
         from hunnan_gk.storage.requests import consultations_of, events_of
 
         env = self.env
-        db = env.open_db(create=False)
+        db = env.open_db()
         with write(db):
             row = require_request(db, number)
             held = [consultations_of(db, row["number"])]

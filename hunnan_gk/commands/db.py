@@ -8,7 +8,27 @@ import typer
 from hunnan_gk.commands.common import ConfigOption, DbOption, Env
 from hunnan_gk.errors import os_reason
 
-app = typer.Typer(help="数据库：路径、备份、完整性检查。", no_args_is_help=True)
+app = typer.Typer(help="数据库：新建、路径、备份、完整性检查。", no_args_is_help=True)
+
+
+@app.command("init")
+def init_command(db: DbOption = None, config: ConfigOption = None) -> None:
+    """新建数据库（权限 0600），并说明它在哪里；已存在时不做改动。
+
+    其他命令只使用已有的数据库：--db 写错时报错，而不会另起一个空的记录。
+
+    示例：hunnan-gk db init --db /srv/hunnan-gk/hunnan-gk.db
+    """
+    from hunnan_gk.storage.db import init_db, schema_version
+
+    env = Env(config, db)
+    database, created = init_db(env.db_path)
+    version = schema_version(database)
+    database.conn.close()
+    if created:
+        typer.echo(f"已新建数据库：{env.db_path}")
+    else:
+        typer.echo(f"数据库已存在，未新建：{env.db_path}（结构版本 {version}）")
 
 
 @app.command("path")
@@ -30,13 +50,15 @@ def backup_command(
 
     示例：hunnan-gk db backup /srv/backup/hunnan-gk-$(date +%F).db
     """
-    from hunnan_gk.errors import DatabaseError, Refused
+    from hunnan_gk.errors import DatabaseError, InputError, Refused
     from hunnan_gk.storage.db import backup
 
     env = Env(config, db)
+    if not target.name or target.is_dir():
+        raise InputError(f"备份文件路径“{target}”是一个目录，请写出文件名，如 {target / 'hunnan-gk-备份.db'}")
     if target.resolve() == env.db_path.resolve():
         raise DatabaseError("备份文件不能与数据库文件相同")
-    database = env.open_db(create=False)
+    database = env.open_db()
     try:
         backup(database, target)
     except OSError as exc:
@@ -57,7 +79,7 @@ def check_command(db: DbOption = None, config: ConfigOption = None) -> None:
     from hunnan_gk.storage.assignments import stored_department_names
 
     env = Env(config, db)
-    database = env.open_db(create=False)
+    database = env.open_db()
     problems = integrity_problems(database)
     if problems:
         raise DatabaseError("完整性检查未通过：" + "；".join(problems[:5]))

@@ -37,7 +37,7 @@ def quote_command(
 
     if pages is not None and pages > MAX_PAGES:
         raise InputError(f"--pages {pages} 不合常理（上限 {MAX_PAGES:,} 页），请核对")
-    database = Env(config, db).open_db(create=False)
+    database = Env(config, db).open_db()
     request = require_request(database, number)
     workflow.check_not_voided(request)  # a registration made by mistake is charged nothing
     number = request["number"]

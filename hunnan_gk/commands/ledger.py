@@ -60,7 +60,7 @@ def export_command(
     env = Env(config, db)
     check_year(year)
     chosen = output_format(format, output, EXPORT_FORMATS)
-    database = env.open_db(create=False)
+    database = env.open_db()
     requests = ledger_requests(database, year)
     rows = []
     for request in requests:
@@ -108,13 +108,10 @@ def import_command(
         raise Refused(f"台账有 {len(problems)} 处问题，未导入任何记录；问题清单已写入 {errors_file}")
     errors_file.unlink(missing_ok=True)  # a list from an earlier attempt no longer applies
     prefix = env.settings.number_prefix
-    if dry_run and not env.db_path.exists():
-        new = records  # nothing imported yet: every row would be new
-    elif dry_run:
-        database = env.open_db(create=False)
+    database = env.open_db()
+    if dry_run:
         new = [r for r in records if not ledger_row_present(database, r.key, r.fields)]
     else:
-        database = env.open_db()
         with write(database):  # one transaction: all rows or none
             new = [r for r in records if not ledger_row_present(database, r.key, r.fields)]
             at, who = env.now().isoformat(), clerk_name(clerk)

@@ -27,7 +27,7 @@ def _overdue_report(
     day = env.date(as_of, "--as-of")
     shown = reports.parse_lights(lights)
     return services.overdue_report(
-        env.open_db(create=False), env.calendar, today=env.today, as_of=day,
+        env.open_db(), env.calendar, today=env.today, as_of=day,
         yellow_days=env.settings.yellow_days, lights=shown, department=department,
     )
 

@@ -226,7 +226,7 @@ def show(
     from hunnan_gk.render.requests import request_detail
 
     env = Env(config, db)
-    database = env.open_db(create=False)
+    database = env.open_db()
     row = require_request(database, number)
     consultations = consultations_of(database, row["number"])
     view = request_view(env, database, row, reveal=True)
@@ -275,7 +275,7 @@ def list_command(
     received_to_day = env.optional_date(received_to, "--received-to")
     if received_from_day and received_to_day and received_from_day > received_to_day:
         raise InputError(f"--received-from {received_from_day} 晚于 --received-to {received_to_day}")
-    database = env.open_db(create=False)
+    database = env.open_db()
     rows = list_requests(
         database,
         stage=Stage.parse(stage, option="--stage").value if stage else None,
@@ -314,7 +314,7 @@ def audit_verify(db: DbOption = None, config: ConfigOption = None) -> None:
     """
     from hunnan_gk.storage.audit import verify_audit
 
-    count, head = verify_audit(Env(config, db).open_db(create=False))
+    count, head = verify_audit(Env(config, db).open_db())
     typer.echo(f"审计链核验通过：{count} 条事件，链头 {head}")
 
 

@@ -1,5 +1,5 @@
-"""Opening the database: create (mode 0600), migrate, refuse a file that is not ours or is
-newer; write transactions; backup and integrity check; SQLite's errors in Chinese; the one
+"""Opening the database: create it (`db init`, mode 0600), migrate, refuse a missing file, an
+empty one, or one that is not ours or is newer; write transactions; backup and integrity check; SQLite's errors in Chinese; the one
 insert helper every table is written through.
 
 Every command is one transaction (`write`), taken with BEGIN IMMEDIATE so that two clerks
@@ -18,7 +18,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 import sqlite_utils
 
 from hunnan_gk.errors import DatabaseError, os_reason
-from hunnan_gk.migrations import MIGRATION_NAMES, migrations
+from hunnan_gk.migrations import APPLICATION_ID, MIGRATION_NAMES, migrations
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -48,23 +48,70 @@ def describe_sqlite_error(exc: sqlite3.Error) -> DatabaseError:
     return DatabaseError(f"数据库错误：{text}")
 
 
-def open_db(path: Path, *, create: bool = True) -> sqlite_utils.Database:
-    """Open (and on first use create, mode 0600) a hunnan-gk database, migrated to this version.
+INIT_HINT = "新建数据库用 hunnan-gk db init（可加 --db 路径）"
 
-    Refuses, with DatabaseError (exit 3), a file that is not a hunnan-gk database or
-    was written by a newer hunnan-gk.
+
+def init_db(path: Path) -> tuple[sqlite_utils.Database, bool]:
+    """Create a hunnan-gk database at `path` (schema marker set, migrated), or open the one
+    already there: (database, created). The new file is built beside its target and linked
+    into place whole, so no other process ever sees it half made (or 0 bytes long). Mode 0600,
+    or 0660 in a shared setgid folder, where SQLite gives the -wal and -shm files the same mode
+    so that every clerk of the group can write them (docs/deployment.md); missing folders are
+    made 0700 (2770 in a shared folder)."""
+    import tempfile
+
+    from hunnan_gk.exports import make_folder, private_mode
+
+    path = Path(path)
+    check_database_file(path)
+    if path.exists() or path.is_symlink():
+        return open_db(path), False
+    try:
+        make_folder(path.parent)
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".init", dir=path.parent)
+        try:
+            os.fchmod(handle, private_mode(path.parent))
+        finally:
+            os.close(handle)
+    except OSError as exc:
+        raise DatabaseError(f"无法创建数据库文件 {path}：{os_reason(exc)}") from None
+    building = Path(name)
+    try:
+        try:
+            conn = sqlite3.connect(str(building), isolation_level=None)
+            try:
+                db = sqlite_utils.Database(conn, execute_plugins=False)
+                db.execute("PRAGMA journal_mode = WAL")
+                with write(db):
+                    migrations.apply(db)
+            finally:
+                conn.close()  # the last connection folds the WAL in and removes it
+        except sqlite3.Error as exc:
+            raise describe_sqlite_error(exc) from None
+        try:
+            os.link(building, path)  # fails, leaving it alone, if someone made `path` meanwhile
+        except FileExistsError:
+            return open_db(path), False
+        except OSError as exc:
+            raise DatabaseError(f"无法创建数据库文件 {path}：{os_reason(exc)}") from None
+    finally:
+        for leftover in (building, Path(f"{building}-wal"), Path(f"{building}-shm")):
+            leftover.unlink(missing_ok=True)
+    return open_db(path), True
+
+
+def open_db(path: Path) -> sqlite_utils.Database:
+    """Open an existing hunnan-gk database, migrated to this version (an older hunnan-gk
+    file is migrated automatically). Only `init_db` creates one.
+
+    Refuses, with DatabaseError (exit 3) and without writing a byte, a missing file (a
+    mistyped --db must never start a new, empty record), a 0-byte file, a file that is not
+    SQLite, an SQLite file without hunnan-gk's schema marker, and a file written by a newer
+    hunnan-gk.
     """
     path = Path(path)
-    if path.is_dir():
-        raise DatabaseError(f"{path} 是一个目录，不是数据库文件")
     check_database_file(path)
-    if not path.exists():
-        if not create:
-            raise DatabaseError(
-                f"数据库文件 {path} 不存在",
-                hint="检查 --db、环境变量 HUNNAN_GK_DB 或配置中的 db；尚未登记过申请时先用 hunnan-gk register",
-            )
-        create_database_file(path)
+    _check_file(path)
     try:
         conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -83,24 +130,26 @@ def open_db(path: Path, *, create: bool = True) -> sqlite_utils.Database:
     return db
 
 
-def create_database_file(path: Path) -> None:
-    """A new, empty database file: never through a symlink or over a file someone else just
-    made (O_EXCL); mode 0600, or 0660 in a shared setgid folder, where SQLite gives the
-    -wal and -shm files the same mode so that every clerk of the group can write them
-    (docs/deployment.md). Missing folders are made 0700 (2770 in a shared folder)."""
-    from hunnan_gk.exports import make_folder, private_mode
-
+def _check_file(path: Path) -> None:
+    """The file at `path` exists and is not empty. Only stat()ed: opening and closing the
+    file here would drop the POSIX locks SQLite holds on it for this process's other
+    connections. (A file that is not SQLite is refused by SQLite itself, without a write.)"""
+    if path.is_dir():
+        raise DatabaseError(f"{path} 是一个目录，不是数据库文件")
     try:
-        make_folder(path.parent)
-        handle = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
-    except FileExistsError:
-        return  # another clerk created it a moment ago
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise DatabaseError(
+            f"数据库文件 {path} 不存在",
+            hint=f"检查 --db、环境变量 HUNNAN_GK_DB 或配置中的 db；{INIT_HINT}",
+        ) from None
     except OSError as exc:
-        raise DatabaseError(f"无法创建数据库文件 {path}：{os_reason(exc)}") from None
-    try:
-        os.fchmod(handle, private_mode(path.parent))
-    finally:
-        os.close(handle)
+        raise DatabaseError(f"无法打开数据库文件 {path}：{os_reason(exc)}") from None
+    if size == 0:
+        raise DatabaseError(
+            f"{path} 是一个空文件（0 字节），不是 hunnan-gk 的数据库，未做任何改动",
+            hint="数据丢失时从 hunnan-gk db backup 生成的备份恢复；确要新建时先删除这个文件，再运行 hunnan-gk db init",
+        )
 
 
 def check_database_file(path: Path) -> None:
@@ -155,14 +204,16 @@ def os_user() -> str:
 
 
 def _check_ours(db: sqlite_utils.Database, path: Path) -> None:
+    """hunnan-gk's schema marker (PRAGMA application_id), or the migration records of a file
+    an older hunnan-gk wrote before the marker existed (migrated on, the marker set)."""
+    marked = db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     tables = set(db.table_names())
-    if not tables:
-        return  # a new, empty file
-    if "_sqlite_migrations" not in tables:
-        raise DatabaseError(f"{path} 不是 hunnan-gk 的数据库（没有迁移记录），未做任何改动")
-    applied = {m.name for m in migrations.applied(db)}
-    if not applied:
-        raise DatabaseError(f"{path} 不是 hunnan-gk 的数据库，未做任何改动")
+    applied = {m.name for m in migrations.applied(db)} if "_sqlite_migrations" in tables else set()
+    if not applied or not (marked or "m001_requests_events" in applied):
+        raise DatabaseError(
+            f"{path} 不是 hunnan-gk 的数据库（没有 hunnan-gk 的结构标记），未做任何改动",
+            hint=INIT_HINT,
+        )
     unknown = sorted(applied - set(MIGRATION_NAMES))
     if unknown:
         raise DatabaseError(
@@ -241,12 +292,11 @@ def integrity_problems(db: sqlite_utils.Database) -> list[str]:
 def count_demo_requests(path: Path, note_prefix: str) -> tuple[int, int]:
     """(all requests, demo requests whose note starts with `note_prefix`) in the database at
     `path`, read without migrating it. DatabaseError when it is not a hunnan-gk database."""
+    _check_file(path)
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
         try:
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if "requests" not in tables:
-                raise DatabaseError(f"{path} 不是 hunnan-gk 的数据库，未做任何改动")
+            _check_ours(sqlite_utils.Database(conn, execute_plugins=False), path)
             return conn.execute(
                 "SELECT count(*), coalesce(sum(substr(coalesce(note, ''), 1, ?) = ?), 0) FROM requests",
                 [len(note_prefix), note_prefix],

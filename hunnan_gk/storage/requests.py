@@ -17,13 +17,16 @@ from hunnan_gk.vocab import EventAction
 
 def find_request(db: sqlite_utils.Database, text: str) -> dict[str, Any] | None:
     """The request numbered `text`; also found by its year and sequence (2024-1, 2024-0001)
-    whatever the configured prefix (numbering.lookup reads what was typed)."""
+    whatever the configured prefix, or typed as printed on paper (numbering.lookup reads what
+    was typed)."""
     wanted = numbering.lookup(text)
     rows = dict_rows(db.execute("SELECT * FROM requests WHERE number = ?", [wanted.exact]))
     if not rows and wanted.year_seq is not None:
         rows = dict_rows(
             db.execute("SELECT * FROM requests WHERE year = ? AND seq = ?", list(wanted.year_seq))
         )
+        if wanted.confirm:
+            rows = [row for row in rows if numbering.same_number(wanted.exact, row["number"])]
     return rows[0] if rows else None
 
 
