@@ -27,6 +27,7 @@ def fail(exc: GkError) -> None:
 
 #: Options whose text may run over several lines (tabs and line breaks allowed).
 MULTILINE_OPTIONS = {"--note", "--content", "--reason"}
+QUOTED_CHARS = 80
 
 
 def _guard_text_params(command) -> None:
@@ -55,8 +56,9 @@ def _text_checked(callback, param):
     def checked(ctx, this, value):
         for item in value if isinstance(value, (list, tuple)) else [value]:
             problem = text_problem(item, multiline=multiline) if isinstance(item, str) else None
-            if problem:
-                raise InputError(f"{name} {problem}")
+            if problem:  # the value quoted (fail() shows its control characters) when short
+                quoted = f"“{item}”" if len(item) <= QUOTED_CHARS else " "
+                raise InputError(f"{name}{quoted}{problem}")
         return callback(ctx, this, value) if callback is not None else value
 
     return checked

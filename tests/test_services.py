@@ -36,7 +36,7 @@ def _mail(path, said, **options):
 def test_overdue_report_from_a_database_on_a_past_day_shows_the_stage_of_that_day(cli, isolated):
     number = register(cli, "2024-11-01")["number"]
     assert cli("advance", number, "--on", "2024-11-05").exit_code == 0
-    database = open_db(isolated / "gk.db", create=False)
+    database = open_db(isolated / "gk.db")
     common = dict(today=TODAY, yellow_days=5)
     now = services.overdue_report(database, CALENDAR, as_of=TODAY, **common)
     before = services.overdue_report(database, CALENDAR, as_of=date(2024, 11, 4), **common)
