@@ -282,6 +282,7 @@ def test_files_with_personal_data_are_private_or_shared_with_the_group(cli, tmp_
         ok(cli("ledger", "export", "-o", folder / "ledger.csv"))
         ok(cli("db", "backup", folder / "backup.db"))
         db = folder / "new" / "gk.db"
+        ok(cli("db", "init", "--db", db))
         register(cli, db=db)
         for path in (folder / "ledger.csv", folder / "backup.db", db):
             assert path.stat().st_mode & 0o777 == mode, path
@@ -292,14 +293,14 @@ def test_files_with_personal_data_are_private_or_shared_with_the_group(cli, tmp_
 def test_the_wal_and_shm_of_a_shared_database_are_group_writable(tmp_path):
     import os
 
-    from hunnan_gk.storage.db import open_db
+    from hunnan_gk.storage.db import init_db
 
     shared = tmp_path / "shared"
     shared.mkdir()
     os.chmod(shared, 0o2770)
     old = os.umask(0o077)  # a clerk's strict umask must not shut the group out
     try:
-        db = open_db(shared / "gk.db")
+        db = init_db(shared / "gk.db")[0]
         db.execute("CREATE TABLE t (x)")
         for name in ("gk.db", "gk.db-wal", "gk.db-shm"):
             assert (shared / name).stat().st_mode & 0o777 == 0o660, name
