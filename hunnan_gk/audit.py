@@ -91,6 +91,14 @@ def first_broken(events: Iterable[Mapping[str, Any]],
     return None
 
 
+def state_differences(stored: Mapping[str, Any],
+                      replayed: Mapping[str, Any]) -> list[tuple[str, Any, Any]]:
+    """Each column of a stored request row that its replayed events do not give:
+    (column, stored value, replayed value). A column no event sets replays as NULL."""
+    return [(name, value, replayed.get(name)) for name, value in stored.items()
+            if replayed.get(name) != value]
+
+
 def register_event(row: Mapping[str, Any], *, clerk: str, at: str,
                    imported: bool = False) -> dict[str, Any]:
     """The `register` event of a new request: its data holds every field as registered."""

@@ -317,3 +317,67 @@ def test_undone_steps_are_marked_in_show(cli):
     ok(cli("undo", number, "--reason", "误点"))
     text = ok(cli("show", number)).stdout
     assert "完成环节（已撤销）" in text and "撤销上一步" in text
+
+
+# --- audit verify checks the state ----------------------------------------------------
+
+
+def _sql(*statements):
+    import os
+    import sqlite3
+
+    conn = sqlite3.connect(os.environ["HUNNAN_GK_DB"])
+    conn.execute("PRAGMA foreign_keys = OFF")
+    for statement in statements:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+
+
+def test_a_direct_update_of_a_request_is_caught_by_audit_verify_and_db_check(cli):
+    number = register(cli, "2024-04-01")["number"]
+    ok(cli("advance", number, "--on", "2024-04-02"))
+    ok(cli("correct", number, "--field", "phone", "--to", "13812345678",
+           "--reason", "补录"))
+    ok(cli("audit", "verify"))
+    _sql(f"UPDATE requests SET stage = 'closed', received_on = '2024-03-01' WHERE number = '{number}'")
+    for args in (["audit", "verify"], ["db", "check"]):
+        result = cli(*args)
+        assert result.exit_code == 1, result.output
+        assert "状态核验失败" in result.stderr and "共 2 处" in result.stderr
+        assert f"申请 {number} 的 stage：记录为 “closed”，按办理记录重放为 “search”" in result.stderr
+        assert f"申请 {number} 的 received_on：记录为 “2024-03-01”，按办理记录重放为 “2024-04-01”" in result.stderr
+        assert "Traceback" not in result.output
+
+
+def test_a_direct_update_of_an_id_number_is_named_masked(cli):
+    number = register(cli, "2024-04-01", id_number="11010519491231002X")["number"]
+    _sql(f"UPDATE requests SET id_number = '110105194912310034' WHERE number = '{number}'")
+    result = cli("audit", "verify")
+    assert result.exit_code == 1 and f"申请 {number} 的 id_number" in result.stderr
+    assert "11010519491231002X" not in result.stderr and "110105194912310034" not in result.stderr
+
+
+def test_a_row_without_events_and_events_without_a_row_are_named(cli):
+    kept = register(cli, "2024-04-01")["number"]
+    gone = register(cli, "2024-04-02")["number"]
+    _sql(f"DELETE FROM requests WHERE number = '{gone}'",
+         "INSERT INTO requests (number, year, seq, applicant, applicant_type, channel, received_on,"
+         " content, stage, clock_start_on, last_event_on, created_at, updated_at) VALUES"
+         " ('2024-0099', 2024, 99, '某', 'natural', 'online', '2024-04-03', '插入', 'review',"
+         " '2024-04-03', '2024-04-03', 'x', 'x')")
+    result = cli("audit", "verify")
+    assert result.exit_code == 1
+    assert f"事件属于申请 {gone}，但申请表中没有这件申请" in result.stderr
+    assert "申请 2024-0099 没有任何办理记录" in result.stderr
+    assert kept not in result.stderr
+
+
+def test_verify_passes_after_corrections_voids_and_undo(cli):
+    first = register(cli, "2024-04-01")["number"]
+    second = register(cli, "2024-04-01", "李四")["number"]
+    ok(cli("correct", first, "--field", "received", "--to", "2024-04-02", "--reason", "核对"))
+    ok(cli("consult", "start", first, "--party", "某公司", "--kind", "third_party", "--on", "2024-04-08"))
+    ok(cli("undo", first, "--reason", "误登"))
+    ok(cli("void", second, "--reason", "重复"))
+    assert "审计链核验通过" in ok(cli("audit", "verify")).stdout

@@ -304,9 +304,10 @@ def list_command(
 
 @audit_app.command("verify")
 def audit_verify(db: DbOption = None, config: ConfigOption = None) -> None:
-    """核验办理记录（事件链）是否被改动。
+    """核验办理记录链，并按记录重放核对每件申请。
 
-    任何一条被改动、删除或插入都会被发现，退出码 1。
+    任何一条被改动、删除或插入都会被发现；申请表与其办理记录重放的结果不一致时逐项列出
+    （编号、字段、记录值与重放值）；退出码 1。
 
     通过时打印链头哈希：把它记在别处（如 cron 日志），连整个文件被重写也能发现。
 
