@@ -209,23 +209,6 @@ def test_threshold_order():
     assert worst_light([{"light": "paused"}]) is None
 
 
-def test_reports_module_stays_pure():
-    import ast
-    from pathlib import Path
-
-    import hunnan_gk.reports as module
-
-    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
-    imported = {
-        alias.name.split(".")[0]
-        for node in ast.walk(tree)
-        if isinstance(node, (ast.Import, ast.ImportFrom))
-        for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])
-    }
-    assert not imported & {"typer", "rich", "sqlite_utils", "sqlite3", "smtplib"}
-    assert "today()" not in Path(module.__file__).read_text(encoding="utf-8")
-
-
 # --- the command ----------------------------------------------------------------------
 
 TODAY = "2024-11-20"  # a Wednesday

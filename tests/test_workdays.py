@@ -368,24 +368,6 @@ def test_load_calendar_file_problems(tmp_path):
         load_calendar(broken)
 
 
-def test_workdays_is_pure():
-    import ast
-    from pathlib import Path
-
-    import hunnan_gk.workdays as module
-
-    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
-    imported = {
-        (node.module or "") if isinstance(node, ast.ImportFrom) else alias.name
-        for node in ast.walk(tree)
-        if isinstance(node, (ast.Import, ast.ImportFrom))
-        for alias in node.names
-    }
-    assert not imported & {"typer", "rich", "sqlite_utils"}
-    source = Path(module.__file__).read_text(encoding="utf-8")
-    assert "date.today" not in source and "now(" not in source
-
-
 _SHARED = WorkCalendar()
 
 
