@@ -320,3 +320,28 @@ def replay_records(events: Iterable[Mapping[str, Any]], key: str) -> list[dict[s
         if record:
             records[int(record["seq"])] = dict(record)
     return [records[seq] for seq in sorted(records)]
+
+
+def supervision_report(records: Iterable[Mapping[str, Any]], calendar: "WorkCalendar",
+                       as_of: date, *, open_only: bool = False) -> dict[str, Any]:
+    """`report supervision`: each 督办单 (joined with its request's number, applicant and
+    department) with the working days it has been open — to its closing, or to `as_of`."""
+    items = []
+    for record in records:
+        if open_only and record.get("closed_on"):
+            continue
+        opened = stored_date(record["opened_on"])
+        until = stored_date(record.get("closed_on")) or as_of
+        items.append({
+            "number": record["request_number"],
+            "applicant": record["applicant"],
+            "department": record.get("department"),
+            "stage": record["stage"],
+            "stage_label": Stage(record["stage"]).label,
+            **supervision_view(record),
+            "days_open": calendar.between(opened, until).workdays if until > opened else 0,
+            "overdue_response": bool(record.get("respond_by") and not record.get("closed_on")
+                                     and as_of.isoformat() > record["respond_by"]),
+        })
+    return {"as_of": as_of.isoformat(), "open_only": open_only, "supervisions": items,
+            "open": sum(1 for item in items if not item["closed"])}

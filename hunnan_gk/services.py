@@ -41,12 +41,18 @@ def overdue_report(
     from hunnan_gk import reports
     from hunnan_gk.storage.reports import unreplied_requests
 
+    from hunnan_gk.storage.assignments import supervised_numbers
+
     rows = unreplied_requests(
         database, department=department, before=as_of.isoformat() if as_of < today else None
     )
-    return reports.overdue_report(
+    report = reports.overdue_report(
         rows, calendar, as_of, yellow_days, lights=lights, department=department
     )
+    supervised = supervised_numbers(database, as_of.isoformat())
+    for item in report["requests"]:  # 督办 open on that day (issue 13)
+        item["supervised"] = item["number"] in supervised
+    return report
 
 
 def morning_mail(

@@ -170,3 +170,99 @@ def submit(
     _department_step(config, db, number, department, on, clerk, as_json, "已办理完成",
                      lambda row, held, name, day, today: assignments.submit(
                          row, held, department=name, on=day, today=today, note=note))
+
+
+@app.command()
+def propose(
+    number: NumberArgument,
+    outcome: Annotated[str, typer.Option("--outcome", help="拟答复类型，如 disclosed、partial、unavailable_not_held")],
+    reasons: Annotated[str, typer.Option("--reasons", help="答复理由")],
+    basis: Annotated[str | None, typer.Option("--basis", help="法律依据，如 《政府信息公开条例》第三十六条第（二）项")] = None,
+    other_organ: Annotated[str | None, typer.Option("--other-organ", help="非本机关负责公开时：负责公开的机关")] = None,
+    other_contact: Annotated[str | None, typer.Option("--other-contact", help="该机关的联系方式")] = None,
+    on: OnOption = None,
+    clerk: ClerkOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """预答复：在“拟定答复意见”环节记录拟答复类型、理由和依据。
+
+    “答复意见审核”用 advance 审核通过，或用 return --to draft 退回；“答复申请”时
+    advance 按审核通过的预答复答复。
+
+    示例：hunnan-gk propose 2024-0001 --outcome disclosed --reasons "属于本机关公开的信息" --basis "条例第三十六条第（二）项"
+    """
+    from hunnan_gk import assignments
+    from hunnan_gk.vocab import Outcome
+
+    step = Transition(config, db, on, clerk=clerk, as_json=as_json)
+    code = Outcome.parse(outcome, option="--outcome").value
+    step.apply(
+        number,
+        lambda row, _: assignments.propose(
+            row, outcome=code, reasons=reasons, basis=basis, other_organ=other_organ,
+            other_contact=other_contact, on=step.day, today=step.env.today,
+        ),
+        done=f"已记录预答复（{Outcome(code).short_label}），待答复意见审核",
+    )
+
+
+@app.command()
+def supervise(
+    number: Annotated[str, typer.Argument(help="编号；办结督办单时先写 close 再写编号", show_default=False)],
+    close_number: Annotated[str | None, typer.Argument(help="supervise close 时的申请编号", show_default=False)] = None,
+    by: Annotated[str | None, typer.Option("--by", help="督办人（开督办单时必填）")] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="督办事由（开督办单时必填）")] = None,
+    respond_by: Annotated[str | None, typer.Option("--respond-by", help="要求反馈的日期")] = None,
+    note: NoteOption = None,
+    on: OnOption = None,
+    clerk: ClerkOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """督办：开出督办单；supervise close 办结它。
+
+    开督办单：supervise 编号 --by 督办人 --reason 事由 [--respond-by 日期]；
+    办结：supervise close 编号 --note 办理情况。未办结的督办在 show、list 和超期预警中标“督”。
+
+    示例：hunnan-gk supervise 2024-0001 --by 王主任 --reason "临近答复期限仍未查找完毕" --respond-by 2024-04-25
+    示例：hunnan-gk supervise close 2024-0001 --note "已于4月24日答复申请人"
+    """
+    from hunnan_gk import assignments
+    from hunnan_gk.errors import InputError
+
+    closing = number == "close"
+    if closing and close_number is None:
+        raise InputError("supervise close 后面须写申请编号")
+    if not closing and close_number is not None:
+        raise InputError(f"多余的参数：{close_number}（办结督办单请写 supervise close 编号）")
+    step = Transition(config, db, on, clerk=clerk, as_json=as_json)
+    if closing:
+        if by is not None or reason is not None or respond_by is not None:
+            raise InputError("supervise close 只接受 --note（以及 --on、--clerk）")
+        if note is None:
+            raise InputError("缺少选项 --note：写明督办的办理情况")
+        step.apply(
+            close_number,
+            lambda row, _c, _a, held: assignments.supervise_close(
+                row, held, note=note, on=step.day, today=step.env.today),
+            done="督办单已办结",
+            records=True,
+        )
+        return
+    missing = [name for name, value in (("--by", by), ("--reason", reason)) if value is None]
+    if missing:
+        raise InputError(f"缺少选项 {'、'.join(missing)}：开督办单须写明督办人和事由")
+    if note is not None:
+        raise InputError("--note 只用于 supervise close")
+    deadline = step.env.optional_date(respond_by, "--respond-by")
+    step.apply(
+        number,
+        lambda row, _c, _a, held: assignments.supervise(
+            row, held, by=by, reason=reason, on=step.day, today=step.env.today,
+            respond_by=deadline),
+        done=f"已开出督办单（{by}）",
+        records=True,
+    )

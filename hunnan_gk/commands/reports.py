@@ -8,6 +8,7 @@ import typer
 
 from hunnan_gk.commands.common import ConfigOption, DbOption, Env, format_option, output_format
 from hunnan_gk.render.catalogue import CATALOGUE_REPORT_FORMATS
+from hunnan_gk.render.assignments import SUPERVISION_FORMATS
 from hunnan_gk.render.overdue import OVERDUE_FORMATS
 from hunnan_gk.safetext import message_text
 from hunnan_gk.vocab import Light
@@ -56,7 +57,7 @@ def overdue_command(
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """超期预警：列出尚未答复的申请，最紧急的在前，红灯/黄灯/绿灯/暂停。
+    """超期预警：尚未答复的申请，最紧急的在前，红灯/黄灯/绿灯/暂停。
 
     示例：hunnan-gk report overdue --light red,yellow --fail-on red
     """
@@ -79,6 +80,30 @@ def overdue_command(
         if reached:
             typer.echo(f"有 {len(reached)} 件申请达到{threshold.label}或更严重（--fail-on {threshold.value}）", err=True)
             raise typer.Exit(EXIT_THRESHOLD)
+
+
+@app.command("supervision")
+def supervision_command(
+    open_only: Annotated[bool, typer.Option("--open", help="只列未办结的督办单")] = False,
+    as_of: AsOfOption = None,
+    fmt: format_option(SUPERVISION_FORMATS, SUPERVISION_FORMATS[0]) = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """督办：列出督办单及已督办的工作日数。
+
+    示例：hunnan-gk report supervision --open --format csv > 督办.csv
+    """
+    from hunnan_gk import assignments
+    from hunnan_gk.render.assignments import print_supervision
+    from hunnan_gk.storage.assignments import supervisions
+
+    env = Env(config, db)
+    output = output_format(fmt, None, SUPERVISION_FORMATS)
+    day = env.date(as_of, "--as-of")
+    records = supervisions(env.open_db(), open_only=open_only)
+    print_supervision(assignments.supervision_report(records, env.calendar, day, open_only=open_only),
+                      output)
 
 
 @app.command("catalogue")

@@ -96,15 +96,17 @@ def advance(
     on: OnOption = None,
     clerk: ClerkOption = None,
     note: NoteOption = None,
-    outcome: Annotated[str | None, typer.Option("--outcome", help="答复类型（完成“答复申请”时必填），如 disclosed、partial、unavailable_not_held")] = None,
-    expect: Annotated[str | None, typer.Option("--expect", help="只在申请处于此环节时办理（防止重复办理）")] = None,
+    outcome: Annotated[str | None, typer.Option("--outcome", help="答复类型，如 disclosed（答复时必填，有预答复可省）")] = None,
+    expect: Annotated[str | None, typer.Option("--expect", help="只在申请处于此环节时办理（防重复）")] = None,
+    override_proposal: Annotated[bool, typer.Option("--override-proposal", help="改用与预答复不同的答复类型（记录在案）")] = False,
     as_json: JsonOption = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
     """完成当前环节，进入下一环节。
 
-    完成“答复申请”时用 --outcome 写明答复类型（即年度报告中的一行）。
+    完成“答复申请”时用 --outcome 写明答复类型（即年度报告中的一行）；有审核通过的
+    预答复（hunnan-gk propose）时可省略，按预答复答复。完成“答复意见审核”即审核通过预答复。
 
     示例：hunnan-gk advance 2024-0001 --expect review
     示例：hunnan-gk advance 2024-0001 --outcome disclosed --on 2024-04-20
@@ -118,7 +120,8 @@ def advance(
     step.apply(
         number,
         lambda row, _: workflow.advance(
-            row, on=step.day, today=step.env.today, outcome=outcome_code, expect=expect_code
+            row, on=step.day, today=step.env.today, outcome=outcome_code, expect=expect_code,
+            override_proposal=override_proposal,
         ),
         note=note,
         done="已完成上一环节",

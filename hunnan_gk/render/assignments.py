@@ -90,14 +90,52 @@ def supervision_table(report: dict[str, Any]) -> None:
     if not items:
         out.print("没有督办单。" if not report["open_only"] else "没有未办结的督办单。")
         return
-    result = table("编号", "申请人", "承办单位", "督办人", "事由", "督办日期", "要求反馈",
-                   "已督办", "状态", fold=("申请人", "事由", "状态"))
+    from rich.table import Table
+
+    result = Table(header_style="bold")
+    result.add_column("编号", no_wrap=True)
+    for name in ("承办单位", "督办人", "事由"):
+        result.add_column(name, overflow="fold", min_width=4)
+    for name in ("督办日期", "要求反馈"):
+        result.add_column(name, no_wrap=True)
+    result.add_column("工作日", justify="right", no_wrap=True)
+    result.add_column("状态", overflow="fold", min_width=4)
     for item in items:
         state = f"{item['closed']} 办结" if item["closed"] else "未办结"
+        if item["overdue_response"]:
+            state += "，逾期未反馈"
         result.add_row(
-            text(item["number"]), text(item["applicant"]), text(item["department"] or "—"),
-            text(item["by"]), text(item["reason"]), text(item["opened"]),
-            text(item["respond_by"] or "—"), text(f"{item['days_open']} 个工作日"), text(state),
+            text(item["number"]), text(item["department"] or "—"), text(item["by"]),
+            text(item["reason"]), text(item["opened"]), text(item["respond_by"] or "—"),
+            text(item["days_open"]), text(state),
         )
     out.print(result)
-    out.print(f"共 {len(items)} 件（其中未办结 {sum(1 for i in items if not i['closed'])} 件）")
+    out.print(f"共 {len(items)} 件（其中未办结 {report['open']} 件）；工作日：督办日至办结日（未办结的至今天）")
+
+
+SUPERVISION_FORMATS = ("table", "json", "csv")
+
+
+def supervision_csv(report: dict[str, Any]) -> str:
+    from hunnan_gk.exports import csv_text
+
+    columns = [
+        ("编号", "number"), ("申请人", "applicant"), ("承办单位", "department"), ("环节", "stage_label"),
+        ("督办人", "by"), ("督办事由", "reason"), ("督办日期", "opened"), ("要求反馈日期", "respond_by"),
+        ("已督办工作日", "days_open"), ("办结日期", "closed"), ("办理情况", "note"),
+    ]
+    return csv_text([name for name, _ in columns],
+                    ([item[key] for _, key in columns] for item in report["supervisions"]))
+
+
+def print_supervision(report: dict[str, Any], fmt: str) -> None:
+    from hunnan_gk.render import print_json
+
+    if fmt == "json":
+        print_json(report)
+    elif fmt == "csv":
+        from hunnan_gk.exports import write_csv_text
+
+        write_csv_text(supervision_csv(report), None)
+    else:
+        supervision_table(report)

@@ -6,7 +6,7 @@ import io
 import sys
 from typing import TYPE_CHECKING, Any
 
-from hunnan_gk.render import PROVISIONAL_MARK, console, print_json, text
+from hunnan_gk.render import PROVISIONAL_MARK, SUPERVISED_MARK, console, print_json, text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -47,6 +47,8 @@ def overdue_note(item: dict, as_of: str) -> str:
     """What else the clerk must watch, in a few words: the legal ceiling passed, the date a
     pause ends (and whether it has passed), the last day for 补正告知."""
     notes = []
+    if item.get("supervised"):
+        notes.append("督办中")
     if item["seriously_overdue"]:
         notes.append("超法定上限")
     if item["paused"]:
@@ -85,7 +87,7 @@ def overdue_table(report: dict) -> Table:
     for item in report["requests"]:
         result.add_row(
             item["light_label"],
-            text(item["number"]),
+            text(item["number"] + (f" {SUPERVISED_MARK}" if item.get("supervised") else "")),
             text(item["applicant"]),
             text(item["department"] or "未指定"),
             item["stage_label"],
@@ -130,6 +132,7 @@ def _csv_columns() -> list[tuple[str, Any]]:
         ("期限暂定", lambda i: yes_no[i["due_provisional"]]),
         ("暂停关注日期", lambda i: i["watch"]),
         ("补正告知期限", lambda i: i["review_limit"]),
+        ("督办", lambda i: yes_no[bool(i.get("supervised"))]),
     ]
 
 
@@ -162,7 +165,7 @@ def overdue_html(
         light = item["light_label"] + ("（严重超期）" if item["seriously_overdue"] else "")
         values = [
             f'<b style="color:{colour}">● {esc(light)}</b>',
-            esc(item["number"]),
+            esc(item["number"] + (f" {SUPERVISED_MARK}" if item.get("supervised") else "")),
             esc(item["applicant"]),
             esc(item["applicant_type_label"]),
             esc(item["department"] or "未指定"),

@@ -51,9 +51,13 @@ def attach_records(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> Non
                 chunk[number][key] = records
 
 
-def open_supervision_numbers(db: sqlite_utils.Database) -> set[str]:
-    """The numbers of the requests with an open 督办单."""
-    cursor = db.execute("SELECT DISTINCT request_number FROM supervisions WHERE closed_on IS NULL")
+def supervised_numbers(db: sqlite_utils.Database, on: str) -> set[str]:
+    """The numbers of the requests with a 督办单 open on the day `on`."""
+    cursor = db.execute(
+        "SELECT DISTINCT request_number FROM supervisions"
+        " WHERE opened_on <= ? AND (closed_on IS NULL OR closed_on > ?)",
+        [on, on],
+    )
     return {number for (number,) in cursor.fetchall()}
 
 
@@ -76,10 +80,10 @@ def supervisions(db: sqlite_utils.Database, *, open_only: bool = False) -> list[
     """Every 督办单 with its request's applicant, department and stage, oldest first."""
     sql = (
         "SELECT s.*, r.applicant, r.department, r.stage, r.outcome FROM supervisions s"
-        " JOIN requests r ON r.number = s.request_number"
+        " JOIN requests r ON r.number = s.request_number WHERE r.voided = 0"
     )
     if open_only:
-        sql += " WHERE s.closed_on IS NULL"
+        sql += " AND s.closed_on IS NULL"
     return dict_rows(db.execute(sql + " ORDER BY s.opened_on, r.year, r.seq, s.seq"))
 
 
