@@ -10,6 +10,7 @@ from hunnan_gk.commands.common import (
     DbOption,
     Env,
     NumberArgument,
+    after_commit,
     clerk_name,
     on_option,
     require_request,
@@ -32,6 +33,7 @@ def _record(env: Env, number: str, kind: str, on: str, clerk: str | None, decide
 
     appeal_kind = AppealKind.parse(kind, option="--kind")
     day = env.date(on, "--on")
+    env.ready()
     database = env.open_db()
     with write(database):
         request = require_request(database, number)
@@ -63,7 +65,8 @@ def add_command(
             request, pending, kind=code, on=day, today=env.today
         ),
     )
-    typer.echo(f"已登记：申请 {number} 的{change.note}（{change.on}）")
+    with after_commit(f"申请 {number} 的{change.note}（{change.on}）"):
+        typer.echo(f"已登记：申请 {number} 的{change.note}（{change.on}）")
 
 
 @app.command("decide")
@@ -93,4 +96,5 @@ def decide_command(
             request, pending, kind=code, result=outcome, on=day, today=env.today
         ),
     )
-    typer.echo(f"已记录：申请 {number} 的{change.note}（{change.on}）")
+    with after_commit(f"申请 {number} 的{change.note}（{change.on}）"):
+        typer.echo(f"已记录：申请 {number} 的{change.note}（{change.on}）")

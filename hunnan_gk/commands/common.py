@@ -4,11 +4,12 @@ shape every transition command has (Transition)."""
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, Callable, Iterator, Sequence
 
 import typer
 
@@ -163,6 +164,14 @@ class Env:
 
         return datetime.now(ZoneInfo(self.settings.timezone)).replace(microsecond=0)
 
+    def ready(self) -> "Env":
+        """Load and check everything a writing command needs (the config, the holiday data and
+        so the calendar) before its transaction starts: a broken override file is reported
+        with nothing changed, never after the request was saved (issue 11)."""
+        self.calendar
+        self.today
+        return self
+
     @cached_property
     def calendar(self) -> "WorkCalendar":
         from platformdirs import user_cache_path
@@ -212,16 +221,66 @@ def request_view(env: Env, db, row: dict[str, Any], *, reveal: bool = False) -> 
     )
 
 
-def print_request(env: Env, db, row: dict[str, Any], *, as_json: bool, done: str) -> None:
-    """After a change: the request as JSON, or one line saying what was done and where it stands."""
+@contextmanager
+def after_commit(saved: str) -> Iterator[None]:
+    """Output once the change is committed: if it fails now (stdout closed or full, a render
+    error), the clerk reads that `saved` was saved — never a traceback — and the command
+    exits 0, for a command that exits non-zero has changed nothing (a retry would register
+    twice)."""
+    import errno
+    import sys
+
+    from hunnan_gk.errors import GkError, os_reason
+    from hunnan_gk.safetext import message_text
+
+    try:
+        yield
+        if sys.stdout is None:  # started with stdout closed: what was printed went nowhere
+            raise OSError(errno.EBADF, "标准输出已关闭")
+        sys.stdout.flush()
+    except Exception as exc:
+        if isinstance(exc, GkError):
+            reason = exc.message
+        elif isinstance(exc, OSError):
+            reason = os_reason(exc)
+        else:
+            reason = type(exc).__name__
+        _quiet_stdout()
+        try:
+            typer.echo(f"已保存：{message_text(saved)}；但结果未能输出（{message_text(reason)}）", err=True)
+        except Exception:
+            pass  # stderr is gone too: the exit code still tells
+        raise typer.Exit(0) from None
+
+
+def _quiet_stdout() -> None:
+    """Point a broken stdout at /dev/null, so that Python's flush at exit fails no more."""
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError):  # no real file behind it (tests, closed)
+        pass
+
+
+def print_request(env: Env, db, row: dict[str, Any], *, as_json: bool, done: str,
+                  warnings: Sequence[str] = ()) -> None:
+    """After a change: its warnings, then the request as JSON or one line saying what was
+    done and where it stands. The change is committed: see `after_commit`."""
     from hunnan_gk import render
     from hunnan_gk.render.requests import request_summary
+    from hunnan_gk.safetext import message_text
 
-    view = request_view(env, db, row)
-    if as_json:
-        render.print_json(view)
-    else:
-        request_summary(view, done)
+    with after_commit(f"{row['number']} {done}"):
+        for warning in warnings:
+            typer.echo(f"警告：{message_text(warning)}", err=True)
+        view = request_view(env, db, row)
+        if as_json:
+            render.print_json(view)
+        else:
+            request_summary(view, done)
 
 
 class Transition:
@@ -229,7 +288,7 @@ class Transition:
     and the day given by --on, both checked before the database is opened; then `apply`."""
 
     def __init__(self, config, db, on: str | None, *, clerk: str | None, as_json: bool):
-        self.env = Env(config, db)
+        self.env = Env(config, db).ready()
         self.day = self.env.date(on, "--on")
         self.clerk, self.as_json = clerk, as_json
 
@@ -248,7 +307,6 @@ class Transition:
         its events too, and with `records` its assignments and supervisions), store the change
         and its event together, then report. `note`: the clerk's --note on the event; `done`
         may be built from the change."""
-        from hunnan_gk.safetext import message_text
         from hunnan_gk.storage.assignments import apply_record_change, assignments_of, supervisions_of
         from hunnan_gk.storage.db import write
         from hunnan_gk.storage.requests import consultations_of, events_of
@@ -267,9 +325,7 @@ class Transition:
                 change.note = note
             row = apply_record_change(db, row, change, clerk=clerk_name(self.clerk),
                                       at=env.now().isoformat())
-        for warning in change.warnings or []:
-            typer.echo(f"警告：{message_text(warning)}", err=True)
-        print_request(env, db, row, as_json=self.as_json,
+        print_request(env, db, row, as_json=self.as_json, warnings=change.warnings or (),
                       done=done if isinstance(done, str) else done(change))
 
 

@@ -12,6 +12,7 @@ from hunnan_gk.commands.common import (
     ConfigOption,
     DbOption,
     Env,
+    after_commit,
     check_year,
     clerk_name,
     clerk_option,
@@ -134,7 +135,8 @@ def import_command(
                     pause(written)
     skipped = len(records) - len(new)
     verb = "检查通过：可导入" if dry_run else "已导入"
-    typer.echo(f"{verb} {len(new)} 件申请；{skipped} 行此前已导入（或已登记），跳过")
+    with after_commit(f"从 {file.name} 导入 {len(new)} 件申请"):
+        typer.echo(f"{verb} {len(new)} 件申请；{skipped} 行此前已导入（或已登记），跳过")
 
 
 def _pause_for_tests():

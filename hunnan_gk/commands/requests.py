@@ -77,6 +77,7 @@ def register(
         note=note,
     )
     prefix = env.settings.number_prefix
+    env.ready()
     database = env.open_db()
     with write(database):
         row = register_request(
