@@ -96,6 +96,12 @@ class GkGroup(TyperGroup):
             from hunnan_gk.errors import InputError
 
             fail(InputError("文件路径中含有空字符（\\0），请检查输入"))
+        except (MemoryError, RecursionError):
+            # the last line of defence behind the limits on files (sheets, yamltext, ledger_io):
+            # the transaction, if one was open, is rolled back with the process
+            from hunnan_gk.errors import Refused
+
+            fail(Refused("内存不足或数据嵌套过深，未完成：文件可能过大或不是本工具能读的格式，未做任何改动"))
         except Exception as exc:
             typer_zh.translate_usage_error(exc)
             raise

@@ -115,6 +115,7 @@ def parse_settings(text: str, path: Path | None = None) -> Settings:
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}：顶层应为“键: 值”的映射")
     _check(raw, _SCHEMA, where, "")
+    _refuse_control_characters(raw, where, "")
     raw = _without_empty(raw)
 
     base = path.resolve().parent if path else Path(".").resolve()
@@ -135,6 +136,7 @@ def parse_settings(text: str, path: Path | None = None) -> Settings:
             raise ConfigError(f"{where}：lights.escalate_after 不能为负数")
         settings.escalate_after = lights["escalate_after"]
     smtp = raw.get("smtp") or {}
+    _check_smtp_numbers(smtp, where)
     settings.smtp = SmtpSettings(
         host=smtp.get("host"),
         port=smtp.get("port"),
@@ -238,6 +240,35 @@ def _handler(entry: Any, key: str, where: str, spellings: dict[str, str]) -> Han
         department = spellings[department]
     return Handler(name=entry["name"].strip(), department=department,
                    email=(entry.get("email") or "").strip() or None)
+
+
+def _refuse_control_characters(value: Any, where: str, name: str) -> None:
+    """Every text of the config is one line: a CR or LF in an address or a department's name
+    would let it add headers to the morning mail (header injection), an escape sequence would
+    reach the terminal. ConfigError naming the key."""
+    from hunnan_gk.safetext import has_any_control, visible
+
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_control_characters(key, where, name or "键")
+            _refuse_control_characters(item, where, f"{name}{key}" if not name else f"{name}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value, 1):
+            _refuse_control_characters(item, where, f"{name}[{index}]")
+    elif isinstance(value, str) and has_any_control(value):
+        raise ConfigError(f"{where}：{name} 含有换行或控制字符（“{visible(value, one_line=True)}”），每一项只能写在一行")
+
+
+_PORTS = range(1, 65536)
+_MAX_TIMEOUT = 3600
+
+
+def _check_smtp_numbers(smtp: dict, where: str) -> None:
+    port, timeout = smtp.get("port"), smtp.get("timeout")
+    if port is not None and port not in _PORTS:
+        raise ConfigError(f"{where}：smtp.port 应为 1 至 65535 之间的端口号，而不是 {port}")
+    if timeout is not None and not 0 < timeout <= _MAX_TIMEOUT:
+        raise ConfigError(f"{where}：smtp.timeout 应为 1 至 {_MAX_TIMEOUT} 之间的秒数，而不是 {timeout}")
 
 
 def _text_entry(entry: Any, key: str, where: str) -> str:

@@ -58,12 +58,16 @@ def _year_override(year: int, node, source: str) -> YearOverride:
         raise ConfigError(f"{_where(source, node)}：{year} 年应写作 {_OVERRIDE_SHAPE}")
     spans: list[tuple[date, date]] = []
     worked: dict[date, str] = {}
+    seen: set[str] = set()
     for key_node, value_node in node.value:
         key = key_node.value
         if key not in _OVERRIDE_KEYS:
             raise ConfigError(
                 f"{_where(source, key_node)}：未知的键 {key}（可用：{'、'.join(_OVERRIDE_KEYS)}）"
             )
+        if key in seen:  # the second list would silently join or replace the first
+            raise ConfigError(f"{_where(source, key_node)}：{year} 年的 {key} 重复出现，只能写一次")
+        seen.add(key)
         for item in _scalars(value_node, source, key):
             where = _where(source, item)
             if key == "workdays":
@@ -87,7 +91,7 @@ def parse_overrides(text: str, source: str = "节假日覆盖文件") -> dict[in
 
     from hunnan_gk.yamltext import compose_yaml
 
-    root = compose_yaml(text, source)
+    root = compose_yaml(text, source, strict=False)  # repeated keys are refused below, by name
     if root is None:
         return {}
     if not isinstance(root, yaml.MappingNode):

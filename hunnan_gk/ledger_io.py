@@ -36,40 +36,31 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 def read_cells(path: Path) -> list[list[Any]]:
-    """Every row of the file's first sheet as a list of cells."""
+    """Every row of the file's first sheet as a list of cells, read within the ledger's
+    limits (`sheets.LEDGER_LIMITS`: a hostile file is refused before it costs much memory or
+    time)."""
+    from hunnan_gk import sheets
+
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise InputError(f"{path.name} 是旧版 Excel（.xls）文件", hint="请在 Excel/WPS 中另存为 .xlsx 或 CSV 后再导入")
-    try:
-        if suffix in (".xlsx", ".xlsm"):
-            return _read_xlsx(path)
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"文件 {path} 不存在") from None
-    except OSError as exc:
-        raise InputError(f"无法读取 {path}：{os_reason(exc)}") from None
-    text, _ = decode(data)
+    sheets.check_size(path, sheets.LEDGER_LIMITS)
+    if suffix in (".xlsx", ".xlsm"):
+        return sheets.read_xlsx(path, sheets.LEDGER_LIMITS, merges=False).rows
     if suffix == ".json":
-        return _json_cells(text, path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"无法读取 {path}：{os_reason(exc)}") from None
+        return _json_cells(decode(data)[0], path)
     # Our own CSV export guards formulas with a `'` (exports.csv_text): take exactly that off.
-    return [[from_csv_cell(cell) for cell in row] for row in csv.reader(io.StringIO(text, newline=""))]
+    rows = sheets.read_csv(path, sheets.LEDGER_LIMITS).rows
+    return [[from_csv_cell(cell) for cell in row] for row in rows]
 
 
-def _read_xlsx(path: Path) -> list[list[Any]]:
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
-
-    if not path.exists():
-        raise InputError(f"文件 {path} 不存在")
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, KeyError, ValueError, OSError):
-        raise InputError(f"{path.name} 不是有效的 .xlsx 文件") from None
-    try:
-        return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        book.close()
+#: A ledger export is a list of requests, each an object of values (and lists of objects for
+#: a request's history): anything nested deeper is not one.
+MAX_JSON_DEPTH = 8
 
 
 def _json_cells(text: str, path: Path) -> list[list[Any]]:
@@ -78,12 +69,31 @@ def _json_cells(text: str, path: Path) -> list[list[Any]]:
         items = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path.name} 不是有效的 JSON（第 {exc.lineno} 行）") from None
+    except RecursionError:
+        items = None  # nested thousands deep: refused just below
+    if items is None or _json_depth(items) > MAX_JSON_DEPTH:
+        raise InputError(f"{path.name} 的 JSON 嵌套超过 {MAX_JSON_DEPTH} 层，不是 ledger export 写出的台账")
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
         raise InputError(f"{path.name} 应是一个由对象组成的 JSON 数组（如 ledger export --format json 所写）")
     header: list[str] = []
     for item in items:
         header.extend(key for key in item if key not in header)
     return [header] + [[item.get(key) for key in header] for item in items]
+
+
+def _json_depth(value: Any) -> int:
+    """How deep lists and objects nest in `value` (a scalar is 0), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        if depth > MAX_JSON_DEPTH:
+            break
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
 
 
 @dataclass

@@ -23,8 +23,11 @@ _VISIBLE.update({code: 0xFFFD for code in (*range(0x202A, 0x202F), *range(0x2066
 _HAS_CONTROL = re.compile("[" + "".join(re.escape(chr(code)) for code in _VISIBLE) + "]")
 
 
-def visible(text: str) -> str:
-    """`text` with every control character replaced by a visible placeholder."""
+def visible(text: str, *, one_line: bool = False) -> str:
+    """`text` with every control character replaced by a visible placeholder; `one_line`:
+    tab and newline too (␉ ␊), for a value quoted in a message."""
+    if one_line:
+        text = text.replace("\t", "␉").replace("\n", "␊")
     if not _HAS_CONTROL.search(text):
         return text
     return text.translate(_VISIBLE)
@@ -36,6 +39,14 @@ def message_text(message: str) -> str:
     from hunnan_gk.privacy import mask_in_text
 
     return visible(mask_in_text(message))
+
+
+_ANY_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def has_any_control(text: str) -> bool:
+    """Whether `text` holds any control character, tab and newline included (a one-line value)."""
+    return bool(_ANY_CONTROL.search(text))
 
 
 def has_control(text: str) -> bool:

@@ -34,6 +34,25 @@ MAX_COLUMNS = 200
 MAX_CELL_CHARS = 32_767
 _PROLOG_BYTES = 64 * 1024  # an XML part's declaration, comments and DTD come before its root element
 
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How big a file of one kind may be before it is refused (see the module's text)."""
+
+    file_bytes: int
+    unpacked_bytes: int
+    rows: int
+    columns: int
+    cell_chars: int
+    kind: str  # what such a file is, for "不像一个公开事项目录"
+
+
+#: `catalog import`: a catalogue has hundreds of items, never 20,000.
+CATALOGUE_LIMITS = Limits(MAX_FILE_BYTES, MAX_UNPACKED_BYTES, MAX_ROWS, MAX_COLUMNS, MAX_CELL_CHARS, "公开事项目录")
+#: `ledger import`: an office's ledger of many years (issue 12: 200 MB, 1,000,000 rows).
+LEDGER_LIMITS = Limits(200 * 1024 * 1024, 200 * 1024 * 1024, 1_000_000 + 10, MAX_COLUMNS, MAX_CELL_CHARS, "台账")
+
 Merge = tuple[int, int, int, int]  # first row, first column, last row, last column (1-based)
 
 
@@ -47,7 +66,7 @@ class Sheet:
     encoding: str | None = None  # for CSV: what the bytes turned out to be
 
 
-def read_sheet(path: Path) -> Sheet:
+def read_sheet(path: Path, limits: Limits = CATALOGUE_LIMITS) -> Sheet:
     """The first sheet of an .xlsx, or a .csv; InputError (exit 2) for a file that is not one,
     Refused (exit 1) for one past the limits."""
     suffix = path.suffix.lower()
@@ -55,6 +74,14 @@ def read_sheet(path: Path) -> Sheet:
         raise InputError(f"{path.name} 是旧版 Excel（.xls）文件", hint="请在 Excel/WPS 中另存为 .xlsx 或 CSV 后再导入")
     if suffix not in (".xlsx", ".xlsm", ".csv", ".txt"):
         raise InputError(f"无法从文件名 {path.name} 判断表格格式", hint="请导入 .xlsx 或 .csv 文件")
+    check_size(path, limits)
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path, limits)
+    return read_csv(path, limits)
+
+
+def check_size(path: Path, limits: Limits) -> None:
+    """InputError for a path that is not a readable file, Refused for one past `limits`."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -63,14 +90,12 @@ def read_sheet(path: Path) -> Sheet:
         raise InputError(f"无法读取 {path}：{os_reason(exc)}") from None
     if not path.is_file():
         raise InputError(f"{path} 不是文件")
-    if size > MAX_FILE_BYTES:
-        raise Refused(f"{path.name} 有 {size // 1024 // 1024} MB，超过导入上限 {MAX_FILE_BYTES // 1024 // 1024} MB，未读取")
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
-    return _read_csv(path)
+    if size > limits.file_bytes:
+        raise Refused(f"{path.name} 有 {size // 1024 // 1024} MB，超过导入上限 {limits.file_bytes // 1024 // 1024} MB，未读取")
 
 
-def _read_csv(path: Path) -> Sheet:
+def read_csv(path: Path, limits: Limits = CATALOGUE_LIMITS) -> Sheet:
+    """A CSV file's rows within `limits` (check_size first)."""
     from hunnan_gk.ledger_io import decode
 
     try:
@@ -82,30 +107,32 @@ def _read_csv(path: Path) -> Sheet:
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         for row in reader:
-            _check_row(path, len(rows) + 1, row)
+            _check_row(path, len(rows) + 1, row, limits)
             rows.append(row)
     except csv.Error as exc:
-        raise Refused(f"{path.name} 第 {reader.line_num} 行无法读取：{_csv_reason(exc)}") from None
+        raise Refused(f"{path.name} 第 {reader.line_num} 行无法读取：{_csv_reason(exc, limits)}") from None
     return Sheet(rows, [], "csv", encoding)
 
 
-def _csv_reason(exc: csv.Error) -> str:
-    if "field larger than field limit" in str(exc):
-        return f"单元格超过 {MAX_CELL_CHARS} 个字符"
+def _csv_reason(exc: csv.Error, limits: Limits) -> str:
+    if "field larger than field limit" in str(exc):  # the csv module's own 128 KiB
+        return f"单元格超过 {limits.cell_chars} 个字符"
     return "CSV 格式错误（引号没有配对，或含有 NUL 字符）"
 
 
-def _check_row(path: Path, number: int, row: list[Any]) -> None:
-    if number > MAX_ROWS:
-        raise Refused(f"{path.name} 超过 {MAX_ROWS} 行，不像一个公开事项目录，未导入")
-    if len(row) > MAX_COLUMNS:
-        raise Refused(f"{path.name} 第 {number} 行有 {len(row)} 列，超过上限 {MAX_COLUMNS} 列，未导入")
+def _check_row(path: Path, number: int, row: list[Any], limits: Limits) -> None:
+    if number > limits.rows:
+        raise Refused(f"{path.name} 超过 {limits.rows} 行，不像一个{limits.kind}，未导入")
+    if len(row) > limits.columns:
+        raise Refused(f"{path.name} 第 {number} 行有 {len(row)} 列，超过上限 {limits.columns} 列，未导入")
     for index, value in enumerate(row, start=1):
-        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-            raise Refused(f"{path.name} 第 {number} 行第 {index} 列超过 {MAX_CELL_CHARS} 个字符，未导入")
+        if isinstance(value, str) and len(value) > limits.cell_chars:
+            raise Refused(f"{path.name} 第 {number} 行第 {index} 列超过 {limits.cell_chars} 个字符，未导入")
 
 
-def _read_xlsx(path: Path) -> Sheet:
+def read_xlsx(path: Path, limits: Limits = CATALOGUE_LIMITS, *, merges: bool = True) -> Sheet:
+    """An xlsx file's first sheet within `limits` (check_size first); `merges`: read the
+    merged ranges too (the catalogue's two-row headers)."""
     import zipfile
 
     try:
@@ -115,17 +142,35 @@ def _read_xlsx(path: Path) -> Sheet:
     with archive:
         members = archive.infolist()
         unpacked = sum(member.file_size for member in members)
-        if unpacked > MAX_UNPACKED_BYTES:
+        if unpacked > limits.unpacked_bytes:
             raise Refused(
-                f"{path.name} 解压后有 {unpacked // 1024 // 1024} MB，超过上限 {MAX_UNPACKED_BYTES // 1024 // 1024} MB"
+                f"{path.name} 解压后有 {unpacked // 1024 // 1024} MB，超过上限 {limits.unpacked_bytes // 1024 // 1024} MB"
                 "（可能是压缩炸弹），未读取"
             )
         for member in members:
             if member.filename.endswith((".xml", ".rels", ".vml")) and _has_dtd(archive, member):
                 raise Refused(f"{path.name} 的 {member.filename} 含有 XML 实体声明（DOCTYPE/ENTITY），不安全，未读取")
-        rows, sheet_path = _xlsx_rows(path)
-        merges = _merges(archive, sheet_path) if sheet_path in archive.namelist() else []
-    return Sheet(rows, merges, "xlsx")
+            if member.filename.startswith("xl/worksheets/") and _row_count(archive, member) > limits.rows:
+                # counted in the raw XML (fast), before openpyxl spends minutes on them
+                raise Refused(f"{path.name} 的工作表超过 {limits.rows} 行，不像一个{limits.kind}，未导入")
+        rows, sheet_path = _xlsx_rows(path, limits)
+        ranges = _merges(archive, sheet_path) if merges and sheet_path in archive.namelist() else []
+    return Sheet(rows, ranges, "xlsx")
+
+
+_ROW_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+
+
+def _row_count(archive, member) -> int:
+    """How many <row> elements a worksheet part holds, by a byte scan of its XML."""
+    count, tail = 0, b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(1 << 20):
+            window = tail + chunk
+            count += len(_ROW_START.findall(window))
+            tail = window[-32:]
+            count -= len(_ROW_START.findall(tail))  # a start in the kept tail is counted again next time
+    return count + len(_ROW_START.findall(tail))
 
 
 def _has_dtd(archive, member) -> bool:
@@ -135,11 +180,13 @@ def _has_dtd(archive, member) -> bool:
         head = stream.read(_PROLOG_BYTES)
     prolog = re.sub(rb"<\?.*?\?>|<!--.*?-->", b"", head, flags=re.S)
     root = re.search(rb"<[A-Za-z_]", prolog)
+    if root is None and len(head) == _PROLOG_BYTES:
+        return True  # no root element in the first 64 KiB: a padded prolog hides something
     before_root = prolog[: root.start()] if root else prolog
     return b"<!DOCTYPE" in before_root.upper() or b"<!ENTITY" in before_root.upper()
 
 
-def _xlsx_rows(path: Path) -> tuple[list[list[Any]], str]:
+def _xlsx_rows(path: Path, limits: Limits) -> tuple[list[list[Any]], str]:
     from zipfile import BadZipFile
 
     from openpyxl import load_workbook
@@ -159,7 +206,7 @@ def _xlsx_rows(path: Path) -> tuple[list[list[Any]], str]:
                 values = list(row)
                 while values and values[-1] in (None, ""):
                     values.pop()
-                _check_row(path, len(rows) + 1, values)
+                _check_row(path, len(rows) + 1, values, limits)
                 rows.append(values)
         except (KeyError, ValueError, TypeError, SyntaxError, BadZipFile):
             raise InputError(f"{path.name} 的工作表无法读取（文件可能已损坏）") from None

@@ -71,28 +71,126 @@ class YamlSyntaxError(Exception):
         return ConfigError(f"{where}{line}：{self.message}")
 
 
-def compose(text: str, *, fast: bool = False) -> Node | None:
-    """The node tree of `text` (None for an empty document); YamlSyntaxError if it is not YAML.
-    `fast` composes with libyaml where PyYAML was built with it (the catalogue: 10,000 items)."""
+#: Nesting deeper than this is no config, override file or catalogue, but an attack or a slip.
+MAX_DEPTH = 50
+#: Nodes the document stands for once every alias (*name) is expanded: a 10,000-item
+#: catalogue has about 300,000; "billion laughs" (aliases of aliases) has 10⁹.
+MAX_EXPANDED_NODES = 2_000_000
+
+
+def compose(text: str, *, fast: bool = False, strict: bool = False) -> Node | None:
+    """The node tree of `text` (None for an empty document); YamlSyntaxError if it is not YAML,
+    nests deeper than MAX_DEPTH, expands its aliases past MAX_EXPANDED_NODES or (with
+    `strict`, for the config) repeats a key in a mapping or holds an alias of its own
+    ancestor (a loop the catalogue validator reports itself). `fast` composes with libyaml where PyYAML was
+    built with it (the catalogue: 10,000 items)."""
     try:
-        return yaml.compose(text, Loader=_FastLoader if fast else yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_FastLoader if fast else yaml.SafeLoader)
     except (yaml.YAMLError, RecursionError) as exc:
         raise _syntax_error(exc, text) from None
+    if root is not None:
+        if "&" in text or strict:
+            check_bounds(root, strict=strict)
+        else:  # no anchor, so no alias: only the depth can be out of bounds
+            check_depth(root)
+    return root
 
 
-def compose_yaml(text: str, where: str) -> Node | None:
-    """The node tree of `text`; ConfigError naming `where` and the line if it is not YAML."""
+def check_depth(root: Node) -> None:
+    """YamlSyntaxError, naming the line, for a tree (without aliases) nested deeper than
+    MAX_DEPTH; only the collections are visited."""
+    collections = (yaml.SequenceNode, yaml.MappingNode)
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise YamlSyntaxError(f"YAML 嵌套超过 {MAX_DEPTH} 层", _line(node))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((part, depth + 1) for pair in node.value for part in pair
+                         if isinstance(part, collections))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value if isinstance(item, collections))
+
+
+def check_bounds(root: Node, *, strict: bool = False) -> None:
+    """YamlSyntaxError, naming the line, for a tree nested deeper than MAX_DEPTH, one whose
+    aliases expand past MAX_EXPANDED_NODES, or (with `strict`) a key given twice in one
+    mapping or an alias of its own ancestor (a loop; otherwise counted as one node). Linear in the nodes as written: an alias
+    is one more reference to a node already measured."""
+    measured: dict[int, tuple[int, int]] = {}  # id(node) → (nodes when expanded, depth)
+    open_nodes: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        children = _children(node)
+        if not children_done:
+            if id(node) in measured:
+                continue
+            open_nodes.add(id(node))
+            stack.append((node, True))
+            for child in children:
+                if id(child) in open_nodes:
+                    if strict:
+                        raise YamlSyntaxError("YAML 别名引用了包含它自己的内容（循环引用）", _line(child))
+                    measured.setdefault(id(child), (1, 1))  # the loop's way back: one node
+                elif id(child) not in measured:
+                    stack.append((child, False))
+            if strict and isinstance(node, yaml.MappingNode):
+                _refuse_repeated_keys(node)
+            continue
+        open_nodes.discard(id(node))
+        size = 1 + sum(measured[id(child)][0] for child in children)
+        depth = 1 + max((measured[id(child)][1] for child in children), default=0)
+        if depth > MAX_DEPTH:
+            raise YamlSyntaxError(f"YAML 嵌套超过 {MAX_DEPTH} 层", _line(node))
+        if size > MAX_EXPANDED_NODES:
+            raise YamlSyntaxError(
+                f"YAML 的别名（*名称）展开后超过 {MAX_EXPANDED_NODES:,} 个节点，不像正常的文件（可能是“十亿笑声”攻击）",
+                _line(node),
+            )
+        measured[id(node)] = (size, depth)
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _line(node: Node) -> int | None:
+    return node.start_mark.line + 1 if node.start_mark else None
+
+
+def _refuse_repeated_keys(node: yaml.MappingNode) -> None:
+    seen: dict[tuple[str, str], int | None] = {}
+    for key, _ in node.value:
+        if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+            continue
+        if (key.tag, key.value) in seen:
+            first = seen[(key.tag, key.value)]
+            raise YamlSyntaxError(f"键“{key.value}”重复出现（第 {first} 行已有），只能写一次", _line(key))
+        seen[(key.tag, key.value)] = _line(key)
+
+
+def compose_yaml(text: str, where: str, *, strict: bool = True) -> Node | None:
+    """The node tree of `text`; ConfigError naming `where` and the line if it is not YAML, is
+    past the bounds of `compose` or repeats a key."""
     try:
-        return compose(text)
+        return compose(text, strict=strict)
     except YamlSyntaxError as exc:
         raise exc.located(where) from None
 
 
-def load_yaml(text: str, where: str) -> Any:
+def load_yaml(text: str, where: str, *, strict: bool = True) -> Any:
     """The data of `text` (safe types only); ConfigError naming `where` and the line if it is
-    not YAML."""
+    not YAML, is past the bounds of `compose` or repeats a key."""
+    root = compose_yaml(text, where, strict=strict)
+    if root is None:
+        return None
     try:
-        return yaml.safe_load(text)
+        return yaml.SafeLoader("").construct_document(root)
     except (yaml.YAMLError, RecursionError) as exc:
         raise _syntax_error(exc, text).located(where) from None
 

@@ -10,6 +10,7 @@ import sqlite3
 import zipfile
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -372,3 +373,158 @@ def test_a_full_disk_is_a_chinese_database_error(cli, monkeypatch, message, expe
     result = cli("advance", "2024-0001", "--on", "2024-04-02")
     assert result.exit_code == 3 and expected in result.stderr and "Traceback" not in result.output
     assert ok_json(cli("show", "2024-0001", "--json"))["stage"] == "review"  # nothing changed
+
+
+# --- 6. bounded work on hostile files; 7. their messages -------------------------------------
+
+LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
+)
+
+
+def nested(depth: int) -> str:
+    return "a:\n" + "".join("  " * (level + 1) + f"k{level}:\n" for level in range(depth)) + "  " * (depth + 1) + "v\n"
+
+
+@pytest.mark.parametrize("text, expected", [
+    (LAUGHS, "十亿笑声"),
+    ("db: a.db\ndb: b.db\n", "键“db”重复出现"),
+    ("smtp:\n  host: a\n  host: b\n", "键“host”重复出现"),
+    (nested(60), "嵌套超过 50 层"),
+    ("smtp: {timeout: -5}\n", "smtp.timeout 应为 1 至 3600"),
+    ("smtp: {port: 99999999}\n", "smtp.port 应为 1 至 65535"),
+    ('smtp: {to: ["ban@example.org\\r\\nBcc: all@example.org"]}\n', "smtp.to[1] 含有换行或控制字符"),
+    ('smtp: {from: "a@example.org\\nX: y"}\n', "smtp.from 含有换行或控制字符"),
+    ('departments:\n  "区住建局\\r\\nBcc: x@example.org": [a@example.org]\n', "含有换行或控制字符"),
+    ("departments:\n  区住建局: [\"a@example.org\\nBcc: x@example.org\"]\n", "含有换行或控制字符"),
+])
+def test_a_hostile_or_wrong_config_is_refused_at_once(cli, config_file, text, expected):
+    config_file.write_text(text, encoding="utf-8")
+    result = cli("list")
+    assert result.exit_code == 2 and expected in result.stderr, result.stderr
+    assert "Traceback" not in result.output and "\r" not in result.stderr
+
+
+def test_a_repeated_key_in_the_holiday_override_file_is_refused(cli, config_file, tmp_path):
+    overrides = tmp_path / "h.yaml"
+    overrides.write_text("2027:\n  holidays: [2027-01-01]\n  holidays: [2027-10-01]\n", encoding="utf-8")
+    config_file.write_text(f"holidays: {overrides}\n", encoding="utf-8")
+    result = cli("calendar", "check", "2027-01-04")
+    assert result.exit_code == 2 and "第 3 行" in result.stderr and "holidays 重复出现" in result.stderr
+
+
+@pytest.mark.parametrize("text", [LAUGHS, nested(80)])
+def test_a_hostile_catalogue_is_a_problem_not_a_hang(cli, tmp_path, text):
+    source = tmp_path / "c.yaml"
+    source.write_text(text, encoding="utf-8")
+    result = cli("catalog", "validate", source)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "十亿笑声" in result.stdout or "嵌套超过" in result.stdout
+
+
+LEDGER_HEADER = "收到日期,申请人,申请人类型,申请方式,申请内容\n"
+
+
+def workbook(path: Path) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(LEDGER_HEADER.strip().split(","))
+    book.active.append(["2024-04-01", "张三", "自然人", "网络", "某事项"])
+    book.save(path)
+    return path
+
+
+def rewritten(source: Path, target: Path, sheet: Callable[[bytes], bytes | Callable]) -> Path:
+    """`source` with its first sheet's XML replaced by what `sheet(xml)` gives: bytes, or a
+    function writing the part to a stream (for parts too big to hold)."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as new:
+        for name in old.namelist():
+            data = old.read(name)
+            if name != "xl/worksheets/sheet1.xml":
+                new.writestr(name, data)
+                continue
+            made = sheet(data)
+            if callable(made):
+                with new.open(name, "w") as stream:
+                    made(stream)
+            else:
+                new.writestr(name, made)
+    return target
+
+
+ENTITIES = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
+            + b"".join(b'<!ENTITY %s "%s">' % (b"b%d" % i, (b"&b%d;" % (i - 1) if i else b"&a;") * 10)
+                       for i in range(9))
+            + b"]>")
+
+
+def zip_bomb(stream) -> None:
+    chunk = b" " * (1 << 20)
+    for _ in range(201):  # 201 MB of spaces, a megabyte or so when packed
+        stream.write(chunk)
+
+
+def many_rows(xml: bytes) -> bytes:
+    head, _, rest = xml.partition(b"<sheetData>")
+    tail = rest.partition(b"</sheetData>")[2]
+    rows = b"".join(b'<row r="%d"/>' % i for i in range(1, 1_000_100))
+    return head + b"<sheetData>" + rows + b"</sheetData>" + tail
+
+
+@pytest.fixture(scope="module")
+def hostile_files(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("hostile")
+    good = workbook(folder / "good.xlsx")
+    files = {
+        "entities": rewritten(good, folder / "entities.xlsx",
+                              lambda xml: ENTITIES + xml.split(b"?>", 1)[-1]),
+        "zip bomb": rewritten(good, folder / "bomb.xlsx", lambda xml: zip_bomb),
+        "rows": rewritten(good, folder / "rows.xlsx", many_rows),
+        "deep json": folder / "deep.json",
+        "big cell": folder / "cell.csv",
+    }
+    files["deep json"].write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    files["big cell"].write_text(LEDGER_HEADER + "2024-04-01,张三,自然人,网络," + "长" * 140_000 + "\n",
+                                 encoding="utf-8")
+    files["good"] = good
+    return files
+
+
+@pytest.mark.parametrize("kind, code, expected", [
+    ("entities", 1, "XML 实体声明"),
+    ("zip bomb", 1, "压缩炸弹"),
+    ("rows", 1, "超过 1000010 行"),
+    ("deep json", 2, "JSON 嵌套超过"),
+    ("big cell", 1, "单元格超过 32767 个字符"),
+])
+def test_a_hostile_ledger_is_refused_with_a_chinese_message(cli, hostile_files, kind, code, expected):
+    result = cli("ledger", "import", hostile_files[kind])
+    assert result.exit_code == code and expected in result.stderr, result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_good_ledger_workbook_still_imports(cli, hostile_files, isolated):
+    new_database(cli, isolated / "gk.db")
+    assert "已导入 1 件" in ok(cli("ledger", "import", hostile_files["good"])).stdout
+
+
+def test_hostile_files_end_in_seconds_within_a_gigabyte(hostile_files, tmp_path):
+    """Under `ulimit -v 1000000`, as the probe ran them: a clean message, no MemoryError."""
+    import subprocess
+    import sys
+
+    from tests.helpers import subprocess_env
+
+    config = tmp_path / "laughs.yaml"
+    config.write_text(LAUGHS, encoding="utf-8")
+    for args, expected in (
+        (["ledger", "import", "--dry-run", str(hostile_files["zip bomb"])], "压缩炸弹"),
+        (["list", "--config", str(config)], "十亿笑声"),
+    ):
+        command = " ".join([sys.executable, "-m", "hunnan_gk", *args])
+        done = subprocess.run(["bash", "-c", f"ulimit -v 1000000; exec {command}"], capture_output=True,
+                              text=True, env=subprocess_env(HUNNAN_GK_DB=str(tmp_path / "gk.db")),
+                              timeout=60)
+        assert done.returncode in (1, 2) and expected in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr
