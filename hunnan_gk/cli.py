@@ -76,7 +76,7 @@ class GkGroup(TyperGroup):
     def get_command(self, ctx, cmd_name):
         command = super().get_command(ctx, cmd_name)
         if command is not None:
-            typer_zh.chinese_help_option(command, ctx)
+            typer_zh.localise(command, ctx)
             _guard_text_params(command)
         return command
 
@@ -103,14 +103,14 @@ class GkGroup(TyperGroup):
 
             fail(Refused("内存不足或数据嵌套过深，未完成：文件可能过大或不是本工具能读的格式，未做任何改动"))
         except Exception as exc:
-            typer_zh.translate_usage_error(exc)
+            typer_zh.handle_click_exception(exc)
             raise
 
     def make_context(self, info_name, args, parent=None, **extra):
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except Exception as exc:
-            typer_zh.translate_usage_error(exc)
+            typer_zh.handle_click_exception(exc)
             raise
 
 

@@ -63,5 +63,20 @@ def os_reason(exc: OSError) -> str:
         errno.ETIMEDOUT: "连接超时",
         errno.EHOSTUNREACH: "主机不可达",
         errno.ENETUNREACH: "网络不可达",
+        errno.ECONNRESET: "连接被对方重置",
+        errno.EBUSY: "文件正被占用",
+        errno.ETXTBSY: "文件正被占用",
+        errno.EMFILE: "打开的文件过多",
+        errno.ENAMETOOLONG: "文件名过长",
+        errno.ELOOP: "符号链接层数过多",
+        errno.EXDEV: "不能跨文件系统移动",
+        errno.EDQUOT: "超出磁盘配额",
+        errno.EFBIG: "文件过大",
+        errno.EIO: "读写设备出错",
+        errno.EINVAL: "参数无效（文件名中可能含有不允许的字符）",
     }
-    return reasons.get(exc.errno, exc.strerror or str(exc))
+    if exc.errno in reasons:
+        return reasons[exc.errno]
+    # The OS's own words are English; the error's code is what an administrator can look up.
+    code = errno.errorcode.get(exc.errno) if exc.errno is not None else None
+    return f"系统错误 {code}" if code else "系统错误"

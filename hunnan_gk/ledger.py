@@ -110,26 +110,11 @@ def find_header_row(rows: Sequence[Sequence[Any]], scan: int = 10) -> int | None
     return None
 
 
-def _outcome_lookup() -> dict[str, Outcome]:
-    candidates: dict[str, set[Outcome]] = {}
-    for outcome in Outcome:
-        item = re.sub(r"^(（.）|\d+\.)", "", outcome.label)
-        names = {outcome.value, outcome.label, outcome.short_label, item, item.split("（")[0]}
-        if outcome.group is not None:
-            names |= {outcome.group + item, outcome.group[3:] + item}
-        for name in names:
-            candidates.setdefault(normalise(name), set()).add(outcome)
-    return {name: found.pop() for name, found in candidates.items() if len(found) == 1}
-
-
-OUTCOME_LOOKUP = _outcome_lookup()
-
-
 def parse_outcome(text: str) -> Outcome:
-    found = OUTCOME_LOOKUP.get(normalise(text))
-    if found is None:
+    found = Outcome.matching(text)
+    if len(found) != 1:
         raise ValueError(f"无法识别答复类型“{text}”，可写代码或年度报告表中的名称，如 disclosed、予以公开、不予公开·属于国家秘密")
-    return found
+    return found[0]
 
 
 def is_date_key(key: str) -> bool:

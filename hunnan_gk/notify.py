@@ -352,7 +352,7 @@ def describe_smtp_error(exc: BaseException, smtp: "SmtpSettings") -> str:
         return f"与邮件服务器 {where} 建立加密连接失败：请检查 smtp.ssl / smtp.starttls 与端口是否匹配"
     if isinstance(exc, OSError):
         return f"无法连接邮件服务器 {where}：{os_reason(exc)}"
-    return f"邮件发送失败：{exc}"
+    return "邮件发送失败（原因不明）"
 
 
 def _reply(exc: BaseException) -> str:

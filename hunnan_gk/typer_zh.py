@@ -1,41 +1,85 @@
-"""Typer in Chinese: the help and error panels, the --help option's text, and the vendored
-Click's usage messages.
+"""Typer in Chinese: the help pages, the usage line and the vendored Click's usage errors.
 
-Typer imports `typer.rich_utils` (with rich.markdown, pygments …, about 0.1 s) only to print
-help or a usage error; importing it up front to set the panel texts would cost every command
-that, so `install()` leaves a hook that sets them when Typer first imports it.
-tests/test_typer_zh.py checks every name below against the installed Typer.
+The help is rendered here from the Click command tree rather than by `typer.rich_utils`: that
+module imports rich.markdown, markdown-it and pygments (about 0.1 s, half of what `--help`
+cost), prints `Usage:` and type tags (`<str>`, `<int range> [x>=0]`) no clerk can read, and
+names arguments `{number}`. Here every parameter gets a Chinese metavar (`--on 日期`,
+`申请编号`) which the help, the usage line and the error messages all use, so an error names
+a parameter the way the help does.
+
+A usage error prints like every other error of the tool (`错误：…`, then the usage line and
+where to find help) with exit code 2; a group run without a subcommand prints its help and
+exits 0. `install()` puts these into Typer's command classes once.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import sys
-
-RICH_UTILS = "typer.rich_utils"
-
-# Module-level strings of typer.rich_utils, in Chinese.
-PANEL_TEXTS = {
-    "OPTIONS_PANEL_TITLE": "选项",
-    "ARGUMENTS_PANEL_TITLE": "参数",
-    "COMMANDS_PANEL_TITLE": "命令",
-    "ERRORS_PANEL_TITLE": "错误",
-    "REQUIRED_LONG_STRING": "[必填]",
-    "DEFAULT_STRING": "[默认：{}]",
-    "ENVVAR_STRING": "[环境变量：{}]",
-    "RICH_HELP": "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。",
-    "ABORTED_TEXT": "已中止。",
-}
+from typing import Any
 
 HELP_OPTION_TEXT = "显示帮助并退出"
+OPTIONS_TITLE = "选项"
+ARGUMENTS_TITLE = "参数"
+COMMANDS_TITLE = "命令"
+OPTIONS_METAVAR = "[选项]"
+SUBCOMMAND_METAVAR = "命令 [参数]..."
 
-# The usage messages the installed Typer's Click can give our commands (pattern → replacement),
-# applied in order; each has a test that provokes it through the CLI.
+# What a value of an option is, by the option's name, when its definition names no metavar.
+METAVARS = {
+    "--on": "日期",
+    "--received": "日期",
+    "--until": "日期",
+    "--as-of": "日期",
+    "--received-from": "日期",
+    "--received-to": "日期",
+    "--formed": "日期",
+    "--db": "文件",
+    "--config": "文件",
+    "--output": "文件",
+    "--format": "格式",
+    "--year": "年份",
+    "--days": "工作日数",
+    "--pages": "页数",
+    "--applicant": "姓名或名称",
+    "--type": "类型",
+    "--kind": "类型",
+    "--channel": "方式",
+    "--delivery": "方式",
+    "--content": "内容",
+    "--id-number": "号码",
+    "--phone": "号码",
+    "--email": "邮箱",
+    "--address": "地址",
+    "--department": "单位",
+    "--unit": "单位",
+    "--clerk": "姓名",
+    "--approver": "姓名",
+    "--note": "备注",
+    "--reason": "理由",
+    "--outcome": "答复类型",
+    "--expect": "环节",
+    "--stage": "环节",
+    "--party": "对象",
+    "--search": "文字",
+    "--light": "灯色",
+    "--fail-on": "灯色",
+    "--min-light": "灯色",
+    "--result": "结果",
+    "--name": "名称",
+    "--title": "标题",
+    "--url": "网址",
+}
+# …else by the kind of value (Click's type names).
+TYPE_METAVARS = {"file": "文件", "path": "路径", "integer": "整数", "int": "整数", "float": "数", "int range": "整数"}
+DEFAULT_METAVAR = "值"
+
+# The usage messages Click can give our commands (pattern → replacement), applied in order;
+# tests/test_typer_zh.py provokes each one through the CLI.
 USAGE_MESSAGES = [
     (r"'-\w' / '(--[\w-]+)'", r"'\1'"),  # '-o' / '--output' → '--output'
     (r"Missing option '(.+?)'\.?", r"缺少选项 \1。"),
-    (r"Missing argument '(.+?)'\.?", r"缺少参数 \1。"),
+    (r"Missing argument '(.+?)'\.?", r"缺少参数“\1”。"),
     (r"No such option: (\S+)", r"没有选项 \1"),
     (r"No such command '(.+?)'\.?", r"没有命令 \1。"),
     (r"Did you mean (.+?)\?", r"您是否想输入 \1？"),
@@ -46,45 +90,10 @@ USAGE_MESSAGES = [
     (r"Invalid value for '(.+?)'(?: \(env var: '\w+'\))?: ", r"\1 的值无效："),
     (r"'(.+?)' is not a valid int(?:eger)?(?: range)?\.?", r"“\1”不是整数。"),
     (r"[Ff]ile '(.+?)' is a directory\.?", r"\1 是一个目录，不是文件。"),
-    (r"(.+?) is not in the range (.+?)\.", r"\1 不在范围 \2 之内。"),
+    (r"(.+?) is not in the range x>=(-?\d+)\.", r"\1 小于 \2。"),
+    (r"(.+?) is not in the range x<=(-?\d+)\.", r"\1 大于 \2。"),
+    (r"(.+?) is not in the range (-?\d+)<=x<=(-?\d+)\.", r"\1 不在 \2 至 \3 之间。"),
 ]
-
-
-class _ChinesePanels:
-    """Sets PANEL_TEXTS on typer.rich_utils when Typer first imports it; steps aside if the
-    module cannot be found. (A meta path finder and loader by protocol; importlib.abc itself
-    costs an import.)"""
-
-    def find_spec(self, name, path=None, target=None):
-        if name != RICH_UTILS:
-            return None
-        sys.meta_path.remove(self)
-        spec = importlib.util.find_spec(name)
-        if spec is None or spec.loader is None:
-            return spec
-        self._loader = spec.loader
-        spec.loader = self
-        return spec
-
-    def create_module(self, spec):
-        return self._loader.create_module(spec)
-
-    def exec_module(self, module):
-        self._loader.exec_module(module)
-        _set_panel_texts(module)
-
-
-def _set_panel_texts(module) -> None:
-    for name, value in PANEL_TEXTS.items():
-        setattr(module, name, value)
-
-
-def install() -> None:
-    """Make Typer's panels Chinese now if it has loaded them, else when it does (once)."""
-    if RICH_UTILS in sys.modules:
-        _set_panel_texts(sys.modules[RICH_UTILS])
-    elif not any(isinstance(finder, _ChinesePanels) for finder in sys.meta_path):
-        sys.meta_path.insert(0, _ChinesePanels())
 
 
 def chinese_usage(message: str) -> str:
@@ -93,19 +102,245 @@ def chinese_usage(message: str) -> str:
     return message
 
 
-def translate_usage_error(exc: Exception) -> None:
-    """Click's usage errors (vendored by Typer, so matched by their method): Typer prints
-    them with exit code 2; make what it prints Chinese."""
-    format_message = getattr(exc, "format_message", None)
-    if callable(format_message) and hasattr(exc, "exit_code"):
-        text = chinese_usage(format_message())
-        exc.format_message = lambda: text  # type: ignore[method-assign]
+# ---------------------------------------------------------------------------------------------
+# Metavars
 
 
-def chinese_help_option(command, ctx) -> None:
-    """Give `command` and every command below it a Chinese --help text."""
+def metavar_of(param) -> str:
+    """The Chinese name of a parameter's value: its own metavar when that is not ASCII; for an
+    argument, else the first words of its help (申请编号，如 … → 申请编号); for an option, else
+    by the option's name; else by its type."""
+    own = getattr(param, "metavar", None)
+    if own and not own.isascii():
+        return own
+    if param.param_type_name == "argument":
+        lead = re.split(r"[，,（(：:、；;\s]", param.help or "", maxsplit=1)[0]
+        if lead and not lead.isascii() and len(lead) <= 10:
+            return lead
+    for name in sorted(getattr(param, "opts", ()), key=len, reverse=True):
+        if name in METAVARS:
+            return METAVARS[name]
+    return TYPE_METAVARS.get(param.type.name, DEFAULT_METAVAR)
+
+
+def localise(command, ctx) -> None:
+    """Give `command` and every command below it a Chinese --help text and Chinese metavars
+    (which Click's own error messages then use too)."""
     option = command.get_help_option(ctx)
     if option is not None:
         option.help = HELP_OPTION_TEXT
+    for param in command.params:
+        if not getattr(param, "is_flag", False):
+            param.metavar = metavar_of(param)
     for sub in getattr(command, "commands", {}).values():
-        chinese_help_option(sub, ctx)
+        localise(sub, ctx)
+
+
+def _argument_usage(param) -> str:
+    name = param.metavar or param.name
+    if param.nargs != 1:
+        name += "..."
+    return name if param.required else f"[{name}]"
+
+
+def usage_line(command, ctx) -> str:
+    """用法：hunnan-gk advance [选项] 申请编号"""
+    pieces = [OPTIONS_METAVAR]
+    pieces += [_argument_usage(p) for p in command.get_params(ctx) if p.param_type_name == "argument"]
+    if getattr(command, "commands", None) is not None:
+        pieces.append(SUBCOMMAND_METAVAR)
+    return f"用法：{ctx.command_path} {' '.join(pieces)}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Help pages
+
+
+def _help_paragraphs(text: str) -> list[str]:
+    """A docstring's paragraphs (up to a \\f line). A line that ends a sentence, and every
+    示例 line, stays a line of its own; a sentence wrapped in the source is joined up again
+    (the console wraps it at the terminal's width)."""
+    import inspect
+
+    text = inspect.cleandoc(text or "").partition("\f")[0]
+    paragraphs = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        lines: list[str] = []
+        for line in (part.strip() for part in paragraph.splitlines()):
+            if lines and not lines[-1].endswith(_SENTENCE_ENDS) and not line.startswith("示例"):
+                space = " " if lines[-1][-1:].isascii() and line[:1].isascii() else ""
+                lines[-1] += space + line
+            elif line:
+                lines.append(line)
+        if lines:
+            paragraphs.append("\n".join(lines))
+    return paragraphs
+
+
+_SENTENCE_ENDS = ("。", "；", "！", "？", "：", ":")
+
+
+def _first_paragraph(text: str) -> str:
+    paragraphs = _help_paragraphs(text)
+    return paragraphs[0] if paragraphs else ""
+
+
+def _range_text(kind) -> str:
+    low, high = getattr(kind, "min", None), getattr(kind, "max", None)
+    if low is not None and high is not None:
+        return f"{low} 至 {high}"
+    if low is not None:
+        return f"不小于 {low}"
+    if high is not None:
+        return f"不大于 {high}"
+    return ""
+
+
+def _parameter_notes(param, ctx) -> list[str]:
+    """What the help says beside a parameter's text: range, default, environment variable, 必填."""
+    notes = []
+    limits = _range_text(param.type)
+    if limits:
+        notes.append(f"[{limits}]")
+    default = param.default
+    shows_default = getattr(param, "show_default", None) is not False
+    if (
+        param.param_type_name == "option"
+        and shows_default
+        and not getattr(param, "is_flag", False)
+        and default not in (None, "", (), [])
+        and not callable(default)
+    ):
+        notes.append(f"[默认：{default}]")
+    if getattr(param, "show_envvar", False) and param.envvar:
+        notes.append(f"[环境变量：{param.envvar}]")
+    if param.required:
+        notes.append("[必填]")
+    return notes
+
+
+def _parameter_name(param) -> str:
+    if param.param_type_name == "argument":
+        return param.metavar or param.name
+    names = sorted(param.opts, key=lambda o: (o.startswith("--"), len(o)))
+    shown = ", ".join(names)
+    if not getattr(param, "is_flag", False) and not getattr(param, "count", False):
+        shown += f" {param.metavar or metavar_of(param)}"
+    return shown
+
+
+def render_help(command, ctx, *, width: int | None = None) -> str:
+    """The help page of `command`: usage line, docstring, arguments, options, subcommands."""
+    import io
+    import os
+    import shutil
+
+    from rich import box
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    if width is None:
+        width = min(shutil.get_terminal_size((80, 24)).columns, 120)
+    colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    out = io.StringIO()
+    console = Console(
+        file=out, width=width, highlight=False, force_terminal=colour,
+        color_system="standard" if colour else None, emoji=False,
+    )
+
+    def panel(title: str, rows: list[tuple[str, str]], *, style: str) -> None:
+        if not rows:
+            return
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style=style, no_wrap=True)
+        grid.add_column(overflow="fold")
+        for name, text in rows:
+            grid.add_row(Text(name), Text.from_markup(text))
+        console.print(Panel(grid, title=title, title_align="left", box=box.ROUNDED, border_style="dim"))
+
+    console.print(Text(usage_line(command, ctx)), style="bold")
+    console.print()
+    for paragraph in _help_paragraphs(command.help or ""):
+        console.print(Text(paragraph))
+        console.print()
+
+    params = [p for p in command.get_params(ctx) if not getattr(p, "hidden", False)]
+    for title, kind in ((ARGUMENTS_TITLE, "argument"), (OPTIONS_TITLE, "option")):
+        rows = []
+        for param in params:
+            if param.param_type_name != kind:
+                continue
+            text = escape(param.help or "")
+            notes = " ".join(escape(n) for n in _parameter_notes(param, ctx))
+            rows.append((_parameter_name(param), f"{text} [dim]{notes}[/dim]" if notes else text))
+        panel(title, rows, style="bold cyan")
+
+    subcommands = getattr(command, "commands", None)
+    if subcommands:
+        rows = [
+            (name, escape(sub.short_help or _first_paragraph(sub.help or "")))
+            for name, sub in subcommands.items()
+            if not sub.hidden
+        ]
+        panel(COMMANDS_TITLE, rows, style="bold cyan")
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# Usage errors
+
+
+def is_usage_error(exc: BaseException) -> bool:
+    """A Click usage error of the vendored Click (told by its methods, Click is not ours to import)."""
+    return callable(getattr(exc, "format_message", None)) and isinstance(getattr(exc, "exit_code", None), int)
+
+
+def usage_error_text(exc: Any) -> str:
+    """What a usage error prints: the message in Chinese, the usage line, where to find help."""
+    from hunnan_gk.safetext import message_text
+
+    lines = [f"错误：{message_text(chinese_usage(exc.format_message()))}"]
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        lines.append(usage_line(ctx.command, ctx))
+        if ctx.command.get_help_option(ctx) is not None:
+            lines.append(f"提示：运行 {ctx.command_path} {ctx.help_option_names[0]} 查看帮助")
+    return "\n".join(lines)
+
+
+def handle_click_exception(exc: BaseException) -> None:
+    """Turn a Click usage error into the tool's own output and exit code: a group run
+    without a subcommand prints its help (exit 0); any other prints 错误：… (exit 2)."""
+    import typer
+
+    if not is_usage_error(exc):
+        return
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        typer.echo(exc.ctx.get_help())
+        raise typer.Exit(0)
+    typer.echo(usage_error_text(exc), err=True)
+    raise typer.Exit(exc.exit_code)
+
+
+# ---------------------------------------------------------------------------------------------
+# Installing into Typer's command classes
+
+
+def _format_help(self, ctx, formatter) -> None:
+    formatter.write(render_help(self, ctx))
+
+
+def _format_usage(self, ctx, formatter) -> None:
+    formatter.write(usage_line(self, ctx) + "\n")
+
+
+def install() -> None:
+    """Render help and usage for every Typer command with the functions above."""
+    from typer.core import TyperCommand, TyperGroup
+
+    for cls in (TyperCommand, TyperGroup):
+        cls.format_help = _format_help
+        cls.format_usage = _format_usage

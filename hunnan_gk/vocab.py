@@ -6,6 +6,7 @@ derived from these enums. Codes are what the database stores; labels are what cl
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 
 from hunnan_gk.errors import InputError
@@ -27,7 +28,8 @@ class Vocab(str, Enum):
 
     @classmethod
     def parse(cls, text: str, *, option: str = "") -> "Vocab":
-        """The member whose code or label is `text`; otherwise an InputError listing the choices."""
+        """The member whose code or label is `text`; otherwise an InputError listing the choices.
+        (Outcome overrides it: its names are longer and come in groups.)"""
         wanted = (text or "").strip()
         for member in cls:
             if wanted in (member.value, member.label, *member.aliases):
@@ -168,6 +170,86 @@ class Outcome(Vocab):
         return (self.short_label, self.short_label.split("·")[-1])
 
     @property
+    def item(self) -> str:
+        """The row's own words without its number: 属于国家秘密, 予以公开, 部分公开."""
+        if self.group is None:
+            return self.label[3:].split("（")[0]
+        return self.label.split(".", 1)[1]
+
+    @property
+    def brief(self) -> str:
+        """The item as one line of a list reads it: the two long 其他处理 rows up to their 、
+        (申请人无正当理由逾期不补正)."""
+        return self.item.split("、")[0]
+
+    @property
+    def group_title(self) -> str:
+        """The row group as the annual report heads it: （三）不予公开; （一）予以公开 for the rows
+        that are groups of their own."""
+        return self.group or self.label[:3] + self.item
+
+    def names(self) -> set[str]:
+        """Every name a clerk may type for this row: code, the report's label, the item with or
+        without its group (不予公开属于国家秘密, 不予公开·属于国家秘密, 属于国家秘密)."""
+        names = {self.value, self.label, self.short_label, self.item, self.brief}
+        if self.group is not None:
+            names |= {self.group + self.item, self.group[3:] + self.item}
+        return names
+
+    @classmethod
+    def matching(cls, text: str) -> list["Outcome"]:
+        """The outcomes `text` names: the one whose name it is (spaces, brackets, marks and
+        numbering aside), else those whose names contain it (国家秘密); [] when none."""
+        wanted = _name_key(text)
+        if not wanted:
+            return []
+        exact = [o for o in cls if wanted in {_name_key(name) for name in o.names()}]
+        if exact:
+            return exact
+        if len(wanted) < 2:
+            return []
+        return [o for o in cls if any(wanted in _name_key(name) for name in o.names())]
+
+    @classmethod
+    def parse(cls, text: str, *, option: str = "") -> "Outcome":
+        """The outcome `text` names (see `matching`); InputError listing the candidates when it
+        names several, the grouped list (as `hunnan-gk outcomes`) when it names none."""
+        found = cls.matching(text)
+        if len(found) == 1:
+            return found[0]
+        where = f"{option} " if option else ""
+        wanted = (text or "").strip()
+        if found:
+            lines = "\n".join(
+                f"  {o.value:<{_CODE_WIDTH}}  {o.group[3:] + '·' if o.group else ''}{o.brief}" for o in found
+            )
+            raise InputError(f"{where}“{wanted}”可指以下 {len(found)} 种答复类型，请写明是哪一种：\n{lines}")
+        raise InputError(
+            f"{where}无法识别答复类型“{wanted}”，可写代码或名称：\n{cls.grouped_text()}",
+            hint="hunnan-gk outcomes 列出全部答复类型",
+        )
+
+    @classmethod
+    def grouped(cls) -> list[tuple[str, list["Outcome"]]]:
+        """The outcomes by row group, in the annual report's order: （一）予以公开, （二）部分公开,
+        （三）不予公开 1–8, （四）无法提供 1–3, （五）不予处理 1–5, （六）其他处理 1–3."""
+        groups: dict[str, list[Outcome]] = {}
+        for outcome in cls:
+            groups.setdefault(outcome.group_title, []).append(outcome)
+        return list(groups.items())
+
+    @classmethod
+    def grouped_text(cls) -> str:
+        """The grouped list, one outcome a line (code, number, name): fits 80 columns."""
+        lines = []
+        for title, outcomes in cls.grouped():
+            lines.append(title)
+            for outcome in outcomes:
+                number = outcome.label.split(".", 1)[0] + ". " if outcome.group else ""
+                lines.append(f"  {outcome.value:<{_CODE_WIDTH}}  {number}{outcome.brief}")
+        return "\n".join(lines)
+
+    @property
     def display(self) -> str:
         return self.short_label
 
@@ -178,6 +260,16 @@ class Outcome(Vocab):
             return self.label[3:].split("（")[0]
         item = self.label.split(".", 1)[1]
         return f"{self.group[3:]}·{item}"
+
+
+_CODE_WIDTH = max(len(o.value) for o in Outcome)
+
+
+def _name_key(text: str) -> str:
+    """A name reduced for comparison: no spaces, brackets, marks or item numbers; lower case."""
+    value = str(text or "").strip().lower().translate(str.maketrans("（）：", "():"))
+    value = re.sub(r"\d+\.", "", value)
+    return re.sub(r"[\s*＊()\[\]【】:·•・\-—_/、,，.。“”\"']", "", value)
 
 
 class ConsultKind(Vocab):

@@ -180,7 +180,7 @@ def advance(row: Mapping[str, Any], *, on: date, today: date, outcome: str | Non
         if outcome is None:
             raise _refuse(
                 "完成“答复申请”须用 --outcome 写明答复类型（对应年度报告的一行）",
-                hint="可选：" + Outcome.choices_text(),
+                hint="可选（hunnan-gk outcomes）：\n" + Outcome.grouped_text(),
             )
         _check_open(row)
         fields.update(outcome=Outcome(outcome).value, outcome_on=on.isoformat(),

@@ -33,6 +33,23 @@ _SYNTAX_HINTS = (
     ("found another document", "文件里只能有一个 YAML 文档（去掉多余的“---”）"),
     ("expected <block end>", "缩进不一致：同一层的键要左对齐"),
     ("expected <document start>", "顶层内容缩进不一致或多了内容"),
+    ("found duplicate anchor", "同一个锚点（&名称）定义了两次"),
+    ("found unknown escape character", "双引号里的“\\”转义无法识别：改用单引号，或写成“\\\\”"),
+    ("expected escape sequence", "双引号里的“\\x”“\\u”转义不完整"),
+    ("found unexpected document separator", "文字中间出现了“---”或“...”"),
+    ("mapping keys are not allowed", "此处不能出现键：检查缩进"),
+    ("sequence entries are not allowed", "此处不能出现列表项“- ”：检查缩进"),
+    ("while scanning a block scalar", "“|”或“>”后面的多行文字写法有误"),
+    ("while scanning a quoted scalar", "引号中的文字没有结束"),
+    ("while scanning a double-quoted scalar", "双引号中的文字没有结束"),
+    ("while scanning a tag", "“!”开头的标签写法有误：文字以“!”开头时要加引号"),
+    ("while scanning an anchor", "“&”开头的锚点写法有误：文字以“&”开头时要加引号"),
+    ("while scanning an alias", "“*”开头的引用写法有误：文字以“*”开头时要加引号"),
+    ("while scanning a directive", "“%”开头的指令写法有误"),
+    ("while parsing a flow", "方括号或花括号没有闭合"),
+    ("while parsing a block", "缩进不一致"),
+    ("while scanning a simple key", "一行文字后面缺少冒号“: ”"),
+    ("that cannot start any token", "此处的字符不能作为内容的开头：请给这段文字加引号"),
 )
 # A character that cannot start a token, at the error's position.
 _CHARACTER_HINTS = {
@@ -45,9 +62,9 @@ _CHARACTER_HINTS = {
 
 def _syntax_message(exc: yaml.YAMLError, text: str) -> str:
     """A PyYAML error in Chinese, with a hint at the usual cause where one is known."""
-    problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or "无法解析"
+    problem = getattr(exc, "problem", None) or ""
     line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else 0
-    described = f"{getattr(exc, 'context', None) or ''} {problem}".lower()
+    described = f"{problem} {getattr(exc, 'context', None) or ''}".lower()
     hint = next((chinese for english, chinese in _SYNTAX_HINTS if english in described), "")
     mark = getattr(exc, "problem_mark", None)
     if mark is not None and 0 <= mark.index < len(text) and text[mark.index] in _CHARACTER_HINTS:
@@ -55,7 +72,9 @@ def _syntax_message(exc: yaml.YAMLError, text: str) -> str:
     nearby = text.splitlines()[max(0, line - 2) : line]
     if any(re.match(r"\s*(?:-\s*)?[^\s:：#]+：", candidate) for candidate in nearby):
         hint = "键后面用了全角冒号“：”，YAML 要求半角冒号加空格“: ”"
-    return f"YAML 语法错误：{hint}（{problem}）" if hint else f"YAML 语法错误：{problem}"
+    # PyYAML's own words ("mapping values are not allowed here") mean nothing to a clerk: the
+    # Chinese hint, else where it went wrong (the line is named by the caller).
+    return f"YAML 语法错误：{hint or '此处无法解析，请检查缩进、冒号和引号'}"
 
 
 class YamlSyntaxError(Exception):
@@ -204,7 +223,7 @@ def _syntax_error(exc: BaseException, text: str) -> YamlSyntaxError:
         return YamlSyntaxError(_syntax_message(exc, text), line, column)
     # e.g. a control character the reader refuses
     line, column = _reader_position(exc, text)
-    return YamlSyntaxError(f"YAML 无法读取：{_first_line(exc)}", line, column)
+    return YamlSyntaxError("YAML 无法读取：含有 YAML 不允许的字符（如控制字符）", line, column)
 
 
 def _reader_position(exc: BaseException, text: str) -> tuple[int | None, int | None]:
@@ -214,6 +233,3 @@ def _reader_position(exc: BaseException, text: str) -> tuple[int | None, int | N
     line_start = text.rfind("\n", 0, position) + 1
     return text.count("\n", 0, position) + 1, position - line_start + 1
 
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -472,7 +472,7 @@ def test_numbers_typed_into_free_text_are_masked_outside_show(cli):
         (["register", *register_args(department="住建局\u009b")], "--department"),
         (["register", *register_args(address="浑南区\n某街")], "--address"),
         (["register", *register_args(content="x" * 32_768)], "--content"),
-        (["show", "2024-1\x1b"], "NUMBER"),
+        (["show", "2024-1\x1b"], "申请编号"),
         (["return", "2024-1", "--to", "review", "--reason", "理由\x1b"], "--reason"),
         (["list", "--search", "\x1b[2J"], "--search"),
     ],
@@ -488,3 +488,65 @@ def test_a_control_character_in_any_text_option_is_a_usage_error_naming_it(cli, 
 def test_notes_and_content_may_hold_line_breaks_and_tabs(cli):
     request = register(cli, content="第一项\n第二项", note="备注\t一\n二")
     assert request["content"] == "第一项\n第二项" and request["note"] == "备注\t一\n二"
+
+
+def test_outcomes_lists_the_21_codes_grouped_as_in_the_annual_report(cli):
+    from hunnan_gk.vocab import Outcome
+
+    lines = cli("outcomes").stdout.splitlines()
+    assert [line for line in lines if not line.startswith(" ")] == [
+        "（一）予以公开", "（二）部分公开", "（三）不予公开", "（四）无法提供", "（五）不予处理", "（六）其他处理",
+    ]
+    assert len([line for line in lines if line.startswith(" ")]) == len(Outcome) == 21
+    assert "  withheld_state_secret       1. 属于国家秘密" in lines
+    assert max(len(line) + sum(1 for c in line if ord(c) > 0x2E80) for line in lines) <= 80
+    groups = ok_json(cli("outcomes", "--json"))
+    assert [len(group["outcomes"]) for group in groups] == [1, 1, 8, 3, 5, 3]
+    assert groups[2]["outcomes"][0] == {"code": "withheld_state_secret", "label": "1.属于国家秘密",
+                                        "name": "属于国家秘密", "short_label": "不予公开·属于国家秘密"}
+
+
+def test_advance_help_points_to_outcomes(cli):
+    assert "hunnan-gk outcomes" in cli("advance", "--help").stdout
+
+
+def _at_reply(cli):
+    register(cli)
+    for _ in range(5):  # review … approve
+        assert cli("advance", "2024-0001", "--on", "2024-04-10").exit_code == 0
+
+
+@pytest.mark.parametrize("typed", ["国家秘密", "属于国家秘密", "不予公开属于国家秘密", "不予公开·属于国家秘密"])
+def test_an_outcome_by_its_chinese_name_with_or_without_its_group(cli, typed):
+    _at_reply(cli)
+    replied = ok_json(cli("advance", "2024-0001", "--outcome", typed, "--on", "2024-04-20", "--json"))
+    assert replied["outcome"] == "withheld_state_secret"
+
+
+def test_a_wrong_outcome_prints_the_grouped_list(cli):
+    _at_reply(cli)
+    result = cli("advance", "2024-0001", "--outcome", "秘密文件", "--on", "2024-04-20")
+    assert result.exit_code == 2
+    assert "（三）不予公开\n  withheld_state_secret       1. 属于国家秘密\n" in result.stderr
+    assert show(cli, "2024-0001")["stage"] == "reply"
+
+
+def test_an_ambiguous_outcome_lists_the_candidates(cli):
+    _at_reply(cli)
+    result = cli("advance", "2024-0001", "--outcome", "行政", "--on", "2024-04-20")
+    assert result.exit_code == 2
+    assert "“行政”可指以下" in result.stderr
+    assert "withheld_prohibited" in result.stderr and "withheld_enforcement" in result.stderr
+    assert "disclosed" not in result.stderr
+
+
+def test_an_act_recorded_long_after_it_happened_is_accepted_with_a_warning(cli, monkeypatch):
+    monkeypatch.setenv("HUNNAN_GK_TODAY", "2024-09-27")
+    register(cli, "2024-08-01")
+    result = cli("advance", "2024-0001", "--on", "2024-08-02")
+    assert result.exit_code == 0
+    assert "警告：--on 2024-08-02 是 39 个工作日以前（56 天），请核对年份和月份" in result.stderr
+    result = cli("advance", "2024-0001", "--on", "９月２日")
+    assert result.exit_code == 0 and "警告" not in result.stderr
+    result = cli("advance", "2024-0001", "--on", "12月2日")
+    assert result.exit_code == 2 and "晚于今天" in result.stderr

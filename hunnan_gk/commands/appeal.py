@@ -32,7 +32,7 @@ def _record(env: Env, number: str, kind: str, on: str, clerk: str | None, decide
     from hunnan_gk.storage.requests import apply_appeal, pending_appeal
 
     appeal_kind = AppealKind.parse(kind, option="--kind")
-    day = env.date(on, "--on")
+    day = env.act_date(on)
     env.ready()
     database = env.open_db()
     with write(database):

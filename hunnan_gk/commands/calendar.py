@@ -18,7 +18,7 @@ MAX_SPAN_YEARS = 100
 PROVISIONAL_YEARS_SHOWN = 2  # `years` lists this many years after the current one
 
 StartArgument = Annotated[
-    str, typer.Argument(metavar="DATE", help="起算日（当日不计入），如 2024-04-01、今天")
+    str, typer.Argument(metavar="起算日", help="起算日（当日不计入），如 2024-04-01、今天")
 ]
 
 
@@ -36,22 +36,22 @@ def _mark(provisional: bool) -> str:
 
 
 def _workday_count(text: str) -> int:
-    """N as typed: a whole number from 0 to MAX_WORKDAYS."""
+    """工作日数 as typed: a whole number from 0 to MAX_WORKDAYS."""
     try:
         workdays = int(text.strip())
     except ValueError:
-        raise InputError(f"N：“{text}”不是整数，应为 0 至 {MAX_WORKDAYS} 的工作日数") from None
+        raise InputError(f"工作日数：“{text}”不是整数，应为 0 至 {MAX_WORKDAYS} 的工作日数") from None
     if workdays < 0:
-        raise InputError(f"N：工作日数不能为负数（收到 {workdays}）")
+        raise InputError(f"工作日数：不能为负数（收到 {workdays}）")
     if workdays > MAX_WORKDAYS:
-        raise InputError(f"N：工作日数 {workdays} 过大，最多 {MAX_WORKDAYS}")
+        raise InputError(f"工作日数：{workdays} 过大，最多 {MAX_WORKDAYS}")
     return workdays
 
 
 @app.command("add", context_settings={"ignore_unknown_options": True})
 def add_command(
     start: StartArgument,
-    count: Annotated[str, typer.Argument(metavar="N", help="工作日数（0 至 10000）")],
+    count: Annotated[str, typer.Argument(metavar="工作日数", help="工作日数（0 至 10000）")],
     explain: Annotated[bool, typer.Option("--explain", help="逐日列出计入或跳过的日期及原因")] = False,
     json_output: JsonOption = False,
     config: ConfigOption = None,
@@ -61,7 +61,7 @@ def add_command(
     示例：hunnan-gk calendar add 2024-04-01 20 --explain
     """
     env = Env(config)
-    day = env.date(start, "DATE")
+    day = env.date(start, "起算日")
     workdays = _workday_count(count)
     result = env.calendar.add(day, workdays)
     days = env.calendar.explain(day, workdays) if explain else []
@@ -89,17 +89,17 @@ def add_command(
 
 @app.command("between")
 def between_command(
-    start: Annotated[str, typer.Argument(metavar="START", help="起算日（不计入）")],
-    end: Annotated[str, typer.Argument(metavar="END", help="截止日（计入）")],
+    start: Annotated[str, typer.Argument(metavar="起算日", help="起算日（不计入）")],
+    end: Annotated[str, typer.Argument(metavar="截止日", help="截止日（计入）")],
     json_output: JsonOption = False,
     config: ConfigOption = None,
 ) -> None:
-    """计算两日之间的工作日数：START 之后至 END（含），END 早于 START 时为负数。
+    """计算两日之间的工作日数：起算日之后至截止日（含），截止日早于起算日时为负数。
 
     示例：hunnan-gk calendar between 2024-04-01 2024-04-29
     """
     env = Env(config)
-    first, last = env.date(start, "START"), env.date(end, "END")
+    first, last = env.date(start, "起算日"), env.date(end, "截止日")
     if abs(last.year - first.year) > MAX_SPAN_YEARS:
         raise InputError(f"START 与 END 相隔超过 {MAX_SPAN_YEARS} 年，请检查日期")
     counted = env.calendar.between(first, last)
@@ -121,7 +121,7 @@ def between_command(
 
 @app.command("check")
 def check_command(
-    day: Annotated[str, typer.Argument(metavar="DATE", help="要查询的日期，如 2024-10-01、今天")],
+    day: Annotated[str, typer.Argument(metavar="日期", help="要查询的日期，如 2024-10-01、今天")],
     json_output: JsonOption = False,
     config: ConfigOption = None,
 ) -> None:
@@ -130,7 +130,7 @@ def check_command(
     示例：hunnan-gk calendar check 2024-10-12
     """
     env = Env(config)
-    info = env.calendar.day(env.date(day, "DATE"))
+    info = env.calendar.day(env.date(day, "日期"))
     if json_output:
         from hunnan_gk.render import print_json
 

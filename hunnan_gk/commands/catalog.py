@@ -219,7 +219,7 @@ def publish_command(
 
     env = Env(config, db)
     catalogue = load_catalogue(path, config)
-    publication = Publication(item_id, env.date(formed, "--formed"), env.date(on, "--on"), url, title)
+    publication = Publication(item_id, env.date(formed, "--formed", past=True), env.date(on, "--on", past=True), url, title)
     result = services.publish_catalogue_item(
         env.db_path,
         catalogue,

@@ -45,7 +45,7 @@ ConfigOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON")]
-NumberArgument = Annotated[str, typer.Argument(help="申请编号，如 2024-0001（也可只写年份和序号：2024-1）")]
+NumberArgument = Annotated[str, typer.Argument(metavar="申请编号", help="申请编号，如 2024-0001（也可只写年份和序号：2024-1）")]
 NoteOption = Annotated[str | None, typer.Option("--note", help="备注")]
 
 
@@ -188,13 +188,27 @@ class Env:
             return self.settings.db
         return default_db_path()
 
-    def date(self, text: str | None, option: str) -> date:
-        """A date option as the clerk typed it; today when not given."""
+    def date(self, text: str | None, option: str, *, past: bool = False) -> date:
+        """A date option as the clerk typed it; today when not given. `past`: the option names
+        a day something happened (see dates.parse_date)."""
         from hunnan_gk.dates import parse_date
 
         if text is None:
             return self.today
-        return parse_date(text, today=self.today, option=option)
+        return parse_date(text, today=self.today, option=option, past=past)
+
+    def act_date(self, text: str | None, option: str = "--on") -> date:
+        """The day an act was done (--on): as `date(past=True)`, with a warning on stderr when
+        it lies more than dates.FAR_BACK_WORKDAYS working days back."""
+        from hunnan_gk.dates import far_back_warning
+
+        day = self.date(text, option, past=True)
+        warning = far_back_warning(day, today=self.today, calendar=self.calendar, option=option)
+        if warning:
+            from hunnan_gk.safetext import message_text
+
+            typer.echo(f"警告：{message_text(warning)}", err=True)
+        return day
 
     def optional_date(self, text: str | None, option: str) -> date | None:
         return None if text is None else self.date(text, option)
@@ -289,7 +303,7 @@ class Transition:
 
     def __init__(self, config, db, on: str | None, *, clerk: str | None, as_json: bool):
         self.env = Env(config, db).ready()
-        self.day = self.env.date(on, "--on")
+        self.day = self.env.act_date(on)
         self.clerk, self.as_json = clerk, as_json
 
     def apply(

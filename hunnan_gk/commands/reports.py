@@ -143,7 +143,7 @@ def _threshold(text: str, option: str):
 def notify_command(
     as_of: AsOfOption = None,
     to: Annotated[
-        list[str] | None, typer.Option("--to", help="再发给这个地址（可多次使用；加在 smtp.to 之后）")
+        list[str] | None, typer.Option("--to", metavar="邮箱", help="再发给这个地址（可多次使用；加在 smtp.to 之后）")
     ] = None,
     by_department: Annotated[
         bool, typer.Option("--by-department", help="按承办单位分别发送（地址见配置 departments）")

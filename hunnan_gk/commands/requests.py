@@ -64,7 +64,7 @@ def register(
         applicant=applicant,
         applicant_type=ApplicantType.parse(applicant_type, option="--type").value,
         channel=Channel.parse(channel, option="--channel").value,
-        received=env.date(received, "--received"),
+        received=env.date(received, "--received", past=True),
         content=content,
         today=env.today,
         id_number=id_number,
@@ -97,7 +97,7 @@ def advance(
     on: OnOption = None,
     clerk: ClerkOption = None,
     note: NoteOption = None,
-    outcome: Annotated[str | None, typer.Option("--outcome", help="答复类型，如 disclosed（答复时必填，有预答复可省）")] = None,
+    outcome: Annotated[str | None, typer.Option("--outcome", help="答复类型：代码或名称，如 disclosed、部分公开、国家秘密（答复时必填，有预答复可省）；全部见 hunnan-gk outcomes")] = None,
     expect: Annotated[str | None, typer.Option("--expect", help="只在申请处于此环节时办理（防重复）")] = None,
     override_proposal: Annotated[bool, typer.Option("--override-proposal", help="改用与预答复不同的答复类型（记录在案）")] = False,
     as_json: JsonOption = False,
@@ -108,9 +108,11 @@ def advance(
 
     完成“答复申请”时用 --outcome 写明答复类型（即年度报告中的一行）；有审核通过的
     预答复（hunnan-gk propose）时可省略，按预答复答复。完成“答复意见审核”即审核通过预答复。
+    全部答复类型见 hunnan-gk outcomes。
 
     示例：hunnan-gk advance 2024-0001 --expect review
     示例：hunnan-gk advance 2024-0001 --outcome disclosed --on 2024-04-20
+    示例：hunnan-gk advance 2024-0002 --outcome 国家秘密
     """
     from hunnan_gk import workflow
     from hunnan_gk.vocab import Outcome, Stage
@@ -129,10 +131,36 @@ def advance(
     )
 
 
+@app.command()
+def outcomes(as_json: JsonOption = False) -> None:
+    """列出答复类型（--outcome 的可选值）。
+
+    按年度报告“三、本年度办理结果”分组，每行一种：代码、序号、名称。--outcome 可写代码，也可写名称，带不带分组都行（国家秘密、属于国家秘密、不予公开属于国家秘密）。
+
+    示例：hunnan-gk outcomes
+    """
+    from hunnan_gk import render
+    from hunnan_gk.vocab import Outcome
+
+    if as_json:
+        render.print_json([
+            {
+                "group": title,
+                "outcomes": [
+                    {"code": o.value, "label": o.label, "name": o.item, "short_label": o.short_label}
+                    for o in members
+                ],
+            }
+            for title, members in Outcome.grouped()
+        ])
+    else:
+        typer.echo(Outcome.grouped_text())
+
+
 @app.command("return")
 def return_command(
     number: NumberArgument,
-    to: Annotated[str, typer.Option("--to", help="退回到的环节，如 draft（拟定答复意见）")],
+    to: Annotated[str, typer.Option("--to", metavar="环节", help="退回到的环节，如 draft（拟定答复意见）")],
     reason: Annotated[str, typer.Option("--reason", help="退回理由，如 审核不通过")],
     on: OnOption = None,
     clerk: ClerkOption = None,

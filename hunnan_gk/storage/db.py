@@ -45,7 +45,9 @@ def describe_sqlite_error(exc: sqlite3.Error) -> DatabaseError:
         )
     if "unable to open" in text:
         return DatabaseError("无法打开数据库文件：请检查路径和权限（数据库所在目录也须可写，以建 -wal/-shm 文件）")
-    return DatabaseError(f"数据库错误：{text}")
+    # SQLite's own words are English; its error name (SQLITE_…) is what can be looked up.
+    name = getattr(exc, "sqlite_errorname", None)
+    return DatabaseError(f"数据库错误（{name}）" if name else "数据库错误")
 
 
 INIT_HINT = "新建数据库用 hunnan-gk db init（可加 --db 路径）"
