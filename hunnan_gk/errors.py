@@ -77,6 +77,8 @@ def os_reason(exc: OSError) -> str:
     }
     if exc.errno in reasons:
         return reasons[exc.errno]
+    if exc.errno is None and str(exc):  # raised by the tool itself with its own words (UnsafeTarget)
+        return str(exc)
     # The OS's own words are English; the error's code is what an administrator can look up.
     code = errno.errorcode.get(exc.errno) if exc.errno is not None else None
     return f"系统错误 {code}" if code else "系统错误"

@@ -39,7 +39,7 @@ def _allowed_words() -> set[str]:
                     words.add(opt.lstrip("-"))
     for enum in vocab.Vocab.__subclasses__():
         for member in enum:
-            words.update(member.value.split("_"))
+            words.add(member.value)
     for key, value in config._SCHEMA.items():  # the config file's keys are typed by clerks
         words.add(key)
         if isinstance(value, dict):
