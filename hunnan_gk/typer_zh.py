@@ -229,64 +229,74 @@ def _parameter_name(param) -> str:
     return shown
 
 
-def render_help(command, ctx, *, width: int | None = None) -> str:
-    """The help page of `command`: usage line, docstring, arguments, options, subcommands."""
-    import io
+# ANSI styles for a terminal (no colour when piped or with NO_COLOR, like the rest of the tool).
+_BOLD, _NAME, _DIM, _RESET = "\x1b[1m", "\x1b[1;36m", "\x1b[2m", "\x1b[0m"
+_NAME_SHARE = 0.45  # the name column takes at most this share of a panel
+
+
+def render_help(command, ctx, *, width: int | None = None, colour: bool | None = None) -> str:
+    """The help page of `command`: usage line, docstring, arguments, options, subcommands, in
+    rounded panels `width` columns wide (the terminal's, at most 120), Chinese wrapped as
+    Chinese (textwidth.wrap)."""
     import os
     import shutil
 
-    from rich import box
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.panel import Panel
-    from rich.table import Table
-    from rich.text import Text
+    from hunnan_gk.textwidth import wrap
 
     if width is None:
         width = min(shutil.get_terminal_size((80, 24)).columns, 120)
-    colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    out = io.StringIO()
-    console = Console(
-        file=out, width=width, highlight=False, force_terminal=colour,
-        color_system="standard" if colour else None, emoji=False,
-    )
+    if colour is None:
+        colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    style = (lambda code, text: f"{code}{text}{_RESET}") if colour else (lambda code, text: text)
 
-    def panel(title: str, rows: list[tuple[str, str]], *, style: str) -> None:
-        if not rows:
-            return
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(style=style, no_wrap=True)
-        grid.add_column(overflow="fold")
-        for name, text in rows:
-            grid.add_row(Text(name), Text.from_markup(text))
-        console.print(Panel(grid, title=title, title_align="left", box=box.ROUNDED, border_style="dim"))
-
-    console.print(Text(usage_line(command, ctx)), style="bold")
-    console.print()
+    out = [style(_BOLD, usage_line(command, ctx)), ""]
     for paragraph in _help_paragraphs(command.help or ""):
-        console.print(Text(paragraph))
-        console.print()
+        out += wrap(paragraph, width - 1) + [""]
 
     params = [p for p in command.get_params(ctx) if not getattr(p, "hidden", False)]
     for title, kind in ((ARGUMENTS_TITLE, "argument"), (OPTIONS_TITLE, "option")):
-        rows = []
-        for param in params:
-            if param.param_type_name != kind:
-                continue
-            text = escape(param.help or "")
-            notes = " ".join(escape(n) for n in _parameter_notes(param, ctx))
-            rows.append((_parameter_name(param), f"{text} [dim]{notes}[/dim]" if notes else text))
-        panel(title, rows, style="bold cyan")
-
+        rows = [
+            (_parameter_name(p), " ".join([p.help or "", *_parameter_notes(p, ctx)]).strip())
+            for p in params
+            if p.param_type_name == kind
+        ]
+        out += _panel(title, rows, width, style)
     subcommands = getattr(command, "commands", None)
     if subcommands:
         rows = [
-            (name, escape(sub.short_help or _first_paragraph(sub.help or "")))
+            (name, sub.short_help or _first_paragraph(sub.help or "").split("\n")[0])
             for name, sub in subcommands.items()
             if not sub.hidden
         ]
-        panel(COMMANDS_TITLE, rows, style="bold cyan")
-    return out.getvalue()
+        out += _panel(COMMANDS_TITLE, rows, width, style)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _panel(title: str, rows: list[tuple[str, str]], width: int, style) -> list[str]:
+    """A rounded box titled `title` holding two columns: names, and text wrapped beside them."""
+    from hunnan_gk.textwidth import cell_width, pad, wrap
+
+    if not rows:
+        return []
+    inner = width - 4  # "│ " … " │"
+    names = max(cell_width(name) for name, _ in rows)
+    name_width = min(names, max(int(inner * _NAME_SHARE), 8))
+    text_width = max(inner - name_width - 2, 10)
+    border = lambda text: style(_DIM, text)  # noqa: E731
+    lines = [border(f"╭─ {title} " + "─" * max(width - 5 - cell_width(title), 0) + "╮")]
+    for name, text in rows:
+        name_lines = wrap(name, name_width)
+        text_lines = wrap(text, text_width) if text else [""]
+        if len(name_lines) > 1 or cell_width(name) > name_width:  # a long name: its text below it
+            text_lines = [""] * len(name_lines) + text_lines
+        for index in range(max(len(name_lines), len(text_lines))):
+            left = name_lines[index] if index < len(name_lines) else ""
+            right = text_lines[index] if index < len(text_lines) else ""
+            cell = pad(left, name_width)
+            body = f"{style(_NAME, cell) if left else cell}  {pad(right, text_width)}"
+            lines.append(f"{border('│')} {body} {border('│')}")
+    lines.append(border("╰" + "─" * (width - 2) + "╯"))
+    return lines
 
 
 # ---------------------------------------------------------------------------------------------

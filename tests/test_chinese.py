@@ -30,7 +30,7 @@ ALL_COMMANDS = list(_commands(ROOT))
 def _allowed_words() -> set[str]:
     from hunnan_gk import config
 
-    words = {"hunnan-gk", "hunnan"}  # the program
+    words = {"hunnan-gk", "hunnan", "close"}  # the program; `supervise close`, a keyword argument
     for path, command in ALL_COMMANDS:
         words.update(path)
         for param in command.params:
