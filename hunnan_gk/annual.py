@@ -16,6 +16,7 @@ from typing import Mapping
 from hunnan_gk.vocab import AppealKind, AppealResult, ApplicantType, Outcome
 
 TOTAL = "total"
+SUMMARY_LABEL = "各机关汇总"
 TOTAL_LABEL = "总计"
 #: The official table's header over the five organisation columns (domain.md §5).
 ORGANISATION_HEADER = "法人或其他组织"
@@ -67,6 +68,15 @@ class AnnualTable:
     year: int
     rows: tuple[Row, ...]  # every line in the official order, group headers included
     appeals: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    organ: str | None = None  # the organ (答复机关) whose report this is
+    summary_of: tuple[str, ...] = ()  # a summary over these organs (then `organ` is None)
+
+    @property
+    def heading(self) -> str:
+        """"浑南区人民政府 2024年度", or "2024年度（汇总：A、B）" for a summary over organs."""
+        if self.summary_of:
+            return f"{self.year}年度（{SUMMARY_LABEL}：{'、'.join(self.summary_of)}）"
+        return f"{self.organ} {self.year}年度" if self.organ else f"{self.year}年度"
 
     def value_rows(self) -> list[Row]:
         """The rows that carry numbers (new, carried_over, each outcome, total, carried_forward)."""
@@ -116,6 +126,8 @@ def build_table(
     results: Mapping[str, Mapping[str, int]],
     carried_forward: Mapping[str, int],
     appeals: Mapping[str, Mapping[str, int]] | None = None,
+    organ: str | None = None,
+    summary_of: tuple[str, ...] = (),
 ) -> AnnualTable:
     """Section 三 (and 四) from counts per applicant type.
 
@@ -140,7 +152,8 @@ def build_table(
         rows.append(Row(line.key, line.label, values, line.group))
     rows.append(Row(TOTAL, ROW_LABELS[TOTAL], totals))
     rows.append(Row(CARRIED_FORWARD, ROW_LABELS[CARRIED_FORWARD], _with_total(carried_forward)))
-    return AnnualTable(year, tuple(rows), build_appeals(appeals or {}))
+    return AnnualTable(year, tuple(rows), build_appeals(appeals or {}), organ=organ,
+                       summary_of=tuple(summary_of))
 
 
 def unbalanced_columns(table: AnnualTable) -> list[str]:
@@ -193,6 +206,8 @@ def to_dict(table: AnnualTable) -> dict:
         ],
         "appeals": {kind: dict(values) for kind, values in table.appeals.items()},
         "balanced": table.balanced,
+        "organ": table.organ,  # issue 14: the organ, or None for a summary over organs
+        "summary_of": list(table.summary_of) or None,
     }
 
 

@@ -8,6 +8,10 @@ Rules (条例, domain.md §2):
   applicant corrects and the 20 days restart from the corrected application's receipt.
 - 第32条/第34条: consultation of a third party or another organ (15 working days for them)
   is not counted: the working days after its start, up to and including its end, pause the clock.
+- 国办函〔2020〕109号《政府信息公开信息处理费管理办法》第七条: the applicant pays within 20
+  working days of the fee notice (else the request is treated as abandoned), and the time from
+  the notice to the payment is not counted in the reply period: counted like a consultation,
+  the working days after the notice up to and including the payment day.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ REPLY_WORKDAYS = 20  # 条例第33条第2款
 MAX_EXTENSION_WORKDAYS = 20  # 条例第33条第2款
 SUPPLEMENT_NOTICE_WORKDAYS = 7  # 条例第30条
 CONSULTATION_WORKDAYS = 15  # 条例第32条、第34条
+FEE_PAYMENT_WORKDAYS = 20  # 国办函〔2020〕109号《办法》第七条: 收到收费通知次日起20个工作日内缴纳
 CEILING_WORKDAYS = REPLY_WORKDAYS + MAX_EXTENSION_WORKDAYS
 
 
@@ -102,18 +107,38 @@ def consultation_pauses(
     return pauses
 
 
+def fee_pause(request: Mapping[str, Any], start: date, horizon: date) -> tuple[date, date] | None:
+    """The fee notice's pause as (notice, end): the working days after the notice up to and
+    including the payment (or `horizon` while unpaid) are not counted (109号《办法》第七条).
+    None without a notice sent after the clock's start and by `horizon`."""
+    noticed = stored_date(request.get("fee_noticed_on"))
+    if noticed is None or noticed < start or noticed > horizon:
+        return None
+    paid = stored_date(request.get("fee_paid_on"))
+    return noticed, horizon if paid is None or paid > horizon else paid
+
+
+def fee_unpaid(request: Mapping[str, Any], as_of: date) -> bool:
+    """A fee notice was sent by `as_of` and not paid by then."""
+    noticed = stored_date(request.get("fee_noticed_on"))
+    paid = stored_date(request.get("fee_paid_on"))
+    return noticed is not None and noticed <= as_of and (paid is None or paid > as_of)
+
+
 def _running(start: date, consultations: list[Mapping[str, Any]], extended: int,
-             horizon: date, calendar: "WorkCalendar"):
+             horizon: date, calendar: "WorkCalendar", fee: tuple[date, date] | None = None):
     """The deadline of a clock running from `start`: (due, provisional, paused working days,
-    the pauses counted, every pause by `horizon`)."""
+    the pauses counted, every consultation's pause by `horizon`). `fee`: the fee notice's
+    pause, if any (see fee_pause)."""
     pauses = consultation_pauses(consultations, start, horizon, calendar)
-    # A consultation pauses a running clock only: one begun after the deadline had already
-    # passed neither hides nor shortens the delay (条例第33条).
+    # A consultation (or a fee notice) pauses a running clock only: one begun after the
+    # deadline had already passed neither hides nor shortens the delay (条例第33条).
     paused_days = 0
     provisional = False
     due = calendar.add(start, REPLY_WORKDAYS + extended)
     counted_pauses = []
-    for began, ended in _merge([(p.start, p.end) for p in pauses]):
+    intervals = [(p.start, p.end) for p in pauses] + ([fee] if fee else [])
+    for began, ended in _merge(intervals):
         if began > due.date:
             break
         counted_pauses.append((began, ended))
@@ -163,14 +188,22 @@ def compute_clock(
         )
 
     horizon = min(as_of, stopped_on) if stopped_on else as_of
+    fee = fee_pause(request, start, horizon)
     due, provisional, paused_days, counted_pauses, pauses = _running(
-        start, consultations, extended, horizon, calendar
+        start, consultations, extended, horizon, calendar, fee
     )
     waiting = [
         p.window_end
         for p in pauses
         if p.waiting and stopped_on is None and any(b <= p.start <= e for b, e in counted_pauses)
     ]
+    paused = PauseKind.CONSULTATION if waiting else None
+    watch = max(waiting) if waiting else None
+    if (fee and stopped_on is None and fee_unpaid(request, as_of)
+            and any(b <= fee[0] <= e for b, e in counted_pauses)):
+        # 109号《办法》第七条: the office waits for the payment, at most 20 working days
+        paused = PauseKind.FEE
+        watch = calendar.add(fee[0], FEE_PAYMENT_WORKDAYS).date
     late_workdays = None
     replied = _on_or_before(request.get("replied_on"), as_of)
     if replied is not None:
@@ -182,8 +215,8 @@ def compute_clock(
         start=start,
         due=due.date,
         provisional=provisional,
-        paused=PauseKind.CONSULTATION if waiting else None,
-        watch=max(waiting) if waiting else None,
+        paused=paused,
+        watch=watch,
         ceiling=ceiling.date,
         review_limit=review.date,
         paused_workdays=paused_days,
@@ -202,8 +235,9 @@ def supplement_after_deadline(request: Mapping[str, Any], consultations: list[Ma
     asked = stored_date(request.get("supplement_asked_on"))
     if asked is None:
         return False
-    due = _running(stored_date(request["received_on"]), consultations,
-                   int(request.get("extended_days") or 0), asked, calendar)[0]
+    received = stored_date(request["received_on"])
+    due = _running(received, consultations, int(request.get("extended_days") or 0), asked,
+                   calendar, fee_pause(request, received, asked))[0]
     return asked > due.date
 
 
@@ -230,6 +264,13 @@ def explain_clock(
         }
         for pause in consultation_pauses(consultations, clock.start, horizon, calendar)
     ]
+    fee = fee_pause(request, clock.start, horizon)
+    fee_view = None if fee is None else {
+        "start": fee[0].isoformat(),
+        "end": fee[1].isoformat(),
+        "paid": request.get("fee_paid_on"),
+        "workdays": calendar.between(fee[0], fee[1]).workdays,
+    }
     total = REPLY_WORKDAYS + clock.extended_days + clock.paused_workdays
     crossed = []
     if clock.due is not None:
@@ -247,6 +288,7 @@ def explain_clock(
         "supplement_until": request.get("supplement_until"),
         "base_workdays": REPLY_WORKDAYS,
         "pauses": pauses,
+        "fee_pause": fee_view,
         "paused_workdays": clock.paused_workdays,
         "extended_days": clock.extended_days,
         "total_workdays": total,

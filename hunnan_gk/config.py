@@ -14,6 +14,7 @@ from typing import Any
 from hunnan_gk import numbering
 from hunnan_gk.departments import Department, Directory, Handler
 from hunnan_gk.errors import ConfigError, os_reason
+from hunnan_gk.organs import ORGAN_KEYS, Organ, Organs
 
 CONFIG_ENV = "HUNNAN_GK_CONFIG"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -41,6 +42,8 @@ _SCHEMA: dict[str, Any] = {
     "numbering": {"prefix": str},
     "catalogues": list,  # catalogue files whose overdue items the morning mail lists
     "catalogue_areas": list,  # the 领域 a catalogue's items may name, when it declares none
+    "organ": "organ",  # the default organ: a name, or a mapping with ORGAN_KEYS
+    "organs": list,  # several organs on one database, each a mapping with ORGAN_KEYS
 }
 _TYPE_NAMES = {str: "文本", int: "整数", bool: "true/false", list: "列表"}
 
@@ -71,6 +74,7 @@ class Settings:
     number_prefix: str = numbering.DEFAULT_PREFIX
     catalogues: list[Path] = field(default_factory=list)
     catalogue_areas: list[str] | None = None
+    organs: Organs = field(default_factory=Organs)
 
 
 def config_candidates(explicit: Path | None) -> list[tuple[Path, bool]]:
@@ -156,7 +160,46 @@ def parse_settings(text: str, path: Path | None = None) -> Settings:
     if "prefix" in number_settings:
         # a bad pattern is a config error up front, not at the next registration
         settings.number_prefix = numbering.check_prefix(number_settings["prefix"], where)
+    settings.organs = _organs(raw.get("organ"), raw.get("organs") or [], where)
     return settings
+
+
+def _organ(entry: Any, key: str, where: str) -> Organ:
+    """One organ's mapping, every key checked; ConfigError naming the key."""
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where}：{key} 应为含 name、review_body、court 的映射，而不是“{entry}”")
+    for sub, value in entry.items():
+        if sub not in ORGAN_KEYS:
+            raise ConfigError(f"{where}：未知的配置项 {key}.{sub}（可用：{'、'.join(ORGAN_KEYS)}）")
+        if value is not None and not isinstance(value, str):
+            raise ConfigError(f"{where}：{key}.{sub} 应为文本，而不是“{value}”")
+    name = (entry.get("name") or "").strip()
+    if not name:
+        raise ConfigError(f"{where}：{key}.name 必须填写机关名称")
+    return Organ(where=key, name=name, **{sub: (entry.get(sub) or "").strip() or None
+                                          for sub in ORGAN_KEYS if sub != "name"})
+
+
+def _organs(default: Any, listed: list, where: str) -> Organs:
+    """`organ:` (a name or a mapping) and `organs:`; a name twice is an error."""
+    by_name: dict[str, Organ] = {}
+    for index, entry in enumerate(listed, 1):
+        organ = _organ(entry, f"organs[{index}]", where)
+        if organ.name in by_name:
+            raise ConfigError(f"{where}：organs 中机关“{organ.name}”出现了两次")
+        by_name[organ.name] = organ
+    name = None
+    if isinstance(default, dict):
+        organ = _organ(default, "organ", where)
+        if organ.name in by_name:
+            raise ConfigError(f"{where}：机关“{organ.name}”在 organ 和 organs 中都有设置，请只写一处")
+        by_name[organ.name] = organ
+        name = organ.name
+    elif isinstance(default, str):
+        name = default.strip() or None
+    elif len(by_name) == 1:
+        name = next(iter(by_name))
+    return Organs(default=name, by_name=by_name)
 
 
 _DEPARTMENT_KEYS = {"name": str, "aliases": list, "email": (str, list), "leader": str,
@@ -300,6 +343,9 @@ def _check(raw: dict, schema: dict, where: str, parent: str) -> None:
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}：{name} 应为一个小节（键: 值 的映射）")
             _check(value, expected, where, f"{name}.")
+        elif expected == "organ":
+            if not isinstance(value, (str, dict)):
+                raise ConfigError(f"{where}：{name} 应为机关名称，或含 name、review_body、court 的映射")
         elif expected == "departments":
             if isinstance(value, dict):
                 for sub, addrs in value.items():

@@ -80,7 +80,7 @@ class Directory:
                 return department.name
         names = {alias: d.name for d in self.departments for alias in (d.name, *d.aliases)}
         raise InputError(
-            f"{option} “{wanted}”不是配置中的承办单位" + _closest(wanted, names),
+            f"{option} “{wanted}”不是配置中的承办单位" + closest_names(wanted, names),
             hint="配置的承办单位及其别名见 hunnan-gk departments",
         )
 
@@ -100,7 +100,7 @@ class Directory:
         if handler is None:
             names = {h.name: h.name for h in self.handlers}
             raise InputError(
-                f"{option} “{wanted}”不是配置中的办理人" + _closest(wanted, names),
+                f"{option} “{wanted}”不是配置中的办理人" + closest_names(wanted, names),
                 hint="配置的办理人见 hunnan-gk departments",
             )
         if department and handler.department and handler.department != department:
@@ -118,7 +118,7 @@ class Directory:
         return sorted({name for name in stored if name and name not in known})
 
 
-def _closest(wanted: str, names: dict[str, str]) -> str:
+def closest_names(wanted: str, names: dict[str, str]) -> str:
     """"，最接近的是：区住建局、区教育局" — the configured names nearest to what was typed
     (by any of their spellings), or the whole list when none is near."""
     near = difflib.get_close_matches(wanted, list(names), n=6, cutoff=0.3)

@@ -320,3 +320,17 @@ def m010_schema_marker(db):
     # Mark the file as hunnan-gk's (issue 11): an SQLite file without the marker (an empty one,
     # another program's) is refused by every command instead of being taken for a new record.
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+@migration
+def m011_organs_and_fees(db):
+    # issue 14: the organ (答复机关) that answers a request in its own name and reports it in
+    # its annual report; the fee notice (收费通知, 国办函〔2020〕109号): its day, basis, amount
+    # (whole yuan) and pages, and the day it was paid. A lapsed notice is the request's outcome
+    # other_unpaid_fee.
+    db.execute("ALTER TABLE requests ADD COLUMN organ TEXT")
+    for column in ("fee_noticed_on", "fee_basis", "fee_paid_on"):
+        db.execute(f"ALTER TABLE requests ADD COLUMN {column} TEXT")
+    for column in ("fee_amount", "fee_pages"):
+        db.execute(f"ALTER TABLE requests ADD COLUMN {column} INTEGER")
+    db.execute("CREATE INDEX requests_organ ON requests (organ)")

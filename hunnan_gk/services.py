@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from hunnan_gk.catalogue import Catalogue
     from hunnan_gk.catalogue_publish import Publication
     from hunnan_gk.config import Settings
+    from hunnan_gk.organs import Organs
     from hunnan_gk.vocab import Light
     from hunnan_gk.workdays import WorkCalendar
 
@@ -53,6 +54,28 @@ def overdue_report(
     for item in report["requests"]:  # 督办 open on that day (issue 13)
         item["supervised"] = item["number"] in supervised
     return report
+
+
+def annual_report(database: "sqlite_utils.Database", year: int, *, organs: "Organs",
+                  organ: str | None = None):
+    """The annual table of `organ` (a configured name, checked by the caller), or without
+    it: with several organs configured, the summary over all of them, labelled as such;
+    otherwise the one organ's (every request)."""
+    from hunnan_gk import annual
+    from hunnan_gk.storage.reports import annual_appeal_counts, annual_counts
+
+    chosen = {"organ": organ, "default_organ": organs.default}
+    counts = annual_counts(database, year, **chosen)
+    return annual.build_table(
+        year,
+        new=counts["new"],
+        carried_over=counts["carried_over"],
+        results=counts["results"],
+        carried_forward=counts["carried_forward"],
+        appeals=annual_appeal_counts(database, year, **chosen),
+        organ=organ if organ is not None else (None if organs.several else organs.default),
+        summary_of=tuple(organs.names) if organ is None and organs.several else (),
+    )
 
 
 def morning_mail(

@@ -45,6 +45,7 @@ def describe(row: Mapping[str, Any], clock: Clock, *, reveal: bool = False) -> d
         "content": row["content"],
         "department": row.get("department"),
         "handler": row.get("handler"),
+        "organ": row.get("organ"),
         "stage": row["stage"],
         "stage_label": Stage(row["stage"]).label,
         "due": clock.due.isoformat() if clock.due else None,
@@ -69,12 +70,22 @@ def describe(row: Mapping[str, Any], clock: Clock, *, reveal: bool = False) -> d
         "late": bool(clock.late_workdays),
         "late_workdays": clock.late_workdays,
         "proposal": proposal_view(row),
+        "fee": fee_view(row),
     }
     return view if reveal else mask_fields(view, MASKED_FIELDS)
 
 
+def fee_view(row: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The fee notice (国办函〔2020〕109号) as JSON; None when none was sent."""
+    if not row.get("fee_noticed_on"):
+        return None
+    return {"noticed": row["fee_noticed_on"], "basis": row.get("fee_basis"),
+            "amount": row.get("fee_amount"), "pages": row.get("fee_pages"),
+            "paid": row.get("fee_paid_on")}
+
+
 #: Every text field of a request outside `show`: a number typed into any of them is masked.
-MASKED_FIELDS = ("applicant", "content", "department", "handler", "email", "address", "clerk", "delivery", "note",
+MASKED_FIELDS = ("applicant", "content", "department", "handler", "organ", "email", "address", "clerk", "delivery", "note",
                  "void_reason")
 
 

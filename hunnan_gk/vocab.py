@@ -331,6 +331,9 @@ class EventAction(Vocab):
     PROPOSE = ("propose", "预答复")
     SUPERVISE = ("supervise", "督办")
     SUPERVISE_CLOSE = ("supervise_close", "督办办结")
+    FEE_NOTICE = ("fee_notice", "发出收费通知")
+    FEE_PAID = ("fee_paid", "缴纳信息处理费")
+    FEE_LAPSED = ("fee_lapsed", "逾期未缴费")
 
 
 class CorrectableField(Vocab):
@@ -343,6 +346,7 @@ class CorrectableField(Vocab):
     CHANNEL = ("channel", "申请方式")
     CONTENT = ("content", "申请内容")
     DEPARTMENT = ("department", "承办单位")
+    ORGAN = ("organ", "答复机关")
     ID_NUMBER = ("id_number", "身份证号")
     PHONE = ("phone", "电话")
     EMAIL = ("email", "电子邮箱")
@@ -353,10 +357,18 @@ class CorrectableField(Vocab):
 
 class PauseKind(Vocab):
     """Why a request's clock is not running: 补正 stops it (条例第30条), a consultation pauses
-    it (条例第32条、第34条)."""
+    it (条例第32条、第34条), an unpaid fee notice pauses it (国办函〔2020〕109号《办法》第七条)."""
 
     SUPPLEMENT = ("supplement", "待补正")
     CONSULTATION = ("consultation", "征求意见")
+    FEE = ("fee", "待缴费")
+
+
+class FeeBasis(Vocab):
+    """How a 信息处理费 is reckoned: one basis per application, never both (109号《办法》第三条)."""
+
+    PER_APPLICATION = ("per_application", "按件计收")
+    PER_PAGE = ("per_page", "按量计收")
 
 
 class CalendarSource(Vocab):

@@ -166,6 +166,11 @@ def advance(row: Mapping[str, Any], *, on: date, today: date, outcome: str | Non
     _check_on(row, on, today)
     if outcome is not None and stage is not Stage.REPLY:
         raise _refuse(f"--outcome 只在完成“{Stage.REPLY.label}”环节时填写；当前环节是“{stage.label}”")
+    if stage is Stage.REPLY and row.get("fee_noticed_on") and not row.get("fee_paid_on"):
+        raise _refuse(
+            f"申请 {row['number']} 已于 {row['fee_noticed_on']} 发出收费通知，尚未缴费",
+            hint="缴费后运行 hunnan-gk fee paid；逾期未缴费用 hunnan-gk fee lapsed（国办函〔2020〕109号）",
+        )
     if stage is not Stage.ARCHIVE and _supplement_pending(row):
         raise _refuse(
             f"申请 {row['number']} 正在等待申请人补正（期限 {row.get('supplement_until')}）",
@@ -279,6 +284,12 @@ def supplement_received(row: Mapping[str, Any], *, on: date, today: date) -> Cha
     )
 
 
+def _ended_without_reply(outcome: Outcome, on: date) -> dict[str, Any]:
+    """The fields of a request the office stops handling without a reply (（六）其他处理): its
+    outcome dated `on`, standing in 归档备查."""
+    return {"outcome": outcome.value, "outcome_on": on.isoformat(), "stage": Stage.ARCHIVE.value}
+
+
 def supplement_lapsed(row: Mapping[str, Any], *, on: date, today: date) -> Change:
     """No correction in time: treated as abandoned (条例第30条), outcome other_no_supplement."""
     _check_awaiting_supplement(row)
@@ -289,11 +300,7 @@ def supplement_lapsed(row: Mapping[str, Any], *, on: date, today: date) -> Chang
     return Change(
         action=EventAction.SUPPLEMENT_LAPSED,
         on=on,
-        fields={
-            "outcome": Outcome.OTHER_NO_SUPPLEMENT.value,
-            "outcome_on": on.isoformat(),
-            "stage": Stage.ARCHIVE.value,
-        },
+        fields=_ended_without_reply(Outcome.OTHER_NO_SUPPLEMENT, on),
     )
 
 
@@ -389,9 +396,92 @@ def withdraw(row: Mapping[str, Any], *, reason: str, on: date, today: date) -> C
     return Change(
         action=EventAction.WITHDRAW,
         on=on,
-        fields={"outcome": Outcome.OTHER.value, "outcome_on": on.isoformat(),
-                "stage": Stage.ARCHIVE.value},
+        fields=_ended_without_reply(Outcome.OTHER, on),
         note=reason,
+    )
+
+
+# --- fee notices (条例第42条; 国办函〔2020〕109号《政府信息公开信息处理费管理办法》) -------
+
+
+def fee_notice(row: Mapping[str, Any], consultations: list[Mapping[str, Any]], *, basis: str,
+               amount: int, quoted: int, pages: int | None, on: date, today: date,
+               calendar: "WorkCalendar") -> Change:
+    """收费通知 sent: the clock pauses until the fee is paid (109号《办法》第七条). `quoted` is
+    what the chosen basis allows (fees.quote); a notice above it, or where it allows nothing,
+    is refused: no fee unless volume or frequency clearly exceeds a reasonable range (条例第42条)."""
+    from hunnan_gk.vocab import FeeBasis
+
+    basis = FeeBasis(basis)
+    _check_open(row)
+    if row.get("fee_noticed_on"):
+        raise _refuse(f"申请 {row['number']} 已于 {row['fee_noticed_on']} 发出收费通知（{row.get('fee_amount')} 元）")
+    if _supplement_pending(row):
+        raise _refuse(f"申请 {row['number']} 正在等待补正，计时已停止")
+    if amount < 1:
+        raise _refuse("--amount 收费金额应为正整数（元）")
+    if quoted <= 0:
+        raise _refuse(
+            f"{basis.label}测算应收 0 元：不收取信息处理费（条例第42条：申请数量、频次未明显超过合理范围的不收费）",
+            hint="用 hunnan-gk fee quote 查看两种方式的测算",
+        )
+    if amount > quoted:
+        raise _refuse(f"--amount {amount} 元超过{basis.label}的测算金额 {quoted} 元（国办函〔2020〕109号）")
+    _check_on(row, on, today)
+    due = compute_clock(row, consultations, calendar, on).due
+    if due is not None and on > due:
+        # 109号《办法》第七条: the notice goes out within the period for handling the request
+        raise _refuse(f"答复期限 {due} 已过，不能再发出收费通知（收费通知应在答复期限内发出）")
+    return Change(
+        action=EventAction.FEE_NOTICE,
+        on=on,
+        fields={"fee_noticed_on": on.isoformat(), "fee_basis": basis.value, "fee_amount": amount,
+                "fee_pages": pages},
+        note=f"{basis.label} {amount} 元",
+    )
+
+
+def _check_fee_unpaid(row: Mapping[str, Any]) -> None:
+    _check_open(row)
+    if not row.get("fee_noticed_on"):
+        raise _refuse(f"申请 {row['number']} 没有发出收费通知")
+    if row.get("fee_paid_on"):
+        raise _refuse(f"申请 {row['number']} 的信息处理费已于 {row['fee_paid_on']} 缴纳")
+
+
+def fee_payment_deadline(row: Mapping[str, Any], calendar: "WorkCalendar") -> date:
+    """The last day to pay: 20 working days after the notice (109号《办法》第七条)."""
+    from hunnan_gk.clock import FEE_PAYMENT_WORKDAYS
+
+    return calendar.add(stored_date(row["fee_noticed_on"]), FEE_PAYMENT_WORKDAYS).date
+
+
+def fee_paid(row: Mapping[str, Any], *, on: date, today: date, calendar: "WorkCalendar") -> Change:
+    """The fee was paid: the clock runs again from the next working day (109号《办法》第七条)."""
+    _check_fee_unpaid(row)
+    _check_on(row, on, today)
+    if on < stored_date(row["fee_noticed_on"]):
+        raise _refuse(f"缴费日期 {on} 早于收费通知日期 {row['fee_noticed_on']}")
+    warnings = []
+    deadline = fee_payment_deadline(row, calendar)
+    if on > deadline:
+        warnings.append(f"缴费日期 {on} 已过缴费期限 {deadline}（收到收费通知次日起 20 个工作日）；已照实登记")
+    return Change(action=EventAction.FEE_PAID, on=on, fields={"fee_paid_on": on.isoformat()},
+                  warnings=warnings)
+
+
+def fee_lapsed(row: Mapping[str, Any], *, on: date, today: date, calendar: "WorkCalendar") -> Change:
+    """Not paid within 20 working days of the notice: treated as abandoned, the office no longer
+    handles the request (109号《办法》第七条), outcome other_unpaid_fee, to archive."""
+    _check_fee_unpaid(row)
+    deadline = fee_payment_deadline(row, calendar)
+    if on <= deadline:
+        raise _refuse(f"缴费期限 {deadline} 尚未届满（收费通知后 20 个工作日），{on} 不能登记为逾期未缴费")
+    _check_on(row, on, today)
+    return Change(
+        action=EventAction.FEE_LAPSED,
+        on=on,
+        fields=_ended_without_reply(Outcome.OTHER_UNPAID_FEE, on),
     )
 
 
@@ -413,6 +503,7 @@ UNDOABLE = frozenset({
     EventAction.ADVANCE, EventAction.RETURN, EventAction.WITHDRAW, EventAction.SUPPLEMENT_ASK,
     EventAction.SUPPLEMENT_RECEIVED, EventAction.SUPPLEMENT_LAPSED, EventAction.CONSULT_START,
     EventAction.CONSULT_END, EventAction.EXTEND,
+    EventAction.FEE_NOTICE, EventAction.FEE_PAID, EventAction.FEE_LAPSED,
 })
 #: Events that record no step of the handling on their date.
 _RECORD_KEEPING = frozenset({EventAction.REGISTER, EventAction.IMPORT, EventAction.CORRECT,
@@ -575,7 +666,10 @@ REPLAY_DEFAULTS = {"voided": 0, "void_reason": None, "supplement_late": 0,
                    "handler": None, "proposal_outcome": None, "proposal_reasons": None,
                    "proposal_basis": None, "proposal_other_organ": None,
                    "proposal_other_contact": None, "proposed_on": None,
-                   "proposal_approved_on": None}
+                   "proposal_approved_on": None,
+                   # issue 14: the organ and the fee notice
+                   "organ": None, "fee_noticed_on": None, "fee_basis": None, "fee_amount": None,
+                   "fee_pages": None, "fee_paid_on": None}
 
 
 def replay(events: list[Mapping[str, Any]]) -> dict[str, Any]:

@@ -76,8 +76,10 @@ def test_quote_text_states_one_basis_only(cli):
     number = register(cli, "commercial", "2025-03-03", "某公司")
     result = cli("fee", "quote", number, "--pages", "120")
     assert result.exit_code == 0
-    assert "本件为第 1 件" in result.stdout and "应收 0 元" in result.stdout
-    assert "120 页，应收 1100 元" in result.stdout
+    assert "本件为第 1 件" in result.stdout and "最多可收 0 元" in result.stdout
+    assert "120 页，如收费，最多可收 1100 元" in result.stdout
+    # 条例第42条 comes first: no fee unless volume or frequency clearly exceeds a reasonable range
+    assert result.stdout.startswith("行政机关依申请提供政府信息，不收取费用")
     assert "只能选择按件计收或按量计收其中一种方式" in result.stdout
 
 

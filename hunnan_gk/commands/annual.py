@@ -17,6 +17,9 @@ def annual_command(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="写入文件（xlsx 必须指定）", dir_okay=False)
     ] = None,
+    organ: Annotated[
+        str | None, typer.Option("--organ", help="答复机关（不写：各机关汇总）")
+    ] = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -24,29 +27,24 @@ def annual_command(
 
     政府信息公开工作年度报告的统计表。一、本年新收 + 二、上年结转 = 三（七）总计 + 四、结转下年度，逐列核对；不成立时指出哪一列并以退出码 1 结束。
 
+    配置了多个答复机关（organs）时，--organ 给出该机关的报表，不写则为各机关汇总。
+
     示例：hunnan-gk report annual --year 2024 --format xlsx -o 2024年度报告统计表.xlsx
     """
-    from hunnan_gk import annual, render
+    from hunnan_gk import annual, render, services
     from hunnan_gk.errors import InputError, Refused
     from hunnan_gk.exports import atomic_write, write_csv_text, write_output
     from hunnan_gk.render import annual as annual_render
-    from hunnan_gk.storage.reports import annual_appeal_counts, annual_counts
 
     env = Env(config, db)
     check_year(year)
     chosen = output_format(format, output, FORMATS)
     if chosen == "xlsx" and output is None:
         raise InputError("xlsx 格式需要用 -o 指定输出文件")
+    organs = env.settings.organs
+    wanted = organs.resolve(organ) if organ is not None else None
     database = env.open_db()
-    counts = annual_counts(database, year)
-    report = annual.build_table(
-        year,
-        new=counts["new"],
-        carried_over=counts["carried_over"],
-        results=counts["results"],
-        carried_forward=counts["carried_forward"],
-        appeals=annual_appeal_counts(database, year),
-    )
+    report = services.annual_report(database, year, organs=organs, organ=wanted)
     if chosen == "json":
         write_output(render.to_json(annual.to_dict(report)) + "\n", output)
     elif chosen == "csv":

@@ -40,6 +40,8 @@ def correct(
     wanted = CorrectableField.parse(field, option="--field")
     if wanted is CorrectableField.DEPARTMENT:  # a configured name or alias, as at registration
         to = step.env.settings.directory.resolve_department(to, option="--to")
+    elif wanted is CorrectableField.ORGAN:  # a configured organ, as at registration
+        to = step.env.settings.organs.resolve(to, option="--to")
     step.apply(
         number,
         lambda row, _, events: workflow.correct(row, events, field=wanted, value=to, reason=reason,
@@ -85,7 +87,7 @@ def undo(
 ) -> None:
     """撤销一件申请最近的一步办理。
 
-    可撤销：完成环节（含答复、归档）、退回、补正、征求意见、延期、撤回。
+    可撤销：完成环节（含答复、归档）、退回、补正、征求意见、延期、撤回、收费通知与缴费。
 
     被撤销的记录保留在办理记录中并标明“已撤销”；登记和更正不能撤销（用 correct、void）。
 

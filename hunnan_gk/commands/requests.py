@@ -40,6 +40,7 @@ def register(
     address: Annotated[str | None, typer.Option("--address", help="通信地址")] = None,
     department: Annotated[str | None, typer.Option("--department", help="承办单位（名称或配置中的别名）")] = None,
     handler: Annotated[str | None, typer.Option("--handler", help="办理人")] = None,
+    organ: Annotated[str | None, typer.Option("--organ", help="答复机关（默认配置的 organ）")] = None,
     clerk: ClerkOption = None,
     delivery: Annotated[str | None, typer.Option("--delivery", help="获取信息的方式，如 邮寄、电子邮件")] = None,
     note: NoteOption = None,
@@ -60,6 +61,7 @@ def register(
     directory = env.settings.directory
     department = directory.resolve_department(department)
     handler = directory.resolve_handler(handler, department=department)
+    organ = env.settings.organs.resolve(organ)
     fields = workflow.registration(
         applicant=applicant,
         applicant_type=ApplicantType.parse(applicant_type, option="--type").value,
@@ -73,6 +75,7 @@ def register(
         address=address,
         department=department,
         handler=handler,
+        organ=organ,
         delivery=delivery,
         note=note,
     )

@@ -22,7 +22,7 @@ def annual_terminal(report) -> list[Table]:
 
     # The label column folds and keeps room; the number columns may wrap their headers
     # (社会公益 / 组织) so the table fits an 80-column terminal.
-    section = Table(title=f"{report.year}年度 {annual.SECTION_TITLE}", header_style="bold")
+    section = Table(title=text(f"{report.heading} {annual.SECTION_TITLE}"), header_style="bold")
     section.add_column(ANNUAL_LABEL_HEADER, overflow="fold", min_width=24)
     for label in annual.COLUMN_LABELS.values():
         section.add_column(label, overflow="fold", justify="right", max_width=4)
@@ -31,7 +31,7 @@ def annual_terminal(report) -> list[Table]:
     appeals = table(
         APPEAL_KIND_HEADER,
         *annual.APPEAL_COLUMN_LABELS.values(),
-        title=f"{report.year}年度 {annual.APPEALS_TITLE}",
+        title=text(f"{report.heading} {annual.APPEALS_TITLE}"),
     )
     for line in annual.appeals_grid(report):
         appeals.add_row(*(text(cell) for cell in line))
@@ -66,7 +66,7 @@ def annual_markdown(report) -> str:
     from hunnan_gk import annual
 
     titles = [annual.SECTION_TITLE, annual.APPEALS_TITLE]
-    parts = [f"# {report.year}年度政府信息公开工作年度报告（统计表）"]
+    parts = [f"# {report.heading}政府信息公开工作年度报告（统计表）"]
     for title, (headers, rows) in zip(titles, _annual_sections(report)):
         parts.append(f"## {title}")
         lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
@@ -113,7 +113,7 @@ def annual_xlsx(report, path: Path) -> None:
     last_col = first_value_col + len(columns) - 1
     organisations = [c for c in columns if c not in ("natural", annual.TOTAL)]
 
-    put(1, 1, f"{report.year}年度 {annual.SECTION_TITLE}", span_cols=last_col).font = bold()
+    put(1, 1, f"{report.heading} {annual.SECTION_TITLE}", span_cols=last_col).font = bold()
     put(2, 1, annual.CHECK_NOTE, span_rows=3, span_cols=3)
     put(2, first_value_col, annual.APPLICANT_HEADER, span_cols=len(columns))
     for offset, column in enumerate(columns):
@@ -157,7 +157,7 @@ def annual_xlsx(report, path: Path) -> None:
 
     appeals = book.create_sheet("四、行政复议和行政诉讼")
     sheet = appeals
-    put(1, 1, f"{report.year}年度 {annual.APPEALS_TITLE}", span_cols=15).font = bold()
+    put(1, 1, f"{report.heading} {annual.APPEALS_TITLE}", span_cols=15).font = bold()
     width = len(annual.APPEAL_COLUMNS)
     from hunnan_gk.vocab import AppealKind
 

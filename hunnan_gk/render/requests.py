@@ -53,10 +53,21 @@ def _due_text(view: dict[str, Any], *, compact: bool = False) -> str:
     due = view.get("due") or "—"
     if view.get("due_provisional"):
         due += f"\n{PROVISIONAL_MARK}" if compact else f"（{PROVISIONAL_MARK}）"
-    if view.get("pause") == PauseKind.CONSULTATION:
-        doing = f"{PauseKind.CONSULTATION.label}中"
+    if view.get("pause") in (PauseKind.CONSULTATION, PauseKind.FEE):
+        doing = f"{PauseKind(view['pause']).label}中"
         due += f"\n{doing}" if compact else f"，{doing}（至 {view.get('watch')}）"
     return due
+
+
+def _fee_text(fee: dict[str, Any] | None) -> str | None:
+    """"2024-05-06 通知按量计收 1700 元（150 页），2024-05-10 已缴纳" — or None without a notice."""
+    if not fee:
+        return None
+    from hunnan_gk.vocab import FeeBasis
+
+    pages = f"（{fee['pages']} 页）" if fee.get("pages") else ""
+    paid = f"，{fee['paid']} 已缴纳" if fee.get("paid") else "，尚未缴纳"
+    return f"{fee['noticed']} 通知{FeeBasis(fee['basis']).label} {fee['amount']} 元{pages}{paid}"
 
 
 def request_summary(view: dict[str, Any], done: str) -> None:
@@ -115,6 +126,8 @@ def request_detail(view: dict[str, Any]) -> None:
         ("申请内容", view["content"]),
         ("承办单位", view.get("department")),
         ("办理人", view.get("handler")),
+        ("答复机关", view.get("organ")),
+        ("信息处理费", _fee_text(view.get("fee"))),
         ("督办", "有未办结的督办单" if view.get("supervised") else None),
         ("获取方式", view.get("delivery")),
         ("当前环节", view["stage_label"]),
@@ -145,6 +158,10 @@ def request_detail(view: dict[str, Any]) -> None:
             out.print(
                 f"  征求意见 {text(pause['party'])}：{pause['start']} 至 {end}，不计 {pause['workdays']} 个工作日（条例第32、34条）"
             )
+        fee = explain.get("fee_pause")
+        if fee:
+            end = fee["paid"] or f"{fee['end']}（尚未缴费）"
+            out.print(f"  收费通知 {fee['start']} 至缴费 {end}，不计 {fee['workdays']} 个工作日（国办函〔2020〕109号）")
         if explain["extended_days"]:
             out.print(f"  延期：{explain['extended_days']} 个工作日")
         if explain["due"]:

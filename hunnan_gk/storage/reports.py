@@ -75,13 +75,25 @@ def unreplied_requests(db: sqlite_utils.Database, department: str | None = None,
 # carried_forward = received by 31 December, without an outcome by then.
 
 
-def annual_counts(db: sqlite_utils.Database, year: int) -> dict[str, Any]:
+def organ_clause(organ: str | None, default_organ: str | None, column: str = "organ") -> tuple[str, dict]:
+    """The SQL condition (with its parameters) for the requests of `organ`: those registered
+    to it, and, when it is the default organ, those registered before organs were recorded.
+    No condition when `organ` is None (every organ)."""
+    if organ is None:
+        return "", {}
+    return (f" AND coalesce({column}, :default_organ) = :organ",
+            {"organ": organ, "default_organ": default_organ})
+
+
+def annual_counts(db: sqlite_utils.Database, year: int, *, organ: str | None = None,
+                  default_organ: str | None = None) -> dict[str, Any]:
     """Counts per applicant type for section 三: {"new": {type: n}, "carried_over": …,
-    "carried_forward": …, "results": {outcome: {type: n}}}.
+    "carried_forward": …, "results": {outcome: {type: n}}}; with `organ`, that organ's only.
 
     One sequential pass over the table (NOT INDEXED): for a year in the middle of a long
     history, the range indexes would cost a random lookup per row and several times as long."""
     first, last = f"{year:04d}-01-01", f"{year:04d}-12-31"
+    of_organ, organ_params = organ_clause(organ, default_organ)
     counts: dict[str, Any] = {"new": {}, "carried_over": {}, "carried_forward": {}, "results": {}}
     for applicant_type, result, new, carried_over, carried_forward, number in db.execute(
         """
@@ -95,9 +107,10 @@ def annual_counts(db: sqlite_utils.Database, year: int) -> dict[str, Any]:
         WHERE voided = 0 AND (received_on BETWEEN :first AND :last
            OR ((outcome_on IS NULL OR outcome_on >= :first)
                AND (received_on <= :last OR outcome_on <= :last)))
+        """ + of_organ + """
         GROUP BY 1, 2
         """,
-        {"first": first, "last": last},
+        {"first": first, "last": last, **organ_params},
     ):
         for key, value in (("new", new), ("carried_over", carried_over),
                            ("carried_forward", carried_forward)):
@@ -109,10 +122,12 @@ def annual_counts(db: sqlite_utils.Database, year: int) -> dict[str, Any]:
     return counts
 
 
-def annual_appeal_counts(db: sqlite_utils.Database, year: int) -> dict[str, dict[str, int]]:
+def annual_appeal_counts(db: sqlite_utils.Database, year: int, *, organ: str | None = None,
+                         default_organ: str | None = None) -> dict[str, dict[str, int]]:
     """Section 四: appeals decided in the year by result, and those filed by 31 December and
-    not decided by then as `pending`."""
+    not decided by then as `pending`; with `organ`, against that organ's requests only."""
     first, last = f"{year:04d}-01-01", f"{year:04d}-12-31"
+    of_organ, organ_params = organ_clause(organ, default_organ)
     counts: dict[str, dict[str, int]] = {}
     for kind, column, number in db.execute(
         """
@@ -121,10 +136,10 @@ def annual_appeal_counts(db: sqlite_utils.Database, year: int) -> dict[str, dict
         FROM appeals
         WHERE ((decided_on BETWEEN :first AND :last)
            OR (filed_on <= :last AND (decided_on IS NULL OR decided_on > :last)))
-          AND request_number NOT IN (SELECT number FROM requests WHERE voided = 1)
+          AND request_number IN (SELECT number FROM requests WHERE voided = 0""" + of_organ + """)
         GROUP BY 1, 2
         """,
-        {"first": first, "last": last},
+        {"first": first, "last": last, **organ_params},
     ):
         counts.setdefault(kind, {})[column] = number
     return counts
