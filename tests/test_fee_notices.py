@@ -135,7 +135,7 @@ def test_replay_equals_the_row_after_fee_events(cli, isolated):
     ok(cli("fee", "notice", number, "--basis", "per_page", "--pages", "40", "--amount", "100",
            "--on", "2025-03-05"))
     ok(cli("fee", "paid", number, "--on", "2025-03-07"))
-    db = open_db(isolated / "gk.db", create=False)
+    db = open_db(isolated / "gk.db")
     row = find_request(db, number)
     state = workflow.replay(events_of(db, number))
     assert {k: row[k] for k in row} == {k: state.get(k) for k in row}
