@@ -99,9 +99,10 @@ def state_differences(stored: Mapping[str, Any],
             if replayed.get(name) != value]
 
 
-def register_event(row: Mapping[str, Any], *, clerk: str, at: str,
-                   imported: bool = False) -> dict[str, Any]:
-    """The `register` event of a new request: its data holds every field as registered."""
+def register_event(row: Mapping[str, Any], *, clerk: str, at: str, imported: bool = False,
+                   extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The `register` event of a new request: its data holds every field as registered (and
+    `extra`, e.g. the duplicates the clerk registered it beside)."""
     return {
         "request_number": row["number"],
         "action": EventAction.REGISTER.value,
@@ -111,7 +112,7 @@ def register_event(row: Mapping[str, Any], *, clerk: str, at: str,
         "at": at,
         "clerk": clerk,
         "note": row.get("note"),
-        "data": {"after": registered_fields(row)},
+        "data": {"after": registered_fields(row), **(extra or {})},
         "imported": imported,
     }
 

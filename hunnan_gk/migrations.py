@@ -334,3 +334,11 @@ def m011_organs_and_fees(db):
     for column in ("fee_amount", "fee_pages"):
         db.execute(f"ALTER TABLE requests ADD COLUMN {column} INTEGER")
     db.execute("CREATE INDEX requests_organ ON requests (organ)")
+
+
+@migration
+def m012_applicant_indexes(db):
+    # The same applicant's requests (issue 11): registration looks for a duplicate, `show`
+    # lists the others, `list --id-number` finds them — by ID number or by name.
+    db.execute("CREATE INDEX requests_id_number ON requests (id_number) WHERE id_number IS NOT NULL")
+    db.execute("CREATE INDEX requests_applicant ON requests (applicant)")

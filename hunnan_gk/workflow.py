@@ -108,9 +108,11 @@ def checked_id_number(text: str | None, option: str = "--id-number") -> str | No
     """A resident ID number with its GB 11643 check digit; None when not given."""
     from hunnan_gk.idcard import id_number_problem
 
+    from hunnan_gk.applicants import id_key
+
     if not text or not text.strip():
         return None
-    value = text.strip().upper()
+    value = id_key(text)  # stored half-width, without spaces: found again however typed
     problem = id_number_problem(value)
     if problem:
         raise _refuse(f"{option} 身份证号码有误：{problem}")

@@ -30,7 +30,7 @@ PACKAGE = "hunnan_gk"
 CORE = ("workdays", "clock", "workflow", "catalogue", "reports", "annual", "ledger", "fees", "privacy",
         "idcard", "numbering", "vocab", "dates", "yamltext", "audit",
         "views", "safetext", "textcheck", "assignments", "departments", "catalogue_publish", "catalogue_import",
-        "textwidth", "organs", "performance")
+        "textwidth", "organs", "performance", "applicants")
 #: What a core module may not import: libraries (and their submodules) ...
 FORBIDDEN_LIBRARIES = ("typer", "click", "rich", "sqlite_utils", "sqlite3", "smtplib", "openpyxl")
 #: ... and the shell of the package (and its submodules).

@@ -116,7 +116,7 @@ USAGE_CASES = {
     r"No such option: (\S+)": (["list", "--bogus"], "没有选项 --bogus"),
     r"No such command '(.+?)'\.?": (["bogus"], "没有命令 bogus。"),
     r"Did you mean (.+?)\?": (["lst"], "您是否想输入 'list'？"),
-    r"\(Possible options: (.+?)\)": (["list", "--opn"], "（可能是：--config, --json, --open）"),
+    r"\(Possible options: (.+?)\)": (["list", "--opn"], "（可能是：--json, --open, --phone）"),
     r"Option '(.+?)' requires an argument\.?": (["list", "--stage"], "选项 --stage 需要一个值。"),
     r"Option '(.+?)' does not take a value\.?": (["list", "--open=yes"], "选项 --open 不带值。"),
     r"Got unexpected extra argument(?:s|\(s\))? \((.+?)\)": (["show", "2024-1", "a", "b"], "多余的参数：a b"),

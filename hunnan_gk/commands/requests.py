@@ -44,17 +44,22 @@ def register(
     clerk: ClerkOption = None,
     delivery: Annotated[str | None, typer.Option("--delivery", help="获取信息的方式，如 邮寄、电子邮件")] = None,
     note: NoteOption = None,
+    allow_duplicate: Annotated[bool, typer.Option("--allow-duplicate", help="确非重复申请时仍登记（记入办理记录）")] = False,
     as_json: JsonOption = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
     """登记一件依申请公开申请（完成第1环节“接收登记”），打印新编号。
 
+    同一申请人（身份证号相同，或姓名与电话相同）20 个工作日内已有内容相同的申请时拒绝登记
+    （退出码 1，说明已有的编号）；确非重复时加 --allow-duplicate。
+
     示例：hunnan-gk register --applicant 张三 --type natural --channel online --received 2024-04-01 --content "2023年浑南区老旧小区改造资金使用情况"
     """
-    from hunnan_gk import numbering, workflow
+    from hunnan_gk import applicants, numbering, workflow
+    from hunnan_gk.errors import Refused
     from hunnan_gk.storage.db import write
-    from hunnan_gk.storage.requests import register_request
+    from hunnan_gk.storage.requests import register_request, same_applicant_candidates
     from hunnan_gk.vocab import ApplicantType, Channel
 
     env = Env(config, db)
@@ -83,12 +88,20 @@ def register(
     env.ready()
     database = env.open_db()
     with write(database):
+        repeated = applicants.duplicates_of(fields, same_applicant_candidates(database, fields), env.calendar)
+        if repeated and not allow_duplicate:
+            raise Refused(
+                f"同一申请人 {applicants.DUPLICATE_WORKDAYS} 个工作日内已有内容相同的申请："
+                f"{'、'.join(repeated)}，未登记",
+                hint="用 hunnan-gk show 查看；确是另一件申请时加 --allow-duplicate 登记",
+            )
         row = register_request(
             database,
             fields,
             number_for=lambda year, seq: numbering.format_number(prefix, year, seq),
             clerk=clerk_name(clerk),
             at=env.now().isoformat(),
+            extra={"duplicate_allowed": repeated} if repeated else None,
         )
     print_request(env, database, row, as_json=as_json,
                   done="已登记" + stored_names(row.get("department"), row.get("handler")))
@@ -256,8 +269,8 @@ def show(
 
     示例：hunnan-gk show 2024-0001 --explain
     """
-    from hunnan_gk import clock, render, views
-    from hunnan_gk.storage.requests import consultations_of, events_of
+    from hunnan_gk import applicants, clock, render, views
+    from hunnan_gk.storage.requests import consultations_of, events_of, same_applicant_candidates
     from hunnan_gk.render.requests import request_detail
 
     env = Env(config, db)
@@ -267,6 +280,7 @@ def show(
     view = request_view(env, database, row, reveal=True)
     view.update(views.history_view(events_of(database, row["number"])))
     view["consultations"] = consultations
+    view["same_applicant"] = applicants.other_requests(row, same_applicant_candidates(database, row))
     if explain:
         view["explain"] = clock.explain_clock(row, consultations, env.calendar, env.today)
     if as_json:
@@ -286,6 +300,8 @@ def list_command(
     received_to: Annotated[str | None, typer.Option("--received-to", help="收到日期不晚于")] = None,
     search: Annotated[str | None, typer.Option("--search", help="在申请人、内容、编号、备注中查找")] = None,
     include_voided: Annotated[bool, typer.Option("--all", help="也列出已作废的申请")] = False,
+    id_number: Annotated[str | None, typer.Option("--id-number", help="身份证号码相同的（打码显示）")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="联系电话相同的（只比数字，打码显示）")] = None,
     as_json: JsonOption = False,
     db: DbOption = None,
     config: ConfigOption = None,
@@ -293,6 +309,7 @@ def list_command(
     """列出申请（身份证号、电话打码）。
 
     示例：hunnan-gk list --open --department 区住建局
+    示例：hunnan-gk list --id-number 11010519491231002X
     """
     from hunnan_gk import render, views
     from hunnan_gk.errors import InputError
@@ -322,6 +339,8 @@ def list_command(
         received_to=received_to_day.isoformat() if received_to_day else None,
         search=search,
         include_voided=include_voided,
+        id_number=id_number,
+        phone=phone,
     )
     attach_consultations(database, rows)
     attach_records(database, rows)

@@ -201,3 +201,14 @@ def request_detail(view: dict[str, Any]) -> None:
             listed.add_row(text(item["on"]), text(_field_label(item["field"])), text(item["old"] or "—"),
                            text(item["new"] or "—"), text(item["reason"]), text(item["clerk"]))
         out.print(listed)
+    others = view.get("same_applicant")
+    if others:
+        from hunnan_gk.vocab import Outcome
+
+        out.print()
+        out.print("[bold]同一申请人的其他申请[/bold]（判断重复申请，条例第35条、第36条第（六）项）")
+        listed = table("编号", "收到", "处理结果")
+        for item in others:
+            outcome = Outcome(item["outcome"]).short_label if item.get("outcome") else "办理中"
+            listed.add_row(text(item["number"]), text(item["received"]), text(outcome))
+        out.print(listed)

@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 import sqlite_utils
 
-from hunnan_gk import numbering
+from hunnan_gk import applicants, numbering
 from hunnan_gk.audit import change_effect, register_event
 from hunnan_gk.storage.audit import append_event
 from hunnan_gk.storage.db import dict_rows, insert
@@ -54,13 +54,23 @@ def new_request_row(db: sqlite_utils.Database, fields: dict[str, Any], *,
 
 def register_request(db: sqlite_utils.Database, fields: dict[str, Any], *,
                      number_for: Callable[[int, int], str], clerk: str, at: str,
-                     imported: bool = False) -> dict[str, Any]:
+                     imported: bool = False, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """Number and store a new request with its `register` event (call inside `write`).
-    `number_for(year, seq)` formats the number; the sequence is per receipt year."""
+    `number_for(year, seq)` formats the number; the sequence is per receipt year; `extra`
+    goes into the event's data."""
     row = new_request_row(db, {"clerk": clerk, **fields, "imported": int(imported)},
                           number_for=number_for, at=at)
-    append_event(db, register_event(row, clerk=clerk, at=at, imported=imported))
+    append_event(db, register_event(row, clerk=clerk, at=at, imported=imported, extra=extra))
     return row
+
+
+def same_applicant_candidates(db: sqlite_utils.Database, request: dict[str, Any]) -> list[dict[str, Any]]:
+    """Requests that may be the same applicant's (`applicants.same_applicant` decides): those
+    with the same ID number or the same name."""
+    return dict_rows(db.execute(
+        "SELECT * FROM requests WHERE id_number = ? OR applicant = ? ORDER BY year, seq",
+        [applicants.id_key(request.get("id_number")) or None, request["applicant"]],
+    ))
 
 
 def consultations_of(db: sqlite_utils.Database, number: str) -> list[dict[str, Any]]:
@@ -112,8 +122,20 @@ def list_requests(
     received_to: str | None = None,
     search: str | None = None,
     include_voided: bool = False,
+    id_number: str | None = None,
+    phone: str | None = None,
 ) -> list[dict[str, Any]]:
+    """The requests that meet every condition given, in number order. `id_number` and
+    `phone` match exactly, whatever the digits' form (full-width, spaces, hyphens, +86)."""
     where, params = [], []
+    if id_number is not None:
+        db.conn.create_function("gk_id_key", 1, applicants.id_key, deterministic=True)
+        where.append("id_number IS NOT NULL AND gk_id_key(id_number) = ?")
+        params.append(applicants.id_key(id_number))
+    if phone is not None:
+        db.conn.create_function("gk_phone_key", 1, applicants.phone_key, deterministic=True)
+        where.append("phone IS NOT NULL AND gk_phone_key(phone) = ?")
+        params.append(applicants.phone_key(phone))
     if not include_voided:
         where.append("voided = 0")
     if stage:
