@@ -26,12 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from hunnan_gk.errors import InputError, Refused, os_reason
+from hunnan_gk.textcheck import MAX_TEXT_CHARS
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_COLUMNS = 200
-MAX_CELL_CHARS = 32_767
+MAX_CELL_CHARS = MAX_TEXT_CHARS  # Excel's cell, as for every text typed (textcheck)
 _PROLOG_BYTES = 64 * 1024  # an XML part's declaration, comments and DTD come before its root element
 
 

@@ -301,7 +301,6 @@ def test_a_supplement_deadline_may_lie_ahead(cli, isolated, monkeypatch):
         (5, "道路\x07维修", "申请公开的信息", "U+0007"),
         (9, "备注\x85", "备注", "U+0085"),
         (6, "交通局\n二科", "承办科室", "U+000A（换行）"),  # one line only, unlike content and notes
-        (5, "x" * 32_768, "申请公开的信息", "超过 32767 个字符"),
     ],
 )
 def test_a_cell_with_a_control_character_is_refused_naming_row_and_column(cli, isolated, column, value, header, message):
@@ -318,6 +317,18 @@ def test_a_cell_with_a_control_character_is_refused_naming_row_and_column(cli, i
     assert f"第 2 行“{header}”列" in result.stderr and message in result.stderr
     assert "\x1b" not in result.stderr
     assert counts(isolated / "gk.db") == before
+
+
+def test_a_cell_longer_than_an_excel_cell_is_refused(cli, isolated):
+    import csv as csv_module
+
+    row = list(HAND_ROWS[0])
+    row[5] = "x" * 32_768
+    path = isolated / "long.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv_module.writer(handle).writerows([HAND_HEADERS, row])
+    result = cli("ledger", "import", path)
+    assert result.exit_code == 1 and "第 2 行第 6 列超过 32767 个字符" in result.stderr
 
 
 def test_content_and_notes_may_run_over_several_lines(cli, isolated):
