@@ -312,11 +312,8 @@ def test_diff_refuses_an_invalid_catalogue(cli, shipped, tmp_path):
 
 
 def test_show_on_a_narrow_terminal_prints_one_card_per_item(cli, monkeypatch):
-    from pathlib import Path
-
     monkeypatch.setenv("COLUMNS", "80")
-    shipped = Path(__file__).resolve().parents[1] / "catalogs" / "hunnan-2024.yaml"
-    result = cli("catalog", "show", shipped)
+    result = cli("catalog", "show", SHIPPED)
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert max(len(line) for line in lines) <= 80 * 2  # CJK cells are two columns wide
