@@ -15,25 +15,8 @@ from typing import Any, Mapping, Sequence
 from hunnan_gk import ledger
 from hunnan_gk.errors import InputError, os_reason
 from hunnan_gk.safetext import from_csv_cell
+from hunnan_gk.sheets import decode
 from hunnan_gk.textcheck import text_problem
-
-UTF8_BOM = b"\xef\xbb\xbf"
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """The text of a CSV file and the encoding found: UTF-8 (with or without BOM), else
-    GB18030 (which WPS and older Excel write on Chinese Windows)."""
-    if data.startswith(UTF8_BOM):
-        return data[len(UTF8_BOM):].decode("utf-8", errors="strict"), "UTF-8（带 BOM）"
-    try:
-        return data.decode("utf-8", errors="strict"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030", errors="strict"), "GB18030"
-    except UnicodeDecodeError:
-        raise InputError("无法识别文件编码：既不是 UTF-8，也不是 GB18030（GBK）", hint="请在 Excel/WPS 中另存为 CSV UTF-8 或 .xlsx") from None
-
 
 def read_cells(path: Path) -> list[list[Any]]:
     """Every row of the file's first sheet as a list of cells, read within the ledger's

@@ -67,6 +67,24 @@ class Sheet:
     encoding: str | None = None  # for CSV: what the bytes turned out to be
 
 
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text of a CSV file and the encoding found: UTF-8 (with or without BOM), else
+    GB18030 (which WPS and older Excel write on Chinese Windows)."""
+    if data.startswith(UTF8_BOM):
+        return data[len(UTF8_BOM):].decode("utf-8", errors="strict"), "UTF-8（带 BOM）"
+    try:
+        return data.decode("utf-8", errors="strict"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030", errors="strict"), "GB18030"
+    except UnicodeDecodeError:
+        raise InputError("无法识别文件编码：既不是 UTF-8，也不是 GB18030（GBK）", hint="请在 Excel/WPS 中另存为 CSV UTF-8 或 .xlsx") from None
+
+
 def read_sheet(path: Path, limits: Limits = CATALOGUE_LIMITS) -> Sheet:
     """The first sheet of an .xlsx, or a .csv; InputError (exit 2) for a file that is not one,
     Refused (exit 1) for one past the limits."""
@@ -97,8 +115,6 @@ def check_size(path: Path, limits: Limits) -> None:
 
 def read_csv(path: Path, limits: Limits = CATALOGUE_LIMITS) -> Sheet:
     """A CSV file's rows within `limits` (check_size first)."""
-    from hunnan_gk.ledger_io import decode
-
     try:
         data = path.read_bytes()
     except OSError as exc:

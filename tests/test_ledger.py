@@ -235,16 +235,12 @@ def test_missing_required_column_and_unreadable_files(cli, isolated):
 
 
 def test_decode_detects_the_encodings():
+    from hunnan_gk.sheets import decode
+
     text = "收到日期,申请人\n"
-    assert ledger_io_decode(text.encode("utf-8")) == (text, "UTF-8")
-    assert ledger_io_decode(b"\xef\xbb\xbf" + text.encode("utf-8")) == (text, "UTF-8（带 BOM）")
-    assert ledger_io_decode(text.encode("gb18030")) == (text, "GB18030")
-
-
-def ledger_io_decode(data):
-    from hunnan_gk.ledger_io import decode
-
-    return decode(data)
+    assert decode(text.encode("utf-8")) == (text, "UTF-8")
+    assert decode(b"\xef\xbb\xbf" + text.encode("utf-8")) == (text, "UTF-8（带 BOM）")
+    assert decode(text.encode("gb18030")) == (text, "GB18030")
 
 
 @pytest.mark.parametrize(
