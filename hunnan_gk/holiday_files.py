@@ -11,7 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from hunnan_gk.errors import ConfigError, InputError, os_reason
-from hunnan_gk.workdays import Statutory, WorkCalendar, YearOverride, statutory_holidays
+from hunnan_gk.workdays import (Statutory, WorkCalendar, YearOverride, missing_festivals,
+                                statutory_holidays)
 
 # Bump when statutory_holidays() would give other days for the same year (a new law).
 STATUTORY_CACHE_VERSION = 2  # 2: the file holds its version, year and the days' hash
@@ -191,4 +192,23 @@ def load_calendar(override_path: Path | None, *, cache_dir: Path | None = None) 
         raise ConfigError(f"节假日覆盖文件 {path} 不是 UTF-8 编码，请另存为 UTF-8") from None
     except OSError as exc:
         raise ConfigError(f"无法读取节假日覆盖文件 {path}：{os_reason(exc)}") from None
-    return WorkCalendar(parse_overrides(text, str(path)), statutory=statutory)
+    overrides = parse_overrides(text, str(path))
+    check_festivals(overrides, statutory, str(path))
+    return WorkCalendar(overrides, statutory=statutory)
+
+
+def check_festivals(overrides: dict[int, YearOverride], statutory: Statutory, source: str) -> None:
+    """Refuse (ConfigError, exit 2) an override year that leaves out a statutory festival,
+    naming it: a partial year is a typing mistake, never silently official."""
+    for year, override in sorted(overrides.items()):
+        missing = missing_festivals(override, statutory(year))
+        if missing:
+            listed = "；".join(
+                f"{name}（{'、'.join(day.isoformat() for day in days)} 未列为放假）"
+                for name, days in missing.items()
+            )
+            raise ConfigError(
+                f"节假日覆盖文件 {source}：{year} 年缺少法定节假日 {listed}",
+                hint="国务院办公厅每年的放假安排都包含全部七个法定节日（元旦、春节、清明节、劳动节、端午节、"
+                     "中秋节、国庆节）：请按通知补全该年的 holidays",
+            )

@@ -99,6 +99,18 @@ class YearOverride:
 # year → statutory holidays (date → Chinese name)
 Statutory = Callable[[int], dict[date, str]]
 
+
+def missing_festivals(override: YearOverride, statutory: dict[date, str]) -> dict[str, list[date]]:
+    """The statutory festivals (《全国年节及纪念日放假办法》第2条) whose days an override year
+    does not give off, each with the days left out. Every State Council notice gives all of
+    them, so anything here is a typing mistake in the override file."""
+    off = override.holidays
+    missing: dict[str, list[date]] = {}
+    for day, name in sorted(statutory.items()):
+        if not any(first <= day <= last for first, last in off):
+            missing.setdefault(name, []).append(day)
+    return missing
+
 @dataclass
 class _Year:
     source: CalendarSource

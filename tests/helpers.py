@@ -29,6 +29,20 @@ def _statutory_2027() -> dict[date, str]:
     return days
 
 
+#: A whole 2027 as a State Council notice would give it (every statutory festival off), for
+#: override files: a year that leaves one out is refused.
+HOLIDAYS_2027 = ("2027-01-01, 2027-02-05..2027-02-11, 2027-04-05, 2027-05-01..2027-05-05, "
+                 "2027-06-09, 2027-09-15, 2027-10-01..2027-10-07")
+
+
+def override_year(year: int, *extra: str) -> str:
+    """The holidays of a whole override year: its statutory days (as `holidays` gives them)
+    and `extra` days or spans, as the text inside `holidays: [...]`."""
+    from hunnan_gk.workdays import statutory_holidays
+
+    return ", ".join([*(day.isoformat() for day in sorted(statutory_holidays(year))), *extra])
+
+
 #: The statutory holidays of 2027, the first year without official data (《全国年节及纪念日放假办法》
 #: 第2条; 春节 from 除夕 2027-02-05), typed here so pure tests do not depend on the `holidays`
 #: package; later years count weekends only.

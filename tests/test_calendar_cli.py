@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from hunnan_gk.workdays import package_years
-from tests.helpers import ok_json
+from tests.helpers import HOLIDAYS_2027, ok_json, override_year
 
-OVERRIDE_2027 = """\
+OVERRIDE_2027 = f"""\
 2027:
-  holidays: [2027-01-01, 2027-02-05..2027-02-11]
+  holidays: [{HOLIDAYS_2027}]
   workdays: [2027-02-14]
 """
 
@@ -77,7 +77,7 @@ def test_override_file_makes_2027_official(cli, override_file):
 
 
 def test_override_file_can_move_the_date(cli, override_file):
-    override_file.write_text("2027:\n  holidays: [2027-01-01..2027-01-04]\n", encoding="utf-8")
+    override_file.write_text(f"2027:\n  holidays: [{override_year(2027, '2027-01-04')}]\n", encoding="utf-8")
     data = ok_json(cli("calendar", "add", "2026-12-10", "20", "--json"))
     assert data == {"start": "2026-12-10", "workdays": 20, "date": "2027-01-11", "provisional": False}
 
@@ -243,3 +243,13 @@ def test_every_calendar_command_has_chinese_help_with_an_example(cli, command):
     result = cli("calendar", command, "--help")
     assert result.exit_code == 0
     assert "示例：hunnan-gk calendar " + command in result.stdout
+
+
+def test_a_partial_override_year_is_refused_naming_the_festival(cli, override_file):
+    override_file.write_text(f"2027:\n  holidays: [{HOLIDAYS_2027.replace('2027-04-05, ', '')}]\n",
+                             encoding="utf-8")
+    for args in (["calendar", "add", "2026-12-10", "20"], ["report", "overdue"]):
+        result = cli(*args)
+        assert result.exit_code == 2, args
+        assert result.stderr.startswith("错误：") and "2027 年缺少法定节假日 清明节（2027-04-05 未列为放假）" in result.stderr
+        assert "Traceback" not in result.output

@@ -8,7 +8,8 @@ import sys
 import pytest
 
 from hunnan_gk.vocab import HANDLING_STAGES
-from tests.helpers import PHONE, VALID_ID, count_rows, ok_json, register, register_args, subprocess_env
+from tests.helpers import (PHONE, VALID_ID, count_rows, ok_json, override_year, register, register_args,
+                           subprocess_env)
 
 
 def show(cli, number):
@@ -388,7 +389,7 @@ def test_an_override_file_moves_open_deadlines(cli, config_file, isolated, monke
     assert before["due_provisional"] is True
     # The State Council's notice arrives: a week off in mid-February, no adjusted Sundays.
     (isolated / "holidays.yaml").write_text(
-        f"{year}:\n  holidays: [{year}-01-01, {year}-02-15..{year}-02-21]\n  workdays: []\n",
+        f"{year}:\n  holidays: [{override_year(year, f'{year}-02-15..{year}-02-21')}]\n  workdays: []\n",
         encoding="utf-8",
     )
     config_file.write_text("holidays: holidays.yaml\n", encoding="utf-8")

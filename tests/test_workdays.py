@@ -22,6 +22,7 @@ from hunnan_gk.workdays import (
     statutory_holidays,
 )
 from hunnan_gk.holiday_files import load_calendar, parse_overrides
+from tests.helpers import HOLIDAYS_2027
 
 # 国务院办公厅关于2024/2025/2026年部分节假日安排的通知 (domain.md §3).
 OFFICIAL = {
@@ -282,9 +283,9 @@ def test_provisional_hint_names_the_override_file():
 
 # --- the override file ---
 
-OVERRIDE_2027 = """\
+OVERRIDE_2027 = f"""\
 2027:
-  holidays: [2027-01-01, 2027-02-05..2027-02-11]
+  holidays: [{HOLIDAYS_2027}]
   workdays: [2027-02-14]
 """
 
@@ -353,6 +354,37 @@ def test_load_calendar(tmp_path):
     path.write_text(OVERRIDE_2027, encoding="utf-8")
     assert load_calendar(path).add(D(2026, 12, 10), 20) == Dated(D(2027, 1, 8), False)
     assert load_calendar(None).add(D(2026, 12, 10), 20).provisional
+
+
+@pytest.mark.parametrize("left_out, festival, days", [
+    ("2027-02-05..2027-02-11", "春节", "2027-02-05、2027-02-06、2027-02-07、2027-02-08"),
+    ("2027-09-15", "中秋节", "2027-09-15"),
+    ("2027-10-01..2027-10-07", "国庆节", "2027-10-01、2027-10-02、2027-10-03"),
+])
+def test_an_override_year_without_a_statutory_festival_is_refused(tmp_path, left_out, festival, days):
+    path = tmp_path / "holidays.yaml"
+    holidays = HOLIDAYS_2027.replace(left_out + ", ", "").replace(", " + left_out, "")
+    assert holidays != HOLIDAYS_2027
+    path.write_text(f"2027:\n  holidays: [{holidays}]\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_calendar(path)
+    assert f"2027 年缺少法定节假日 {festival}（{days} 未列为放假）" in caught.value.message
+    assert caught.value.exit_code == 2
+
+
+def test_an_override_year_missing_one_statutory_day_names_its_festival(tmp_path):
+    path = tmp_path / "holidays.yaml"
+    path.write_text(f"2027:\n  holidays: [{HOLIDAYS_2027.replace('2027-05-01..', '2027-05-02..')}]\n",
+                    encoding="utf-8")
+    with pytest.raises(ConfigError, match="劳动节（2027-05-01 未列为放假）"):
+        load_calendar(path)
+
+
+def test_a_whole_override_year_for_a_year_the_package_covers_is_checked_too(tmp_path):
+    path = tmp_path / "holidays.yaml"
+    path.write_text("2024:\n  holidays: [2024-04-01]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="2024 年缺少法定节假日 元旦"):
+        load_calendar(path)
 
 
 def test_load_calendar_file_problems(tmp_path):
