@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.helpers import checkpoint, count_rows, ok, register, register_args, subprocess_env
+from tests.helpers import HOLIDAYS_2027, checkpoint, count_rows, ok, register, register_args, subprocess_env
 
 
 def _bytes(path):
@@ -38,7 +38,7 @@ def test_a_broken_override_file_changes_nothing_and_the_retry_registers_once(cli
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert _bytes(database) == before  # byte for byte
-    overrides.write_text("2027:\n  holidays: [2027-01-01]\n", encoding="utf-8")  # fixed
+    overrides.write_text(f"2027:\n  holidays: [{HOLIDAYS_2027}]\n", encoding="utf-8")  # fixed
     ok(cli("register", *register_args("2024-04-02", "李四")))
     assert count_rows(database, "requests") == 2  # the first try left nothing behind
     assert ok(cli("show", number, "--json"))
