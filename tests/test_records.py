@@ -381,3 +381,71 @@ def test_verify_passes_after_corrections_voids_and_undo(cli):
     ok(cli("undo", first, "--reason", "误登"))
     ok(cli("void", second, "--reason", "重复"))
     assert "审计链核验通过" in ok(cli("audit", "verify")).stdout
+
+
+# --- rules found wrong (issue 11 item 8) ---------------------------------------------
+
+
+def overdue_item(cli, number, *extra):
+    data = ok_json(cli("report", "overdue", "--format", "json", *extra))
+    (item,) = [item for item in data["requests"] if item["number"] == number]
+    return item
+
+
+def test_a_past_day_counts_only_the_extensions_decided_by_then(cli):
+    number = register(cli, "2024-04-01")["number"]
+    ok(cli("extend", number, "--days", "20", "--approver", "王主任", "--reason", "协调", "--on", "2024-04-26"))
+    before = overdue_item(cli, number, "--as-of", "2024-04-25")
+    assert before["due"] == "2024-04-29" and before["light"] == "yellow"
+    on_the_day = overdue_item(cli, number, "--as-of", "2024-04-26")
+    assert on_the_day["due"] == "2024-05-29" and on_the_day["light"] == "green"
+    assert overdue_item(cli, number)["due"] == "2024-05-29"
+
+
+def test_an_undone_extension_counts_on_no_day(cli):
+    number = register(cli, "2024-04-01")["number"]
+    ok(cli("extend", number, "--days", "20", "--approver", "王主任", "--reason", "协调", "--on", "2024-04-26"))
+    ok(cli("undo", number, "--reason", "未经批准"))
+    assert overdue_item(cli, number, "--as-of", "2024-04-26")["due"] == "2024-04-29"
+    assert overdue_item(cli, number, "--as-of", "2024-05-06")["light"] == "red"
+
+
+def test_a_supplement_notice_after_the_deadline_leaves_the_request_red(cli):
+    number = register(cli, "2024-04-01")["number"]  # due 2024-04-29
+    result = cli("supplement", "ask", number, "--on", "2024-05-06", "--until", "2024-05-20", "--json")
+    assert result.exit_code == 0
+    assert "答复期限 2024-04-29 已过" in result.stderr and "不停止计时" in result.stderr
+    view = json.loads(result.stdout)
+    assert view["paused"] is False and view["due"] == "2024-04-29"
+    assert view["supplement_late"] is True
+    assert overdue_item(cli, number)["light"] == "red"
+    ok(cli("supplement", "received", number, "--on", "2024-05-10"))
+    assert overdue_item(cli, number)["light"] == "red"  # nor does the correction restart it
+    assert show(cli, number)["due"] == "2024-04-29"
+
+
+def test_a_late_notice_before_the_deadline_still_stops_the_clock_and_is_kept(cli):
+    number = register(cli, "2024-04-01")["number"]  # 7 working days: 2024-04-11
+    result = cli("supplement", "ask", number, "--on", "2024-04-15", "--until", "2024-04-29", "--json")
+    assert result.exit_code == 0 and "7 个工作日" in result.stderr
+    view = json.loads(result.stdout)
+    assert view["paused"] is True and view["pause"] == "supplement" and view["supplement_late"] is True
+    assert overdue_item(cli, number)["light"] == "paused"
+    assert "超过收到申请后 7 个工作日才告知" in ok(cli("show", number)).stdout
+    timely = register(cli, "2024-04-01", "李四")["number"]
+    ok(cli("supplement", "ask", timely, "--on", "2024-04-11", "--until", "2024-04-25"))
+    assert show(cli, timely)["supplement_late"] is False
+
+
+def test_a_late_reply_reports_its_working_days_past_the_due_date(cli):
+    late = register(cli, "2024-04-01")["number"]  # due 2024-04-29
+    reply(cli, late, "2024-05-08", "disclosed")  # 04-30, 05-06, 05-07, 05-08 (劳动节 05-01..05-05)
+    view = show(cli, late)
+    assert view["late"] is True and view["late_workdays"] == 4
+    assert "超期答复 4 个工作日" in ok(cli("show", late)).stdout
+    on_time = register(cli, "2024-04-01", "李四")["number"]
+    reply(cli, on_time, "2024-04-29", "disclosed")
+    assert {k: show(cli, on_time)[k] for k in ("late", "late_workdays")} == {"late": False, "late_workdays": 0}
+    assert "超期答复" not in ok(cli("show", on_time)).stdout
+    open_one = register(cli, "2024-04-01", "王五")["number"]
+    assert {k: show(cli, open_one)[k] for k in ("late", "late_workdays")} == {"late": False, "late_workdays": None}
