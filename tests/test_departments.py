@@ -251,3 +251,19 @@ def test_a_voided_request_takes_no_assignment(cli, departments):
     ok(cli("void", "2024-0001", "--reason", "重复登记"))
     refused = cli("assign", "2024-0001", "--department", "区住建局")
     assert refused.exit_code == 1 and "已作废" in refused.stderr
+
+
+def test_audit_verify_finds_an_assignment_edited_directly(cli, departments, monkeypatch, isolated):
+    import sqlite3
+
+    monkeypatch.setenv("HUNNAN_GK_TODAY", "2024-04-08")
+    register(cli, "2024-04-01")
+    ok(cli("assign", "2024-0001", "--department", "区住建局", "--on", "2024-04-02"))
+    ok(cli("supervise", "2024-0001", "--by", "王主任", "--reason", "催办", "--on", "2024-04-03"))
+    assert ok(cli("audit", "verify"))
+    with sqlite3.connect(isolated / "gk.db") as conn:
+        conn.execute("UPDATE assignments SET due_on = '2024-05-30'")
+        conn.execute("DELETE FROM supervisions")
+    result = cli("audit", "verify")
+    assert result.exit_code == 1
+    assert "2024-0001 的转办记录" in result.stderr and "2024-0001 的督办记录" in result.stderr

@@ -62,6 +62,7 @@ def state_problems(db: sqlite_utils.Database) -> list[str]:
     from itertools import groupby
     from operator import itemgetter
 
+    from hunnan_gk.assignments import ASSIGNMENT, SUPERVISION, replay_records
     from hunnan_gk.audit import state_differences
     from hunnan_gk.privacy import mask_id_number, mask_phone
     from hunnan_gk.workflow import replay
@@ -79,6 +80,10 @@ def state_problems(db: sqlite_utils.Database) -> list[str]:
         "SELECT request_number, id, action, happened_on, at, data FROM events"
         " ORDER BY request_number, id"
     )
+    # issue 13: a request's assignments and 督办 orders are what its events carry, too
+    records = {key: _records_by_number(db, table)
+               for key, table in ((ASSIGNMENT, "assignments"), (SUPERVISION, "supervisions"))}
+    labels = {ASSIGNMENT: "转办记录", SUPERVISION: "督办记录"}
     groups = groupby(events, key=itemgetter(0))
     group = next(groups, None)
     problems: list[str] = []
@@ -104,10 +109,26 @@ def state_problems(db: sqlite_utils.Database) -> list[str]:
             problems.append(
                 f"申请 {number} 的 {name}：记录为 {shown(name, stored)}，按办理记录重放为 {shown(name, replayed)}"
             )
+        for key, label in labels.items():
+            stored_records = records[key].get(number, [])
+            replayed_records = replay_records(history, key)
+            if stored_records != replayed_records:
+                problems.append(f"申请 {number} 的{label}：记录 {len(stored_records)} 条，"
+                                f"按办理记录重放为 {len(replayed_records)} 条，内容不一致")
     while group is not None:
         orphan(group[0])
         group = next(groups, None)
     return problems
+
+
+def _records_by_number(db: sqlite_utils.Database, table: str) -> dict[str, list[dict[str, Any]]]:
+    """Every row of `assignments` or `supervisions`, by request number, in `seq` order."""
+    from hunnan_gk.storage.db import dict_rows
+
+    found: dict[str, list[dict[str, Any]]] = {}
+    for record in dict_rows(db.execute(f"SELECT * FROM {table} ORDER BY request_number, seq")):
+        found.setdefault(record.pop("request_number"), []).append(record)
+    return found
 
 
 def verify_audit(db: sqlite_utils.Database) -> tuple[int, str]:
