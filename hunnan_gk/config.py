@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from hunnan_gk import numbering
+from hunnan_gk.alerts import DEFAULT_ESCALATE_AFTER
 from hunnan_gk.departments import Department, Directory, Handler
 from hunnan_gk.errors import ConfigError, os_reason
 from hunnan_gk.organs import ORGAN_KEYS, Organ, Organs
@@ -70,7 +71,7 @@ class Settings:
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     departments: dict[str, list[str]] = field(default_factory=dict)  # name → addresses
     directory: Directory = field(default_factory=Directory)  # departments and handlers
-    escalate_after: int = 3  # lights.escalate_after: red this many working days → the leader
+    escalate_after: int = DEFAULT_ESCALATE_AFTER  # lights.escalate_after: red longer → the leader
     number_prefix: str = numbering.DEFAULT_PREFIX
     catalogues: list[Path] = field(default_factory=list)
     catalogue_areas: list[str] | None = None

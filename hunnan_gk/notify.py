@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
 PASSWORD_ENV = "HUNNAN_GK_SMTP_PASSWORD"
 SUBJECT_PREFIX = "依申请公开办理预警"
-DEFAULT_SCOPE = ""  # the general digest to smtp.to; otherwise a department's name
+DEFAULT_SCOPE = ""  # the general digest to smtp.to; otherwise a department's name (or a handler's, a leader's)
+NOTIFY_LOCK = "notify"  # the general mail's lock; each other recipient group's is notify:<scope>
 
 def _masked_item(item: Mapping[str, Any]) -> dict[str, Any]:
     return {key: mask_in_text(v) if isinstance(v, str) else v for key, v in item.items()}
@@ -42,6 +43,21 @@ class Batch:
     # The catalogue items overdue (issue 17), one section per catalogue file named in the config
     # `catalogues`: {"catalogue", "path", "items", "error"}; only the office's general mail has them.
     catalogue: list[dict[str, Any]] = field(default_factory=list)
+    # issue 13: who the mail is for, as the subject and the "already sent" line name them
+    # (the department by default), a line saying what it lists, and further sections
+    # (assignments, 督办, what needs a clerk's action).
+    title: str | None = None
+    intro: str | None = None
+    sections: list[Any] = field(default_factory=list)  # alerts.Section
+
+    @property
+    def label(self) -> str:
+        return self.title or self.scope or "公开办"
+
+    @property
+    def lock_name(self) -> str:
+        """The lock a run holds while it sends this mail: one per recipient group."""
+        return NOTIFY_LOCK if self.scope == DEFAULT_SCOPE else f"{NOTIFY_LOCK}:{self.scope}"
 
 
 def qualifying(items: Iterable[Mapping[str, Any]], min_light: Light) -> list[dict[str, Any]]:
@@ -155,11 +171,15 @@ def compose(
         "requests": items,
         "yellow_days": report.get("yellow_days"),
     }
+    extra = sum(len(section.lines) for section in batch.sections)
     subject = visible(mask_in_text(
-        subject_line(report["as_of"], items, min_light, batch.scope) + catalogue_subject(batch.catalogue)
+        subject_line(report["as_of"], items, min_light, batch.title or batch.scope)
+        + catalogue_subject(batch.catalogue) + (f"；另有待办 {extra} 项" if extra else "")
     ))
     intro = [subject, ""]
-    if batch.scope:
+    if batch.intro:
+        intro.append(batch.intro)
+    elif batch.scope:
         intro.append(f"本邮件只列出{batch.scope}承办的申请。")
     if repeat and batch.fresh:
         intro.append("今天已发过预警；以下申请是此后新增或变为红灯的：" + "、".join(batch.fresh))
@@ -168,9 +188,11 @@ def compose(
     for item in items:
         lines.extend(_plain_item(item, report["as_of"]))
     lines += catalogue_lines(batch.catalogue)
+    for section in batch.sections:
+        lines += ["", section.title, *(f"    {line}" for line in section.lines)]
     lines += ["", _legend(report.get("yellow_days"))]
     html = overdue_html(part, title=SUBJECT_PREFIX, intro="\n".join(intro[2:]),
-                        extra_html=catalogue_overdue_html(batch.catalogue))
+                        extra_html=catalogue_overdue_html(batch.catalogue) + sections_html(batch.sections))
     return Mail(
         scope=batch.scope,
         recipients=batch.recipients,
@@ -178,6 +200,17 @@ def compose(
         text=visible(mask_in_text("\n".join(lines) + "\n")),
         html=mask_in_text(html),
         lights={item["number"]: item["light"] for item in items},
+    )
+
+
+def sections_html(sections: list[Any]) -> str:
+    """The further sections as HTML: a heading and a list each, every line escaped."""
+    from html import escape
+
+    return "".join(
+        f"<h3>{escape(section.title)}</h3><ul>"
+        + "".join(f"<li>{escape(line)}</li>" for line in section.lines) + "</ul>"
+        for section in sections
     )
 
 

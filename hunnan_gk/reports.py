@@ -117,6 +117,7 @@ def request_light(
         "review_limit": review_limit.isoformat() if review_limit else None,
         "content": request.get("content") or "",
         "clerk": request.get("clerk"),
+        "handler": request.get("handler"),
     }
     # Reports leave the office's own record (cron logs, e-mail, spreadsheets): any ID or
     # phone number typed into a field is masked, whatever the field.

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from hunnan_gk.vocab import Light
     from hunnan_gk.workdays import WorkCalendar
 
-NOTIFY_LOCK = "notify"
 NOTIFY_LOCK_SECONDS = 15 * 60  # a run that crashed frees the lock after this long
 
 
@@ -89,6 +88,7 @@ def morning_mail(
     threshold: "Light",
     extra_to: Sequence[str] = (),
     by_department: bool = False,
+    by_handler: bool = False,
     workdays_only: bool = False,
     dry_run: bool = False,
     force: bool = False,
@@ -114,42 +114,45 @@ def morning_mail(
     items = notify.qualifying(report["requests"], threshold)
     sections = catalogue_sections(database, settings.catalogues, calendar=calendar, as_of=as_of,
                                   areas=settings.catalogue_areas)
-    if not items and not sections:
+    batches = _mail_batches(database, report, items, sections, settings=settings,
+                            calendar=calendar, as_of=as_of, threshold=threshold,
+                            extra_to=extra_to, by_department=by_department, by_handler=by_handler)
+    if not batches:
         catalogues = "，也没有到期未公开的目录事项" if settings.catalogues else ""
         say(f"{report['as_of']} 没有达到{threshold.label}的申请{catalogues}，未发送。")
         return
-    batches = notify.plan_batches(items, settings, list(extra_to), by_department)
-    if sections:  # the catalogue goes to the office's general mail (smtp.to and --to)
-        general = next((b for b in batches if b.scope == notify.DEFAULT_SCOPE), None)
-        if general is None:
-            general = notify.Batch(notify.DEFAULT_SCOPE, notify.general_recipients(settings, extra_to), [])
-            batches.append(general)
-        general.catalogue = sections
     sender = settings.smtp.sender if dry_run else notify.check_smtp(settings.smtp, password)
     if not dry_run and any(not batch.recipients for batch in batches):
         raise ConfigError("没有收件人：请在配置文件 smtp.to 中填写，或用 --to 指定")
 
     holder = _lock_holder()
-    if not dry_run:
+    failures: list[str] = []
+    locked: list[str] = []
+    if not dry_run:  # one lock per recipient group: two runs never both send one mail
         import time
 
         from hunnan_gk.storage.notify import take_lock
 
-        held = take_lock(database, NOTIFY_LOCK, holder, now().isoformat(), time.time(),
-                         NOTIFY_LOCK_SECONDS)
-        if held:
-            raise Refused(
-                f"另一次 notify 正在发送（{held['holder']}，开始于 {held['taken_at']}），本次未发送",
-                hint="它结束后再运行；若它已异常退出，锁在 15 分钟后自动失效",
-            )
+        free = []
+        for batch in batches:
+            held = take_lock(database, batch.lock_name, holder, now().isoformat(), time.time(),
+                             NOTIFY_LOCK_SECONDS)
+            if held:
+                failures.append(f"另一次 notify 正在发送给{batch.label}（{held['holder']}，"
+                                f"开始于 {held['taken_at']}），这封未发送")
+            else:
+                locked.append(batch.lock_name)
+                free.append(batch)
+        batches = free
     try:
-        failures = _send(database, report, batches, threshold, settings, sender, password,
-                         today=today, now=now, dry_run=dry_run, force=force, say=say)
+        if batches:
+            failures += _send(database, report, batches, threshold, settings, sender, password,
+                              today=today, now=now, dry_run=dry_run, force=force, say=say)
     finally:
-        if not dry_run:
-            from hunnan_gk.storage.notify import release_lock
+        from hunnan_gk.storage.notify import release_lock
 
-            release_lock(database, NOTIFY_LOCK, holder)
+        for name in locked:
+            release_lock(database, name, holder)
     if failures:
         raise Refused("；".join(failures), hint="未发出的邮件没有记为已发送，修正后重新运行即可")
 
@@ -169,10 +172,11 @@ def _send(database, report, batches, threshold, settings, sender, password, *, t
         earlier = sent_today.get(batch.scope, [])
         batch.fresh = notify.fresh_since(batch.items, earlier)
         # A mail with only the catalogue section goes out once a day, like the rest.
-        nothing_new = not batch.fresh and (batch.scope in scopes_today or not batch.catalogue)
+        extra = bool(batch.catalogue or batch.sections)
+        nothing_new = not batch.fresh and (batch.scope in scopes_today or not extra)
         if nothing_new and not force:
-            where = f"（{batch.scope}）" if batch.scope else ""
-            say(f"今天已发送过{where}，没有新增或变为红灯的申请，未再发送（--force 可重发）。")
+            say(f"今天已发送过给{batch.label}（{', '.join(batch.recipients)}）的邮件，"
+                "没有新增或变为红灯的申请，未再发送（--force 可重发）。")
             continue
         mails.append(notify.compose(batch, report, threshold, repeat=bool(earlier)))
     if dry_run:
@@ -264,6 +268,59 @@ def catalogue_sections(
         if overdue:
             sections.append({"catalogue": report["catalogue"], "path": str(path), "items": overdue, "error": None})
     return sections
+
+
+def _mail_batches(database, report, items, catalogue, *, settings: "Settings",
+                  calendar: "WorkCalendar", as_of: date, threshold: "Light",
+                  extra_to: Sequence[str], by_department: bool, by_handler: bool) -> list:
+    """Who gets which mail (issue 13): the office (smtp.to, --to), or each department, or each
+    handler; the office's mail also carries the catalogue and what needs a clerk's action;
+    and, whatever the grouping, each department leader gets the department's requests red for
+    longer than lights.escalate_after working days and its open 督办."""
+    from hunnan_gk import alerts, notify
+    from hunnan_gk.storage.assignments import open_assignments, supervisions, waiting_in_archive
+
+    assignments = alerts.open_assignment_items(open_assignments(database), calendar, as_of,
+                                               settings.yellow_days)
+    general_to = notify.general_recipients(settings, extra_to)
+    if by_handler:
+        groups, rest = alerts.handler_groups(items, assignments, settings.directory, threshold)
+        batches = [
+            notify.Batch(
+                alerts.HANDLER_SCOPE + name, [group["handler"].email], group["items"],
+                title=f"办理人 {name}", intro=f"本邮件列出办理人{name}的申请和承办事项。",
+                sections=[alerts.Section("承办事项（按承办期限的灯色）",
+                                         [alerts.assignment_line(a) for a in group["assignments"]])]
+                if group["assignments"] else [],
+            )
+            for name, group in groups.items()
+        ]
+        if rest:
+            batches.append(notify.Batch(notify.DEFAULT_SCOPE, general_to, rest))
+    else:
+        batches = notify.plan_batches(items, settings, list(extra_to), by_department)
+    actions = alerts.clerk_actions(report["requests"], waiting_in_archive(database), assignments,
+                                   calendar, as_of)
+    if catalogue or actions:  # the office's own mail
+        general = next((b for b in batches if b.scope == notify.DEFAULT_SCOPE), None)
+        if general is None:
+            general = notify.Batch(notify.DEFAULT_SCOPE, general_to, [])
+            batches.append(general)
+        general.catalogue, general.sections = catalogue, actions
+    after = settings.escalate_after
+    leaders = alerts.leader_groups(report["requests"], assignments,
+                                   supervisions(database, open_only=True), settings.directory, after)
+    for name, group in leaders.items():
+        department = group["department"]
+        who = f"{name}负责人" + (department.leader or "")
+        red = "红灯的申请" if after == 0 else f"红灯超过 {after} 个工作日的申请"
+        batches.append(notify.Batch(
+            alerts.LEADER_SCOPE + name, [department.leader_email], group["items"], title=who,
+            intro=f"本邮件列出{name}{red}和未办结的督办，请督促办理。",
+            sections=[alerts.Section("未办结的督办", [alerts.supervision_line(s) for s in group["supervisions"]])]
+            if group["supervisions"] else [],
+        ))
+    return batches
 
 
 def _lock_holder() -> str:

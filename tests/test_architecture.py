@@ -29,7 +29,7 @@ PACKAGE = "hunnan_gk"
 #: first line is issue 10's list; then the pure modules added since.
 CORE = ("workdays", "clock", "workflow", "catalogue", "reports", "annual", "ledger", "fees", "privacy",
         "idcard", "numbering", "vocab", "dates", "yamltext", "audit",
-        "views", "safetext", "textcheck", "assignments", "departments", "catalogue_publish", "catalogue_import",
+        "views", "safetext", "textcheck", "assignments", "departments", "alerts", "catalogue_publish", "catalogue_import",
         "textwidth", "organs", "performance", "applicants")
 #: What a core module may not import: libraries (and their submodules) ...
 FORBIDDEN_LIBRARIES = ("typer", "click", "rich", "sqlite_utils", "sqlite3", "smtplib", "openpyxl")

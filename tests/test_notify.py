@@ -143,7 +143,8 @@ def test_a_request_that_turned_red_since_the_last_mail_goes_out(cli, office, inb
     assert later.exit_code == 0, later.stderr
     assert len(inbox.envelopes) == 2
     message = inbox.messages[1]
-    assert message["Subject"] == "依申请公开办理预警 2024-11-25：红灯 2 件，黄灯 0 件"
+    # and the green one's last day for 补正告知 (11-26) is near: a clerk's action (issue 13)
+    assert message["Subject"] == "依申请公开办理预警 2024-11-25：红灯 2 件，黄灯 0 件；另有待办 1 项"
     text, _ = parts(message)
     assert f"变为红灯的：{office['yellow']}" in text
     assert cli("notify", "--as-of", "2024-11-25").exit_code == 0

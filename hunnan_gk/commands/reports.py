@@ -148,6 +148,9 @@ def notify_command(
     by_department: Annotated[
         bool, typer.Option("--by-department", help="按承办单位分别发送（地址见配置 departments）")
     ] = False,
+    by_handler: Annotated[
+        bool, typer.Option("--by-handler", help="按办理人分别发送（地址见配置 handlers）")
+    ] = False,
     min_light: Annotated[
         str, typer.Option("--min-light", help="发送哪些：yellow（黄灯和红灯）或 red（只发红灯）")
     ] = "yellow",
@@ -169,6 +172,10 @@ def notify_command(
 
     from hunnan_gk import notify, services
 
+    from hunnan_gk.errors import InputError
+
+    if by_department and by_handler:
+        raise InputError("--by-department 与 --by-handler 只能选一个")
     env = Env(config, db)
     threshold = _threshold(min_light, "--min-light")
     services.morning_mail(
@@ -181,6 +188,7 @@ def notify_command(
         threshold=threshold,
         extra_to=to or [],
         by_department=by_department,
+        by_handler=by_handler,
         workdays_only=workdays_only,
         dry_run=dry_run,
         force=force,

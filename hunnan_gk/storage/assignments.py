@@ -95,3 +95,21 @@ def stored_department_names(db: sqlite_utils.Database) -> dict[str, int]:
         " UNION ALL SELECT department FROM assignments) GROUP BY department"
     )
     return dict(cursor.fetchall())
+
+
+def open_assignments(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """The assignments not yet submitted or handed back of the requests still awaiting a
+    reply (not voided), each with its request's number and applicant."""
+    return dict_rows(db.execute(
+        "SELECT a.*, r.applicant FROM assignments a JOIN requests r ON r.number = a.request_number"
+        " WHERE a.submitted_on IS NULL AND a.handed_back_on IS NULL AND r.outcome_on IS NULL"
+        " AND r.voided = 0 ORDER BY a.due_on, r.year, r.seq, a.seq"
+    ))
+
+
+def waiting_in_archive(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """The requests answered (or ended) but not yet archived: standing in 归档备查."""
+    return dict_rows(db.execute(
+        "SELECT number, applicant, department, outcome_on FROM requests"
+        " WHERE stage = 'archive' AND voided = 0 ORDER BY outcome_on, year, seq"
+    ))
