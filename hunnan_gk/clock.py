@@ -17,7 +17,7 @@ Rules (条例, domain.md §2):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Mapping
 
 from hunnan_gk.dates import stored_date
@@ -241,6 +241,37 @@ def supplement_after_deadline(request: Mapping[str, Any], consultations: list[Ma
     return asked > due.date
 
 
+def _explained_pauses(pauses: list[Pause], request: Mapping[str, Any], consultations: list[Mapping[str, Any]],
+                      clock: Clock, horizon: date, calendar: "WorkCalendar") -> list[dict[str, Any]]:
+    """Each consultation with the working days it actually kept out of the count: days
+    already not counted for an earlier, overlapping consultation are not counted twice
+    (`overlap_workdays`), and one begun after the deadline had passed keeps none out
+    (`counted` false, 条例第33条). The `counted_workdays` add up to the clock's paused days."""
+    counted_spans = _running(clock.start, consultations, clock.extended_days, horizon, calendar)[3]
+    seen: set[date] = set()
+    explained = []
+    for pause in sorted(pauses, key=lambda p: (p.start, p.end)):
+        days = {pause.start + timedelta(days=n) for n in range(1, (pause.end - pause.start).days + 1)}
+        days = {day for day in days if calendar.is_workday(day)}
+        counted = any(began <= pause.start <= ended for began, ended in counted_spans)
+        new = days - seen if counted else set()
+        explained.append({
+            "party": pause.party,
+            "kind": pause.kind,
+            "start": pause.start.isoformat(),
+            "end": pause.end.isoformat(),
+            "window_end": pause.window_end.isoformat(),
+            "waiting": pause.waiting,
+            "workdays": len(days),
+            "counted": counted,
+            "counted_workdays": len(new),
+            "overlap_workdays": len(days & seen) if counted else 0,
+        })
+        if counted:
+            seen |= days
+    return explained
+
+
 def explain_clock(
     request: Mapping[str, Any],
     consultations: list[Mapping[str, Any]],
@@ -252,18 +283,8 @@ def explain_clock(
     clock = compute_clock(request, consultations, calendar, as_of)
     stopped_on = stored_date(request.get("outcome_on"))
     horizon = min(as_of, stopped_on) if stopped_on else as_of
-    pauses = [
-        {
-            "party": pause.party,
-            "kind": pause.kind,
-            "start": pause.start.isoformat(),
-            "end": pause.end.isoformat(),
-            "window_end": pause.window_end.isoformat(),
-            "waiting": pause.waiting,
-            "workdays": calendar.between(pause.start, pause.end).workdays,
-        }
-        for pause in consultation_pauses(consultations, clock.start, horizon, calendar)
-    ]
+    pauses = _explained_pauses(consultation_pauses(consultations, clock.start, horizon, calendar),
+                               request, consultations, clock, horizon, calendar)
     fee = fee_pause(request, clock.start, horizon)
     fee_view = None if fee is None else {
         "start": fee[0].isoformat(),

@@ -25,6 +25,7 @@ from hunnan_gk.vocab import ApplicantType, Light, Stage
 from hunnan_gk.clock import compute_clock
 
 if TYPE_CHECKING:
+    from hunnan_gk.clock import Clock
     from hunnan_gk.workdays import WorkCalendar
 
 DEFAULT_YELLOW_DAYS = 5
@@ -65,6 +66,23 @@ def at_or_worse(light: Light, threshold: Light) -> bool:
     return LIGHT_ORDER[light] <= LIGHT_ORDER[threshold]
 
 
+def light_of(clock: "Clock", calendar: "WorkCalendar", as_of: date,
+             yellow_days: int = DEFAULT_YELLOW_DAYS) -> tuple[Light, int | None]:
+    """A running (or paused) clock's light on `as_of` and the working days left to its due
+    date (negative once past it; None while 补正 has stopped the clock): red past the due
+    date, yellow with `yellow_days` or fewer left, paused while the clock stands still."""
+    remaining: int | None = None
+    if clock.due is not None:
+        remaining = calendar.between(as_of, clock.due).workdays
+    if clock.paused:
+        return Light.PAUSED, remaining
+    if as_of > clock.due:
+        return Light.RED, remaining
+    if remaining <= yellow_days:
+        return Light.YELLOW, remaining
+    return Light.GREEN, remaining
+
+
 def request_light(
     request: Mapping[str, Any],
     consultations: list[Mapping[str, Any]],
@@ -75,17 +93,7 @@ def request_light(
     """One request of the report: the contract's keys, then the extra ones
     (light_label, paused, pause, watch, ceiling, review_limit, content, clerk)."""
     clock = compute_clock(request, consultations, calendar, as_of)
-    remaining: int | None = None
-    if clock.due is not None:
-        remaining = calendar.between(as_of, clock.due).workdays
-    if clock.paused:
-        light = Light.PAUSED
-    elif as_of > clock.due:
-        light = Light.RED
-    elif remaining <= yellow_days:
-        light = Light.YELLOW
-    else:
-        light = Light.GREEN
+    light, remaining = light_of(clock, calendar, as_of, yellow_days)
     stage = Stage(request["stage"])
     review_limit = None
     if (

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from hunnan_gk.assignments import assignment_view, is_supervised, proposal_view, supervision_view
 from hunnan_gk.clock import Clock, compute_clock
 from hunnan_gk.privacy import mask_fields, mask_id_number, mask_phone
-from hunnan_gk.reports import DEFAULT_YELLOW_DAYS
+from hunnan_gk.reports import DEFAULT_YELLOW_DAYS, light_of
 from hunnan_gk.vocab import Stage
 
 if TYPE_CHECKING:
@@ -25,7 +25,15 @@ def request_view(row: Mapping[str, Any], consultations: list[Mapping[str, Any]],
                  yellow_days: int = DEFAULT_YELLOW_DAYS) -> dict[str, Any]:
     """The request as JSON with its clock on `as_of`, its assignments with their own lights
     and its 督办 orders (issue 13)."""
-    view = describe(row, compute_clock(row, consultations, calendar, as_of), reveal=reveal)
+    clock = compute_clock(row, consultations, calendar, as_of)
+    view = describe(row, clock, reveal=reveal)
+    # The light while the clock runs (or stands still); none once replied, closed or voided.
+    light, remaining = (None, None)
+    if not view["outcome"] and not view["voided"] and (clock.due is not None or clock.paused):
+        light, remaining = light_of(clock, calendar, as_of, yellow_days)
+    view["light"] = light.value if light else None
+    view["light_label"] = light.label if light else None
+    view["remaining_workdays"] = remaining
     supervisions = list(supervisions)
     view["assignments"] = [assignment_view(a, calendar, as_of, yellow_days) for a in assignments]
     view["supervision"] = [supervision_view(s) for s in supervisions]

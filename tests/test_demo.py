@@ -32,7 +32,7 @@ def test_demo_builds_and_shows_all_four_lights(cli, isolated, monkeypatch, today
     monkeypatch.setenv("HUNNAN_GK_TODAY", today)
     result = cli("demo")
     assert result.exit_code == 0, result.stderr
-    for word in ("红灯", "黄灯", "绿灯", "暂停", "（其中超过法定上限 1 件）"):
+    for word in ("红灯", "黄灯", "绿灯", "暂停", "；超法定上限 1 件"):
         assert word in result.stdout
     path = isolated / "hunnan-gk-demo.db"
     assert path.exists()

@@ -92,7 +92,7 @@ def assign(
             department_workdays=directory.workdays_of(name), due=due_day, workdays=workdays,
             note=note,
         ),
-        done=lambda change: (f"已转办{stored_names(name, person)}，承办期限 "
+        done=lambda change, _: (f"已转办{stored_names(name, person)}，承办期限 "
                              f"{change.extra['assignment']['due_on']}"),
         records=True,
     )

@@ -279,22 +279,23 @@ def _quiet_stdout() -> None:
         pass
 
 
-def print_request(env: Env, db, row: dict[str, Any], *, as_json: bool, done: str,
-                  warnings: Sequence[str] = ()) -> None:
+def print_request(env: Env, db, row: dict[str, Any], *, as_json: bool,
+                  done: str | Callable[[dict[str, Any]], str], warnings: Sequence[str] = ()) -> None:
     """After a change: its warnings, then the request as JSON or one line saying what was
-    done and where it stands. The change is committed: see `after_commit`."""
+    done (`done`, or built from the request as it now stands) and where it stands, with its
+    light. The change is committed: see `after_commit`."""
     from hunnan_gk import render
     from hunnan_gk.render.requests import request_summary
     from hunnan_gk.safetext import message_text
 
-    with after_commit(f"{row['number']} {done}"):
+    with after_commit(f"{row['number']} {done if isinstance(done, str) else '已保存'}"):
         for warning in warnings:
             typer.echo(f"警告：{message_text(warning)}", err=True)
         view = request_view(env, db, row)
         if as_json:
             render.print_json(view)
         else:
-            request_summary(view, done)
+            request_summary(view, done if isinstance(done, str) else done(view))
 
 
 class Transition:
@@ -311,7 +312,7 @@ class Transition:
         number: str,
         build: Callable[..., "Change"],
         *,
-        done: str | Callable[["Change"], str],
+        done: str | Callable[["Change", dict[str, Any]], str],
         note: str | None = None,
         with_events: bool = False,
         records: bool = False,
@@ -320,7 +321,7 @@ class Transition:
         workflow build the change (from the request and its consultations, with `with_events`
         its events too, and with `records` its assignments and supervisions), store the change
         and its event together, then report. `note`: the clerk's --note on the event; `done`
-        may be built from the change."""
+        may be built from the change and the request as it then stands."""
         from hunnan_gk.storage.assignments import apply_record_change, assignments_of, supervisions_of
         from hunnan_gk.storage.db import write
         from hunnan_gk.storage.requests import consultations_of, events_of
@@ -340,7 +341,7 @@ class Transition:
             row = apply_record_change(db, row, change, clerk=clerk_name(self.clerk),
                                       at=env.now().isoformat())
         print_request(env, db, row, as_json=self.as_json, warnings=change.warnings or (),
-                      done=done if isinstance(done, str) else done(change))
+                      done=done if isinstance(done, str) else lambda view: done(change, view))
 
 
 def require_request(db, number: str) -> dict:

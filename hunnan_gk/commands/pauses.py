@@ -126,7 +126,9 @@ def consult_start(
             row, consultations, party=party, kind=kind_code, on=step.day, today=step.env.today,
             calendar=step.env.calendar,
         ),
-        done="已开始征求意见，计时暂停",
+        # 条例第33条: a consultation begun after the deadline does not pause the clock
+        # (the workflow warns when it does)
+        done=lambda change, _: "已开始征求意见（答复期限已过，不暂停计时）" if change.warnings else "已开始征求意见，计时暂停",
     )
 
 
@@ -152,5 +154,6 @@ def consult_end(
         lambda row, consultations: workflow.consult_end(
             row, consultations, on=step.day, today=step.env.today, party=party
         ),
-        done="征求意见已结束，恢复计时",
+        done=lambda change, view: ("征求意见已结束；仍有征求意见在进行，计时仍暂停" if view["paused"]
+                                   else "征求意见已结束，恢复计时"),
     )

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from hunnan_gk.render import PROVISIONAL_MARK, SUPERVISED_MARK, console, print_json, text
+from hunnan_gk.render import (
+    LIGHT_ANSI, PROVISIONAL_MARK, SUPERVISED_MARK, Column, fit_table, plain, print_json, terminal_width, use_colour,
+)
 
-if TYPE_CHECKING:
-    from rich.console import Console
-    from rich.table import Table
-
-# Rich styles and HTML colours of each light; the word (红灯…) always stands beside them.
-_LIGHT_STYLES = {"red": "bold red", "yellow": "yellow", "green": "green", "paused": "cyan"}
+# HTML colours of each light; the word (红灯…) always stands beside them.
 _LIGHT_HTML = {
     "red": ("#fde8e8", "#b42318"),
     "yellow": ("#fff6d6", "#8a6100"),
@@ -31,15 +27,16 @@ def dated(value: str | None, provisional: bool = False) -> str:
 
 
 def overdue_summary(report: dict) -> str:
-    """One line: the date, how many requests await a reply, and the count of each light."""
+    """One line (within 80 columns): the date, how many requests await a reply, the count
+    of each light and of those past the legal ceiling."""
     from hunnan_gk.vocab import Light
 
     counts = report["counts"]
-    parts = "，".join(f"{light.label} {counts[light.value]} 件" for light in Light)
+    parts = "，".join(f"{light.label} {counts[light.value]}" for light in Light)
     line = f"{report['as_of']} 未答复 {sum(counts.values())} 件：{parts}"
     serious = sum(1 for item in report["requests"] if item["seriously_overdue"])
     if serious:
-        line += f"（其中超过法定上限 {serious} 件）"
+        line += f"；超法定上限 {serious} 件"
     return line
 
 
@@ -55,7 +52,7 @@ def overdue_note(item: dict, as_of: str) -> str:
         from hunnan_gk.vocab import PauseKind
 
         what = PauseKind(item["pause"]).label + "至"
-        passed = "（已过）" if item["watch"] and item["watch"] < as_of else ""
+        passed = " 已过" if item["watch"] and item["watch"] < as_of else ""
         notes.append(f"{what} {item['watch'] or '未定'}{passed}")
     if item["review_limit"]:
         notes.append(f"告知补正限 {item['review_limit']}")
@@ -67,50 +64,46 @@ def _remaining(item: dict) -> str:
     return "" if left is None else str(left)
 
 
-def overdue_table(report: dict) -> Table:
-    """The report as a Rich table, one coloured row per request, readable at 80 columns."""
-    from rich.table import Table
-    from rich import box
-
-    result = Table(
-        box=box.SIMPLE_HEAD, header_style="bold", show_edge=False, pad_edge=False,
-        padding=(0, 1, 0, 0),
-    )
-    result.add_column("灯", no_wrap=True)
-    result.add_column("编号", overflow="fold")
-    result.add_column("申请人", overflow="fold", width=8)
-    result.add_column("承办单位", overflow="fold", width=8)
-    result.add_column("环节", overflow="fold", width=12)
-    result.add_column("答复期限", overflow="fold", width=10)
-    result.add_column("剩余", justify="right", no_wrap=True)
-    result.add_column("说明", overflow="fold")
-    for item in report["requests"]:
-        result.add_row(
-            item["light_label"],
-            text(item["number"] + (f" {SUPERVISED_MARK}" if item.get("supervised") else "")),
-            text(item["applicant"]),
-            text(item["department"] or "未指定"),
-            item["stage_label"],
-            dated(item["due"], item["due_provisional"]),
-            _remaining(item),
-            text(overdue_note(item, report["as_of"])),
-            style=_LIGHT_STYLES[item["light"]],
-        )
-    return result
+OVERDUE_COLUMNS = (
+    Column("灯"),
+    Column("编号"),
+    Column("申请人", fold=True, typical=8),
+    Column("承办单位", fold=True, typical=14, drop=1),
+    Column("环节"),
+    Column("答复期限"),
+    Column("剩余\n工作日", right=True),
+    Column("说明", fold=True, typical=10),
+)
 
 
-def _print_overdue(target: Console, report: dict) -> None:
+def overdue_lines(report: dict, width: int, *, colour: bool = False) -> list[str]:
+    """The report as lines `width` columns wide: one row per request (one line for typical
+    names at 80 columns), coloured by light when `colour`, then the summary."""
+    from hunnan_gk.textwidth import wrap
+
+    lines = []
     if report["requests"]:
-        target.print(overdue_table(report))
-    target.print(text(overdue_summary(report)), soft_wrap=True)
+        rows = [
+            (
+                item["light_label"],
+                plain(item["number"] + (f" {SUPERVISED_MARK}" if item.get("supervised") else "")),
+                plain(item["applicant"]),
+                plain(item["department"] or "未指定"),
+                item["stage_label"],
+                dated(item["due"], item["due_provisional"]),
+                _remaining(item),
+                plain(overdue_note(item, report["as_of"])),
+            )
+            for item in report["requests"]
+        ]
+        styles = [LIGHT_ANSI[item["light"]] for item in report["requests"]] if colour else None
+        lines = fit_table(OVERDUE_COLUMNS, rows, width, styles=styles)
+    return lines + wrap(plain(overdue_summary(report)), width)
 
 
 def overdue_text(report: dict, width: int | None = None) -> str:
-    """The same table without colour codes (for pipes, cron logs and NO_COLOR)."""
-    from rich.console import Console
-    out = io.StringIO()
-    _print_overdue(Console(file=out, color_system=None, width=width or 80, highlight=False), report)
-    return out.getvalue()
+    """The report as plain text (for pipes, cron logs and NO_COLOR), `width` columns (80)."""
+    return "\n".join(overdue_lines(report, width or 80)) + "\n"
 
 
 def _csv_columns() -> list[tuple[str, Any]]:
@@ -213,16 +206,6 @@ def print_overdue(report: dict, fmt: str) -> None:
         write_csv_text(overdue_csv(report), None)
     elif fmt == "html":
         sys.stdout.write(overdue_html(report))
-    elif fmt == "text":
-        sys.stdout.write(overdue_text(report, _terminal_width()))
-    else:
-        _print_overdue(console(), report)
-
-
-def _terminal_width() -> int | None:
-    import os
-
-    try:
-        return int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        return None
+    else:  # table: coloured at a terminal; text: never
+        lines = overdue_lines(report, terminal_width(), colour=fmt == "table" and use_colour())
+        sys.stdout.write("\n".join(lines) + "\n")

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from hunnan_gk.render import PROVISIONAL_MARK, SUPERVISED_MARK, console, table, text
+import sys
+
+from hunnan_gk.render import (
+    ANSI_RESET, LIGHT_ANSI, PROVISIONAL_MARK, SUPERVISED_MARK, Column, console, fit_table, plain, table, terminal_width, text,
+    use_colour,
+)
 
 
 def _action_label(code: str) -> str:
@@ -41,21 +46,21 @@ def _who(event: dict[str, Any]) -> str:
 
 
 def _due_text(view: dict[str, Any], *, compact: bool = False) -> str:
-    """The deadline as a clerk reads it: the date, 暂定 when provisional, and any pause."""
+    """The deadline as a clerk reads it: the date, 暂定 when provisional, and any pause.
+    `compact`: one short line for a table (the 灯 column beside it says 暂停)."""
     if view.get("outcome") or view.get("voided"):
         return "—"
     from hunnan_gk.vocab import PauseKind
 
     if view.get("pause") == PauseKind.SUPPLEMENT:
         if compact:
-            return f"停止计时\n（{PauseKind.SUPPLEMENT.label}）"
+            return "停止计时"
         return f"停止计时（等待补正，期限 {view.get('watch')}）"
     due = view.get("due") or "—"
     if view.get("due_provisional"):
-        due += f"\n{PROVISIONAL_MARK}" if compact else f"（{PROVISIONAL_MARK}）"
-    if view.get("pause") in (PauseKind.CONSULTATION, PauseKind.FEE):
-        doing = f"{PauseKind(view['pause']).label}中"
-        due += f"\n{doing}" if compact else f"，{doing}（至 {view.get('watch')}）"
+        due += PROVISIONAL_MARK if compact else f"（{PROVISIONAL_MARK}）"
+    if view.get("pause") in (PauseKind.CONSULTATION, PauseKind.FEE) and not compact:
+        due += f"，{PauseKind(view['pause']).label}中（至 {view.get('watch')}）"
     return due
 
 
@@ -70,37 +75,110 @@ def _fee_text(fee: dict[str, Any] | None) -> str | None:
     return f"{fee['noticed']} 通知{FeeBasis(fee['basis']).label} {fee['amount']} 元{pages}{paid}"
 
 
+
+
+def light_text(view: dict[str, Any]) -> str | None:
+    """The light and the working days left, as a clerk reads them: 绿灯（剩余 12 个工作日）,
+    红灯（已超期 3 个工作日）, 暂停（征求意见中，剩余 12 个工作日）; None once replied."""
+    from hunnan_gk.vocab import Light, PauseKind
+
+    light, left = view.get("light"), view.get("remaining_workdays")
+    if light is None:
+        return None
+    label = Light(light).label
+    if light == Light.PAUSED:
+        if view.get("pause") == PauseKind.SUPPLEMENT or left is None:
+            return f"{label}（{PauseKind.SUPPLEMENT.label}，停止计时）"
+        return f"{label}（{PauseKind(view['pause']).label}中，剩余 {left} 个工作日）"
+    if light == Light.RED:
+        return f"{label}（已超期 {-left} 个工作日）" if left and left < 0 else f"{label}（期限已过）"
+    return f"{label}（剩余 {left} 个工作日）"
+
+
+def reply_timeliness(view: dict[str, Any]) -> str | None:
+    """After a reply: whether it was on time (条例第33条), by the working days past the due date."""
+    if not view.get("replied") or view.get("late_workdays") is None:
+        return None
+    if view["late_workdays"]:
+        return f"超期答复 {view['late_workdays']} 个工作日（期限 {view.get('due')}）"
+    return f"按期答复（期限 {view.get('due')}）"
+
+
 def request_summary(view: dict[str, Any], done: str) -> None:
-    """One line after a change: what was done, where the request stands, its deadline."""
-    out = console()
-    out.print(
-        f"[bold]{text(view['number'])}[/bold] {text(done)}。当前环节：{text(view['stage_label'])}；"
-        f"答复期限：{text(_due_text(view))}",
-        soft_wrap=True,
-    )
+    """After a change: a line saying what was done, where the request stands and its
+    deadline; then its light and the working days left (after the reply: whether it came on
+    time)."""
+    lines = [f"{plain(view['number'])} {plain(done)}。当前环节：{plain(_stage_text(view))}；"
+             f"答复期限：{plain(_due_text(view))}"]
+    state = light_text(view) or reply_timeliness(view)
+    if state:
+        colour = LIGHT_ANSI.get(view.get("light") or "") if use_colour() else None
+        lines.append(f"{colour}{state}{ANSI_RESET}" if colour else state)
     if view.get("due_provisional"):
         from hunnan_gk.workdays import PROVISIONAL_HINT
 
-        out.print(f"[yellow]{PROVISIONAL_MARK}[/yellow]：{text(PROVISIONAL_HINT)}")
+        lines.append(f"{PROVISIONAL_MARK}：{PROVISIONAL_HINT}")
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _light_cell(view: dict[str, Any]) -> str:
+    return view.get("light_label") or ("作废" if view.get("voided") else "—")
+
+
+def _remaining_cell(view: dict[str, Any]) -> str:
+    left = view.get("remaining_workdays")
+    return "" if left is None else str(left)
+
+
+LIST_COLUMNS = (
+    Column("灯"),
+    Column("编号"),
+    Column("申请人", fold=True, typical=8),
+    Column("收到", drop=1),
+    Column("环节"),
+    Column("答复期限"),
+    Column("剩余\n工作日", right=True),
+    Column("内容", cut=True, min_width=6, typical=12),  # a preview: the whole text in show
+)
+
+
+def request_list_lines(views: list[dict[str, Any]], width: int, *, colour: bool = False) -> list[str]:
+    """The list as lines `width` columns wide: one line per request for typical names."""
+    if not views:
+        return ["没有符合条件的申请。"]
+    rows = [
+        (
+            _light_cell(view),
+            plain(view["number"] + (f" {SUPERVISED_MARK}" if view.get("supervised") else "")),
+            plain(view["applicant"]),
+            plain(view["received"]),
+            plain(_stage_text(view)),
+            plain(_due_text(view, compact=True)),
+            _remaining_cell(view),
+            plain(view["content"]),
+        )
+        for view in views
+    ]
+    styles = [LIGHT_ANSI.get(view.get("light") or "") for view in views] if colour else None
+    return fit_table(LIST_COLUMNS, rows, width, styles=styles) + [f"共 {len(views)} 件"]
 
 
 def request_list(views: list[dict[str, Any]]) -> None:
-    out = console()
-    if not views:
-        out.print("没有符合条件的申请。")
-        return
-    result = table("编号", "申请人", "收到", "环节", "答复期限", "内容", fold=("申请人", "内容"))
-    for view in views:
-        result.add_row(
-            text(view["number"] + (f" {SUPERVISED_MARK}" if view.get("supervised") else "")),
-            text(view["applicant"]),
-            text(view["received"]),
-            text(_stage_text(view)),
-            text(_due_text(view, compact=True)),
-            text(view["content"]),
-        )
-    out.print(result)
-    out.print(f"共 {len(views)} 件")
+    sys.stdout.write("\n".join(request_list_lines(views, terminal_width(), colour=use_colour())) + "\n")
+
+
+def _pause_text(pause: dict[str, Any]) -> str:
+    """One consultation of the explanation, with only the days it kept out of the count: an
+    overlap with an earlier one is said, not counted twice (条例第32、34条)."""
+    span = f"{pause['start']} 至 {pause['end'] or '进行中'}"
+    if not pause.get("counted", True):
+        return f"{span}，答复期限已过后才开始，不暂停计时（条例第33条）"
+    counted = pause.get("counted_workdays", pause["workdays"])
+    overlap = pause.get("overlap_workdays", 0)
+    line = f"{span}，不计 {counted} 个工作日（条例第32、34条）"
+    if overlap:
+        line += f"；其中 {overlap} 个工作日与前一项征求意见重叠，已计入前项，不重复计算"
+    return line
 
 
 def request_detail(view: dict[str, Any]) -> None:
@@ -132,10 +210,11 @@ def request_detail(view: dict[str, Any]) -> None:
         ("获取方式", view.get("delivery")),
         ("当前环节", view["stage_label"]),
         ("答复期限", _due_text(view)),
+        ("灯", light_text(view)),
         ("已延期", f"{view['extended_days']} 个工作日" if view["extended_days"] else None),
         ("处理结果", Outcome(view["outcome"]).short_label if view.get("outcome") else None),
         ("答复日期", view.get("replied")),
-        ("超期答复", f"超期答复 {view['late_workdays']} 个工作日" if view.get("late") else None),
+        ("是否按期", reply_timeliness(view)),
         ("补正告知", "超过收到申请后 7 个工作日才告知（条例第30条）" if view.get("supplement_late") else None),
         ("办结日期", view.get("closed")),
         ("备注", view.get("note")),
@@ -154,10 +233,10 @@ def request_detail(view: dict[str, Any]) -> None:
         out.print(f"  起算：{explain['start']}{start_note}")
         out.print(f"  法定期限：{explain['base_workdays']} 个工作日（条例第33条）")
         for pause in explain["pauses"]:
-            end = pause["end"] or "进行中"
-            out.print(
-                f"  征求意见 {text(pause['party'])}：{pause['start']} 至 {end}，不计 {pause['workdays']} 个工作日（条例第32、34条）"
-            )
+            out.print(f"  征求意见 {text(pause['party'])}：{text(_pause_text(pause))}")
+        if len(explain["pauses"]) > 1:
+            kept_out = sum(pause.get("counted_workdays", pause["workdays"]) for pause in explain["pauses"])
+            out.print(f"  征求意见合计不计 {kept_out} 个工作日")
         fee = explain.get("fee_pause")
         if fee:
             end = fee["paid"] or f"{fee['end']}（尚未缴费）"
