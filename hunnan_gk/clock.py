@@ -241,13 +241,13 @@ def supplement_after_deadline(request: Mapping[str, Any], consultations: list[Ma
     return asked > due.date
 
 
-def _explained_pauses(pauses: list[Pause], request: Mapping[str, Any], consultations: list[Mapping[str, Any]],
-                      clock: Clock, horizon: date, calendar: "WorkCalendar") -> list[dict[str, Any]]:
+def _explained_pauses(pauses: list[Pause], consultations: list[Mapping[str, Any]], clock: Clock,
+                      horizon: date, calendar: "WorkCalendar", fee: tuple[date, date] | None) -> list[dict[str, Any]]:
     """Each consultation with the working days it actually kept out of the count: days
     already not counted for an earlier, overlapping consultation are not counted twice
     (`overlap_workdays`), and one begun after the deadline had passed keeps none out
     (`counted` false, 条例第33条). The `counted_workdays` add up to the clock's paused days."""
-    counted_spans = _running(clock.start, consultations, clock.extended_days, horizon, calendar)[3]
+    counted_spans = _running(clock.start, consultations, clock.extended_days, horizon, calendar, fee)[3]
     seen: set[date] = set()
     explained = []
     for pause in sorted(pauses, key=lambda p: (p.start, p.end)):
@@ -283,9 +283,9 @@ def explain_clock(
     clock = compute_clock(request, consultations, calendar, as_of)
     stopped_on = stored_date(request.get("outcome_on"))
     horizon = min(as_of, stopped_on) if stopped_on else as_of
-    pauses = _explained_pauses(consultation_pauses(consultations, clock.start, horizon, calendar),
-                               request, consultations, clock, horizon, calendar)
     fee = fee_pause(request, clock.start, horizon)
+    pauses = _explained_pauses(consultation_pauses(consultations, clock.start, horizon, calendar),
+                               consultations, clock, horizon, calendar, fee)
     fee_view = None if fee is None else {
         "start": fee[0].isoformat(),
         "end": fee[1].isoformat(),
