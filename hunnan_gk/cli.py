@@ -154,6 +154,7 @@ def _register_groups() -> None:
         db,
         fee,
         ledger,
+        letters,
         records,
         reports,
         requests,
@@ -170,6 +171,8 @@ def _register_groups() -> None:
     app.add_typer(fee.app, name="fee")
     app.add_typer(appeal.app, name="appeal")
     app.add_typer(ledger.app, name="ledger")
+    app.add_typer(letters.app, name="letter")
+    app.add_typer(letters.top)
 
 
 _register_groups()

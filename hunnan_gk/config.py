@@ -45,6 +45,7 @@ _SCHEMA: dict[str, Any] = {
     "catalogue_areas": list,  # the 领域 a catalogue's items may name, when it declares none
     "organ": "organ",  # the default organ: a name, or a mapping with ORGAN_KEYS
     "organs": list,  # several organs on one database, each a mapping with ORGAN_KEYS
+    "letters": {"templates": str, "numbers": dict},
 }
 _TYPE_NAMES = {str: "文本", int: "整数", bool: "true/false", list: "列表"}
 
@@ -76,6 +77,8 @@ class Settings:
     catalogues: list[Path] = field(default_factory=list)
     catalogue_areas: list[str] | None = None
     organs: Organs = field(default_factory=Organs)
+    letter_templates: Path | None = None  # letters.templates: edited templates win
+    letter_numbers: dict[str, str] = field(default_factory=dict)  # letters.numbers: kind → 文号
 
 
 def config_candidates(explicit: Path | None) -> list[tuple[Path, bool]]:
@@ -162,6 +165,10 @@ def parse_settings(text: str, path: Path | None = None) -> Settings:
         # a bad pattern is a config error up front, not at the next registration
         settings.number_prefix = numbering.check_prefix(number_settings["prefix"], where)
     settings.organs = _organs(raw.get("organ"), raw.get("organs") or [], where)
+    letters = raw.get("letters") or {}
+    if "templates" in letters:
+        settings.letter_templates = base / letters["templates"]
+    settings.letter_numbers = _letter_numbers(letters.get("numbers") or {}, where)
     return settings
 
 
@@ -201,6 +208,21 @@ def _organs(default: Any, listed: list, where: str) -> Organs:
     elif len(by_name) == 1:
         name = next(iter(by_name))
     return Organs(default=name, by_name=by_name)
+
+
+def _letter_numbers(patterns: dict, where: str) -> dict[str, str]:
+    """letters.numbers: the 文号 pattern of each letter kind, checked like numbering.prefix."""
+    from hunnan_gk.letters import check_number_pattern
+    from hunnan_gk.vocab import LetterKind
+
+    checked = {}
+    for kind, pattern in patterns.items():
+        if kind not in {k.value for k in LetterKind}:
+            raise ConfigError(f"{where}：未知的配置项 letters.numbers.{kind}（可用：{'、'.join(k.value for k in LetterKind)}）")
+        if not isinstance(pattern, str):
+            raise ConfigError(f"{where}：letters.numbers.{kind} 应为文本，如 浑政依复〔{{year}}〕{{seq}}号")
+        checked[kind] = check_number_pattern(pattern, f"letters.numbers.{kind}")
+    return checked
 
 
 _DEPARTMENT_KEYS = {"name": str, "aliases": list, "email": (str, list), "leader": str,

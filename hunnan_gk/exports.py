@@ -158,6 +158,58 @@ def make_folder(path: Path) -> None:
         os.chmod(path, 0o700)  # mkdir's mode is cut by the umask; 0700 is never widened by it
 
 
+def write_new_file(target: Path, content: bytes) -> None:
+    """`content` as the new file `target`, whole or not at all, never over an existing file:
+    written beside it under a fresh name, then linked to its name (which fails if the name is
+    taken, even by a file made a moment ago). Refused (exit 1) in Chinese when it cannot be.
+    For records whose hash is kept (letters): an issued letter is never overwritten."""
+    import tempfile
+
+    from hunnan_gk.errors import Refused, os_reason
+
+    target = Path(target)
+    if target.exists() or target.is_symlink():
+        raise Refused(f"文件 {target} 已存在：已制发的文书不覆盖，请换一个文件名")
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise Refused(f"无法写入 {target}：{os_reason(exc)}") from None
+    temporary = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(content)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, 0o666 & ~_umask())
+        _link_or_move(temporary, target)
+    except FileExistsError:
+        raise Refused(f"文件 {target} 已存在：已制发的文书不覆盖，请换一个文件名") from None
+    except OSError as exc:
+        raise Refused(f"无法写入 {target}：{os_reason(exc)}") from None
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _link_or_move(temporary: Path, target: Path) -> None:
+    """Give the written file its name without replacing a file of that name: a hard link
+    where the file system has them, else a rename after checking once more."""
+    import errno
+
+    try:
+        os.link(temporary, target)
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+            raise
+        if target.exists():
+            raise FileExistsError(errno.EEXIST, "exists", str(target)) from None
+        os.replace(temporary, target)
+
+
+def discard_new_file(target: Path) -> None:
+    """Take back a file `write_new_file` just made, when what it records could not be stored."""
+    Path(target).unlink(missing_ok=True)
+
+
 def _umask() -> int:
     mask = os.umask(0o022)  # reading the umask means setting it; set it straight back
     os.umask(mask)

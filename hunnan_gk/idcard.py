@@ -1,31 +1,39 @@
-"""居民身份证号码 checks under GB 11643-1999 (18 characters, ISO 7064 MOD 11-2 check digit)."""
+"""The codes that name an applicant: the 居民身份证号码 (GB 11643-1999) and the
+统一社会信用代码 of an organisation (GB 32100-2015), checked by python-stdnum
+(stdnum.cn.ric, stdnum.cn.uscc: length, characters, check character, and for an ID number
+a real birth date and region). Pure: a problem in Chinese, or None."""
 
 from __future__ import annotations
 
-import re
-from datetime import date
+_PROBLEMS = {
+    "InvalidLength": "应为 18 位",
+    "InvalidFormat": "含有不应出现的字符",
+    "InvalidChecksum": "校验码不对",
+    "InvalidComponent": "出生日期或地区码不存在",
+}
 
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK_CHARS = "10X98765432"
-_SHAPE = re.compile(r"\d{17}[\dX]")
 
+def _problem(value: str, module) -> str | None:
+    from stdnum.exceptions import ValidationError
 
-def check_digit(first17: str) -> str:
-    """The check character for the first 17 digits (GB 11643-1999 §7)."""
-    total = sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS))
-    return _CHECK_CHARS[total % 11]
+    try:
+        module.validate(value)
+    except ValidationError as exc:
+        return _PROBLEMS.get(type(exc).__name__, "无效")
+    return None
 
 
 def id_number_problem(value: str) -> str | None:
     """Why `value` is not a valid 18-character ID number, in Chinese; None when it is."""
-    number = value.strip().upper()
-    if not _SHAPE.fullmatch(number):
-        return "应为 18 位：17 位数字加 1 位数字或 X"
-    try:
-        date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError:
-        return f"出生日期 {number[6:14]} 不存在"
-    expected = check_digit(number[:17])
-    if number[17] != expected:
-        return f"校验码应为 {expected}，而不是 {number[17]}（GB 11643）"
-    return None
+    from stdnum.cn import ric
+
+    problem = _problem(value.strip().upper(), ric)
+    return f"{problem}（GB 11643）" if problem else None
+
+
+def credit_code_problem(value: str) -> str | None:
+    """Why `value` is not a valid 统一社会信用代码, in Chinese; None when it is."""
+    from stdnum.cn import uscc
+
+    problem = _problem(value.strip().upper(), uscc)
+    return f"{problem}（GB 32100）" if problem else None

@@ -342,3 +342,49 @@ def m012_applicant_indexes(db):
     # lists the others, `list --id-number` finds them — by ID number or by name.
     db.execute("CREATE INDEX requests_id_number ON requests (id_number) WHERE id_number IS NOT NULL")
     db.execute("CREATE INDEX requests_applicant ON requests (applicant)")
+
+
+@migration
+def m013_letters(db):
+    # issue 15: the letters (文书) issued for a request, each with its 文号 (a series per kind
+    # and year, gap-free, never reused), the SHA-256 of the file written, what superseded it
+    # and how it was delivered (送达); the applicant's organisation and agent; the items of
+    # a 补正 notice (条例第30条: 一次性告知).
+    for column in ("credit_code", "legal_rep", "contact_person", "agent", "agent_id",
+                   "supplement_items"):
+        db.execute(f"ALTER TABLE requests ADD COLUMN {column} TEXT")
+    db.execute(
+        """
+        CREATE TABLE letter_counters (
+            kind TEXT NOT NULL,
+            year INTEGER NOT NULL,
+            last_seq INTEGER NOT NULL,
+            PRIMARY KEY (kind, year)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE letters (
+            id INTEGER PRIMARY KEY,
+            request_number TEXT NOT NULL REFERENCES requests(number),
+            kind TEXT NOT NULL,
+            year INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            letter_number TEXT NOT NULL UNIQUE,
+            issued_on TEXT NOT NULL,
+            outcome TEXT,
+            variant TEXT,
+            sha256 TEXT NOT NULL,
+            path TEXT NOT NULL,
+            superseded_by TEXT,
+            delivery_method TEXT,
+            delivered_on TEXT,
+            tracking TEXT,
+            signed_by TEXT,
+            created_at TEXT NOT NULL,
+            UNIQUE (kind, year, seq)
+        )
+        """
+    )
+    db.execute("CREATE INDEX letters_request ON letters (request_number, id)")

@@ -22,9 +22,13 @@ def request_view(row: Mapping[str, Any], consultations: list[Mapping[str, Any]],
                  calendar: "WorkCalendar", as_of: date, *, reveal: bool = False,
                  assignments: Iterable[Mapping[str, Any]] = (),
                  supervisions: Iterable[Mapping[str, Any]] = (),
-                 yellow_days: int = DEFAULT_YELLOW_DAYS) -> dict[str, Any]:
+                 yellow_days: int = DEFAULT_YELLOW_DAYS,
+                 letters: list[Mapping[str, Any]] | None = None) -> dict[str, Any]:
     """The request as JSON with its clock on `as_of`, its assignments with their own lights
-    and its 督办 orders (issue 13)."""
+    and its 督办 orders (issue 13), its letters and, once a reply letter is delivered, the
+    last days for 行政复议 and 行政诉讼 (issue 15)."""
+    from hunnan_gk.letters import letter_view, request_remedy
+
     clock = compute_clock(row, consultations, calendar, as_of)
     view = describe(row, clock, reveal=reveal)
     # The light while the clock runs (or stands still); none once replied, closed or voided.
@@ -38,6 +42,13 @@ def request_view(row: Mapping[str, Any], consultations: list[Mapping[str, Any]],
     view["assignments"] = [assignment_view(a, calendar, as_of, yellow_days) for a in assignments]
     view["supervision"] = [supervision_view(s) for s in supervisions]
     view["supervised"] = is_supervised(supervisions)
+    letters = letters or []
+    view["letters"] = [letter_view(letter) for letter in letters]
+    view["remedy_until"] = request_remedy(letters, calendar)
+    if not reveal:
+        for letter in view["letters"]:
+            if letter["delivered"]:
+                mask_fields(letter["delivered"], ("tracking", "signed_by"))
     return view
 
 
@@ -66,6 +77,11 @@ def describe(row: Mapping[str, Any], clock: Clock, *, reveal: bool = False) -> d
         "replied": row.get("replied_on"),
         "closed": row.get("closed_on"),
         "id_number": row.get("id_number") if reveal else mask_id_number(row.get("id_number")),
+        "credit_code": row.get("credit_code") if reveal else mask_id_number(row.get("credit_code")),
+        "legal_rep": row.get("legal_rep"),
+        "contact_person": row.get("contact_person"),
+        "agent": row.get("agent"),
+        "agent_id": row.get("agent_id") if reveal else mask_id_number(row.get("agent_id")),
         "phone": row.get("phone") if reveal else mask_phone(row.get("phone")),
         "email": row.get("email"),
         "address": row.get("address"),
@@ -94,7 +110,7 @@ def fee_view(row: Mapping[str, Any]) -> dict[str, Any] | None:
 
 #: Every text field of a request outside `show`: a number typed into any of them is masked.
 MASKED_FIELDS = ("applicant", "content", "department", "handler", "organ", "email", "address", "clerk", "delivery", "note",
-                 "void_reason")
+                 "void_reason", "legal_rep", "contact_person", "agent")
 
 
 def history_view(events: list[Mapping[str, Any]]) -> dict[str, list[dict[str, Any]]]:

@@ -334,6 +334,8 @@ class EventAction(Vocab):
     FEE_NOTICE = ("fee_notice", "发出收费通知")
     FEE_PAID = ("fee_paid", "缴纳信息处理费")
     FEE_LAPSED = ("fee_lapsed", "逾期未缴费")
+    LETTER = ("letter", "制发文书")
+    DELIVER = ("deliver", "送达文书")
 
 
 class CorrectableField(Vocab):
@@ -351,6 +353,11 @@ class CorrectableField(Vocab):
     PHONE = ("phone", "电话")
     EMAIL = ("email", "电子邮箱")
     ADDRESS = ("address", "通信地址")
+    CREDIT_CODE = ("credit_code", "统一社会信用代码")
+    LEGAL_REP = ("legal_rep", "法定代表人")
+    CONTACT_PERSON = ("contact_person", "联系人")
+    AGENT = ("agent", "委托代理人")
+    AGENT_ID = ("agent_id", "代理人身份证号")
     OUTCOME = ("outcome", "答复类型")
     REPLIED = ("replied", "答复日期")
 
@@ -377,3 +384,37 @@ class CalendarSource(Vocab):
     OVERRIDE = ("override", "覆盖文件（配置项 holidays）")
     PACKAGE = ("package", "官方数据（chinesecalendar）")
     PROVISIONAL = ("provisional", "暂定：周末加法定节假日，尚无调休安排")
+
+
+class LetterKind(Vocab):
+    """The letters (文书) the handling sends (letters.md §1): what `letter issue` makes."""
+
+    RECEIPT = ("receipt", "政府信息公开申请登记回执")
+    SUPPLEMENT = ("supplement", "补正申请告知书")
+    EXTENSION = ("extension", "延期答复告知书")
+    CONSULT_THIRD_PARTY = ("consult_third_party", "征求第三方意见书")
+    CONSULT_ORGAN = ("consult_organ", "征求意见函")
+    CONSULT_NOTICE = ("consult_notice", "征求意见告知书")
+    REASONS = ("reasons", "说明理由告知书")
+    FEE = ("fee", "收费通知书")
+    REPLY = ("reply", "政府信息公开申请答复书")
+
+
+class LetterVariant(Vocab):
+    """The two outcomes that each have two letters (letters.md §2): 予以公开 as information
+    already public or provided, 本机关不掌握 as not existing or another organ's."""
+
+    PROVIDED = ("provided", "予以提供")
+    PUBLIC = ("public", "已主动公开")
+    NOT_EXIST = ("not_exist", "信息不存在")
+    OTHER_ORGAN = ("other_organ", "非本机关负责公开")
+
+
+class DeliveryMethod(Vocab):
+    """How a letter reached the applicant (送达, letters.md §5): what a court asks for."""
+
+    IN_PERSON = ("in_person", "当面送达")
+    POST = ("post", "邮寄")
+    EMAIL = ("email", "电子邮件")
+    ONLINE = ("online", "网上平台")
+    FAX = ("fax", "传真")

@@ -105,17 +105,28 @@ def checked_received(received: date, today: date) -> date:
 
 
 def checked_id_number(text: str | None, option: str = "--id-number") -> str | None:
-    """A resident ID number with its GB 11643 check digit; None when not given."""
+    """A resident ID number (GB 11643, checked by stdnum.cn.ric); None when not given."""
     from hunnan_gk.idcard import id_number_problem
 
-    from hunnan_gk.applicants import id_key
+    return _checked_code(text, option, "身份证号码", id_number_problem)
 
+
+def checked_credit_code(text: str | None, option: str = "--credit-code") -> str | None:
+    """A 统一社会信用代码 (GB 32100, checked by stdnum.cn.uscc); None when not given."""
+    from hunnan_gk.idcard import credit_code_problem
+
+    return _checked_code(text, option, "统一社会信用代码", credit_code_problem)
+
+
+def _checked_code(text: str | None, option: str, what: str, problem_of) -> str | None:
     if not text or not text.strip():
         return None
+    from hunnan_gk.applicants import id_key
+
     value = id_key(text)  # stored half-width, without spaces: found again however typed
-    problem = id_number_problem(value)
+    problem = problem_of(value)
     if problem:
-        raise _refuse(f"{option} 身份证号码有误：{problem}")
+        raise _refuse(f"{option} {what}有误：{problem}")
     return value
 
 
@@ -135,6 +146,10 @@ def registration(*, applicant: str, applicant_type: str, channel: str, received:
     content = checked_content(content)
     received = checked_received(received, today)
     id_number = checked_id_number(id_number)
+    if "credit_code" in optional:
+        optional["credit_code"] = checked_credit_code(optional["credit_code"])
+    if "agent_id" in optional:
+        optional["agent_id"] = checked_id_number(optional["agent_id"], "--agent-id")
     return {
         "applicant": applicant,
         "applicant_type": applicant_type,
@@ -231,7 +246,8 @@ def return_to(row: Mapping[str, Any], *, to: str, reason: str, on: date, today: 
 
 def supplement_ask(row: Mapping[str, Any], *, on: date, until: date, today: date,
                    calendar: "WorkCalendar",
-                   consultations: list[Mapping[str, Any]] | None = None) -> Change:
+                   consultations: list[Mapping[str, Any]] | None = None,
+                   items: str | None = None) -> Change:
     """补正告知 sent: the clock stops (条例第30条) — unless the reply deadline has already
     passed: then it is recorded with a warning and the request stays overdue. A notice after
     the 7 working days but before the deadline still stops it, kept as `supplement_late`."""
@@ -256,13 +272,11 @@ def supplement_ask(row: Mapping[str, Any], *, on: date, until: date, today: date
         warnings.append(
             f"补正告知日期 {on} 已超过收到申请后 7 个工作日（{limit.date}），条例第30条要求在 7 个工作日内告知；已照实登记"
         )
-    return Change(
-        action=EventAction.SUPPLEMENT_ASK,
-        on=on,
-        fields={"supplement_asked_on": on.isoformat(), "supplement_until": until.isoformat(),
-                "supplement_late": int(late)},
-        warnings=warnings,
-    )
+    fields = {"supplement_asked_on": on.isoformat(), "supplement_until": until.isoformat(),
+              "supplement_late": int(late)}
+    if optional_text(items):  # what to correct, listed once and completely (条例第30条)
+        fields["supplement_items"] = optional_text(items)
+    return Change(action=EventAction.SUPPLEMENT_ASK, on=on, fields=fields, warnings=warnings)
 
 
 def _check_awaiting_supplement(row: Mapping[str, Any]) -> None:
@@ -509,7 +523,10 @@ UNDOABLE = frozenset({
 })
 #: Events that record no step of the handling on their date.
 _RECORD_KEEPING = frozenset({EventAction.REGISTER, EventAction.IMPORT, EventAction.CORRECT,
-                             EventAction.VOID, EventAction.UNDO})
+                             EventAction.VOID, EventAction.UNDO, EventAction.LETTER,
+                             EventAction.DELIVER})
+#: Records of what was sent and delivered: `undo` passes over them to the step before.
+_PAPERWORK = frozenset({EventAction.UNDO.value, EventAction.LETTER.value, EventAction.DELIVER.value})
 
 
 def undone_ids(events: list[Mapping[str, Any]]) -> set[int]:
@@ -579,6 +596,10 @@ def correct(row: Mapping[str, Any], events: list[Mapping[str, Any]], *, field: s
         fields["content"] = checked_content(value, "--to")
     elif field is CorrectableField.ID_NUMBER:
         fields["id_number"] = checked_id_number(value, "--to")
+    elif field is CorrectableField.AGENT_ID:
+        fields["agent_id"] = checked_id_number(value, "--to")
+    elif field is CorrectableField.CREDIT_CODE:
+        fields["credit_code"] = checked_credit_code(value, "--to")
     else:
         fields[column] = optional_text(value)
     old, new = row.get(column), fields[column]
@@ -622,7 +643,7 @@ def undo(row: Mapping[str, Any], events: list[Mapping[str, Any]],
     if not (reason or "").strip():
         raise _refuse("撤销须用 --reason 写明理由")
     undone = undone_ids(events)
-    standing = [e for e in events if e["action"] != EventAction.UNDO.value and e["id"] not in undone]
+    standing = [e for e in events if e["action"] not in _PAPERWORK and e["id"] not in undone]
     last = standing[-1]
     refusal = _refusal_to_undo(last)
     if refusal:
@@ -671,7 +692,10 @@ REPLAY_DEFAULTS = {"voided": 0, "void_reason": None, "supplement_late": 0,
                    "proposal_approved_on": None,
                    # issue 14: the organ and the fee notice
                    "organ": None, "fee_noticed_on": None, "fee_basis": None, "fee_amount": None,
-                   "fee_pages": None, "fee_paid_on": None}
+                   "fee_pages": None, "fee_paid_on": None,
+                   # issue 15: the applicant's organisation and agent, the 补正 items
+                   "credit_code": None, "legal_rep": None, "contact_person": None, "agent": None,
+                   "agent_id": None, "supplement_items": None}
 
 
 def replay(events: list[Mapping[str, Any]]) -> dict[str, Any]:

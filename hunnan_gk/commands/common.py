@@ -222,16 +222,17 @@ class Env:
 
 
 def request_view(env: Env, db, row: dict[str, Any], *, reveal: bool = False) -> dict[str, Any]:
-    """The request as JSON: its clock, its assignments with their lights, its 督办."""
+    """The request as JSON: its clock, its assignments with their lights, its 督办, its letters."""
     from hunnan_gk import views
     from hunnan_gk.storage.assignments import assignments_of, supervisions_of
+    from hunnan_gk.storage.letters import letters_of
     from hunnan_gk.storage.requests import consultations_of
 
     number = row["number"]
     return views.request_view(
         row, consultations_of(db, number), env.calendar, env.today, reveal=reveal,
         assignments=assignments_of(db, number), supervisions=supervisions_of(db, number),
-        yellow_days=env.settings.yellow_days,
+        yellow_days=env.settings.yellow_days, letters=letters_of(db, number),
     )
 
 

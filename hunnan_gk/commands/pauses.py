@@ -27,6 +27,7 @@ def supplement_ask(
     number: NumberArgument,
     on: on_option("发出补正告知的日期", required=True),
     until: Annotated[str, typer.Option("--until", help="申请人补正的期限")],
+    items: Annotated[str | None, typer.Option("--items", help="须补正的全部事项 （一次性告知，条例第30条）")] = None,
     note: NoteOption = None,
     clerk: ClerkOption = None,
     as_json: JsonOption = False,
@@ -35,7 +36,7 @@ def supplement_ask(
 ) -> None:
     """登记已发出补正告知：计时停止，等待申请人补正。
 
-    示例：hunnan-gk supplement ask 2024-0001 --on 2024-04-03 --until 2024-04-17
+    示例：hunnan-gk supplement ask 2024-0001 --on 2024-04-03 --until 2024-04-17 --items "1.申请获取的信息名称不明确，请写明文件名称或文号"
     """
     from hunnan_gk import workflow
 
@@ -45,7 +46,7 @@ def supplement_ask(
         number,
         lambda row, consultations: workflow.supplement_ask(
             row, on=step.day, until=last_day, today=step.env.today, calendar=step.env.calendar,
-            consultations=consultations,
+            consultations=consultations, items=items,
         ),
         note=note,
         done="已登记补正告知，计时停止",

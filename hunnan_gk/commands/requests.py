@@ -31,16 +31,21 @@ audit_app = typer.Typer(help="审计：核验办理记录链。", no_args_is_hel
 def register(
     applicant: Annotated[str, typer.Option("--applicant", help="申请人姓名或名称")],
     applicant_type: Annotated[str, typer.Option("--type", help="申请人类型（代码或名称）： " + ApplicantType.choices_help())],
-    channel: Annotated[str, typer.Option("--channel", help="申请方式（代码或名称）： " + Channel.choices_help())],
+    channel: Annotated[str, typer.Option("--channel", help="申请方式 （代码或名称）： " + Channel.choices_help())],
     received: Annotated[str, typer.Option("--received", help="收到申请之日（条例第31条），如 2024-04-01")],
     content: Annotated[str, typer.Option("--content", help="申请公开的政府信息")],
-    id_number: Annotated[str | None, typer.Option("--id-number", help="居民身份证号码（校验 GB 11643 校验码）")] = None,
+    id_number: Annotated[str | None, typer.Option("--id-number", help="居民身份证号码（校验 GB 11643 校验码、出生日期和地区码）")] = None,
     phone: Annotated[str | None, typer.Option("--phone", help="联系电话")] = None,
     email: Annotated[str | None, typer.Option("--email", help="电子邮箱")] = None,
     address: Annotated[str | None, typer.Option("--address", help="通信地址")] = None,
     department: Annotated[str | None, typer.Option("--department", help="承办单位（名称或配置中的别名）")] = None,
     handler: Annotated[str | None, typer.Option("--handler", help="办理人")] = None,
     organ: Annotated[str | None, typer.Option("--organ", help="答复机关（默认配置的 organ）")] = None,
+    credit_code: Annotated[str | None, typer.Option("--credit-code", help="统一社会信用代码（校验 GB 32100 校验码）")] = None,
+    legal_rep: Annotated[str | None, typer.Option("--legal-rep", help="法定代表人或主要负责人")] = None,
+    contact_person: Annotated[str | None, typer.Option("--contact-person", help="联系人")] = None,
+    agent: Annotated[str | None, typer.Option("--agent", help="委托代理人姓名")] = None,
+    agent_id: Annotated[str | None, typer.Option("--agent-id", help="委托代理人的身份证号码")] = None,
     clerk: ClerkOption = None,
     delivery: Annotated[str | None, typer.Option("--delivery", help="获取信息的方式，如 邮寄、电子邮件")] = None,
     note: NoteOption = None,
@@ -83,6 +88,11 @@ def register(
         organ=organ,
         delivery=delivery,
         note=note,
+        credit_code=credit_code,
+        legal_rep=legal_rep,
+        contact_person=contact_person,
+        agent=agent,
+        agent_id=agent_id,
     )
     prefix = env.settings.number_prefix
     env.ready()
@@ -314,6 +324,7 @@ def list_command(
     from hunnan_gk import render, views
     from hunnan_gk.errors import InputError
     from hunnan_gk.storage.assignments import attach_records
+    from hunnan_gk.storage.letters import attach_letters
     from hunnan_gk.storage.requests import attach_consultations, list_requests
     from hunnan_gk.render.requests import request_list
     from hunnan_gk.vocab import Stage
@@ -344,10 +355,11 @@ def list_command(
     )
     attach_consultations(database, rows)
     attach_records(database, rows)
+    attach_letters(database, rows)
     found = [
         views.request_view(row, row["consultations"], env.calendar, env.today,
                            assignments=row["assignments"], supervisions=row["supervisions"],
-                           yellow_days=env.settings.yellow_days)
+                           yellow_days=env.settings.yellow_days, letters=row["letters"])
         for row in rows
     ]
     if as_json:

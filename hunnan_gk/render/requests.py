@@ -197,6 +197,11 @@ def request_detail(view: dict[str, Any]) -> None:
         ("申请人类型", ApplicantType(view["applicant_type"]).label),
         ("申请方式", Channel(view["channel"]).label),
         ("身份证号", view.get("id_number")),
+        ("统一社会信用代码", view.get("credit_code")),
+        ("法定代表人", view.get("legal_rep")),
+        ("联系人", view.get("contact_person")),
+        ("委托代理人", view.get("agent")),
+        ("代理人身份证号", view.get("agent_id")),
         ("电话", view.get("phone")),
         ("电子邮箱", view.get("email")),
         ("通信地址", view.get("address")),
@@ -217,6 +222,8 @@ def request_detail(view: dict[str, Any]) -> None:
         ("是否按期", reply_timeliness(view)),
         ("补正告知", "超过收到申请后 7 个工作日才告知（条例第30条）" if view.get("supplement_late") else None),
         ("办结日期", view.get("closed")),
+        ("复议期限", f"{view['remedy_until']['review']}（申请行政复议的最后一日）" if view.get("remedy_until") else None),
+        ("诉讼期限", f"{view['remedy_until']['litigation']}（提起行政诉讼的最后一日）" if view.get("remedy_until") else None),
         ("备注", view.get("note")),
     ]
     for label, value in rows:
@@ -271,6 +278,10 @@ def request_detail(view: dict[str, Any]) -> None:
             text(event["note"]),
         )
     out.print(events)
+    if view.get("letters"):
+        out.print()
+        out.print("[bold]文书[/bold]")
+        letter_table(view["letters"], out)
     corrections = view.get("corrections")
     if corrections:
         out.print()
@@ -291,3 +302,27 @@ def request_detail(view: dict[str, Any]) -> None:
             outcome = Outcome(item["outcome"]).short_label if item.get("outcome") else "办理中"
             listed.add_row(text(item["number"]), text(item["received"]), text(outcome))
         out.print(listed)
+
+
+def letter_table(letters: list[dict[str, Any]], out=None) -> None:
+    """The letters of a request: kind, 文号, date, delivery, what superseded it."""
+    from hunnan_gk.vocab import DeliveryMethod, LetterKind
+
+    out = out or console()
+    if not letters:
+        out.print("尚未制发文书。")
+        return
+    listed = table("文号", "文书", "日期", "送达", "备注", fold=("文书", "送达", "备注"))
+    for letter in letters:
+        delivered = letter.get("delivered")
+        delivery = "未送达"
+        if delivered:
+            delivery = f"{delivered['on']} {DeliveryMethod(delivered['method']).label}"
+            if delivered.get("tracking"):
+                delivery += f" {delivered['tracking']}"
+            if delivered.get("signed_by"):
+                delivery += f"，{delivered['signed_by']}签收"
+        note = f"已被 {letter['superseded_by']} 取代" if letter.get("superseded_by") else ""
+        listed.add_row(text(letter["letter_number"]), text(LetterKind(letter["kind"]).label),
+                       text(letter["issued"]), text(delivery), text(note))
+    out.print(listed)
