@@ -247,6 +247,45 @@ def due_dates(b: Bench, count: int) -> list[Row]:
     return [row]
 
 
+LETTER_CONFIG = """organ:
+  name: 浑南区人民政府办公室
+  review_body: 浑南区人民政府
+  court: 沈阳市浑南区人民法院
+  contact: 政务公开办 024-23456789
+"""
+
+
+def letters(b: Bench, db_small: Path) -> list[Row]:
+    """`letter issue reply` on a request of the 1,000-request database (issue 15: < 0.5 s):
+    the 文号 taken, the template filled, the .docx written and hashed, the event recorded."""
+    import shutil
+    import sqlite3
+
+    what = "letter issue reply, 1,000 requests"
+    baseline_what = "python -c 'import typer, rich.console, sqlite3'"
+    if not b.available("letter", "issue"):
+        return [_missing(what, "< 0.5 s", baseline_what, "letter issue")]
+    config = b.work / "letters.yaml"
+    config.write_text(LETTER_CONFIG, encoding="utf-8")
+    with sqlite3.connect(db_small) as conn:
+        number, replied = conn.execute(
+            "SELECT number, replied_on FROM requests WHERE outcome = 'partial' AND replied_on IS NOT NULL"
+            " ORDER BY year, seq LIMIT 1").fetchone()
+    db = b.work / "letters.db"
+    output = b.work / "reply.docx"
+
+    def fresh() -> None:
+        for path in b.work.glob("letters.db*"):
+            path.unlink()
+        shutil.copyfile(db_small, db)
+        output.unlink(missing_ok=True)
+
+    args = b.gk("letter", "issue", "reply", number, "-o", output, "--on", replied, "--config", config,
+                "--db", db, "--reasons", "第3页所列为第三方的商业秘密，依照条例第十五条不予公开。")
+    measured = b.wall(args, prepare=fresh)
+    return [_row(what, measured, "s", "< 0.5 s", baseline_what, b.wall(IMPORT_BASELINE), limit=0.5)]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="hunnan-gk benchmarks (issue 7)")
     parser.add_argument("--quick", action="store_true", help="smaller sizes, about a minute")
@@ -264,6 +303,7 @@ def main(argv: list[str] | None = None) -> None:
         rows += ledger(b, ledger_rows)
         rows += catalogue(b, 10_000)
         rows += due_dates(b, 100_000)
+        rows += letters(b, dbs[small])
     print(render_table(rows))
     RESULTS.write_text(json.dumps({
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

@@ -30,9 +30,10 @@ PACKAGE = "hunnan_gk"
 CORE = ("workdays", "clock", "workflow", "catalogue", "reports", "annual", "ledger", "fees", "privacy",
         "idcard", "numbering", "vocab", "dates", "yamltext", "audit",
         "views", "safetext", "textcheck", "assignments", "departments", "alerts", "catalogue_publish", "catalogue_import",
-        "textwidth", "organs", "performance", "applicants")
+        "textwidth", "organs", "performance", "applicants", "letters")
 #: What a core module may not import: libraries (and their submodules) ...
-FORBIDDEN_LIBRARIES = ("typer", "click", "rich", "sqlite_utils", "sqlite3", "smtplib", "openpyxl")
+FORBIDDEN_LIBRARIES = ("typer", "click", "rich", "sqlite_utils", "sqlite3", "smtplib", "openpyxl", "docx",
+                       "docxtpl")
 #: ... and the shell of the package (and its submodules).
 FORBIDDEN_SHELL = ("cli", "commands", "storage", "render", "services", "config")
 COMMANDS = "commands"

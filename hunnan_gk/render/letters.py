@@ -70,6 +70,19 @@ def _load(path: Path):
     return template
 
 
+def _placeholders(template, environment) -> set[str]:
+    """The names a template's tags use (body, headers, footers), read from the document
+    already loaded (docxtpl's get_undeclared_template_variables would open the file again)."""
+    from docx.oxml import parse_xml
+    from jinja2 import meta
+
+    xml = template.patch_xml(template.xml_to_string(template.docx._element.body))
+    for relation in template.docx._part.rels.values():
+        if relation.reltype in (template.HEADER_URI, template.FOOTER_URI) and relation.target_part.blob:
+            xml += template.patch_xml(template.xml_to_string(parse_xml(relation.target_part.blob)))
+    return meta.find_undeclared_variables(environment.parse(xml))
+
+
 def render_docx(name: str, context: Mapping[str, Any], override: Path | None) -> bytes:
     """The letter: template `name` filled with `context`, as the bytes of a .docx file."""
     from jinja2 import TemplateError
@@ -78,7 +91,7 @@ def render_docx(name: str, context: Mapping[str, Any], override: Path | None) ->
     template = _load(path)
     environment = _environment()
     try:
-        unknown = template.get_undeclared_template_variables(environment, dict(context))
+        unknown = _placeholders(template, environment) - set(context)
     except TemplateError as exc:
         raise InputError(f"文书模板 {path} 的占位符写法有误：{exc}",
                          hint="占位符写作 {{ 名称 }}；在 Word 中编辑时，注意引号不要被自动改成中文引号") from None
