@@ -47,7 +47,8 @@ def _allowed_words() -> set[str]:
     words.update(("table", "text", "json", "csv", "html", "markdown", "xlsx", "yaml"))  # --format values
     # Names of products and standards a clerk knows by them: Excel/WPS, the SQLite file,
     # JSON Schema, VS Code's editor settings, cron, the chinesecalendar package.
-    words.update(("Excel", "SQLite", "Markdown", "Schema", "Code", "cron", "crontab", "chinesecalendar"))
+    words.update(("Excel", "SQLite", "Markdown", "Schema", "Code", "cron", "crontab", "chinesecalendar",
+                  "docx"))  # the letters' file type, as clerks see it in Word/WPS
     return {w.lower() for w in words}
 
 
