@@ -61,6 +61,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("outcome_on", "答复日期", ("办结日期", "outcome_on", "replied")),
     Column("closed_on", "归档日期", ("归档时间", "closed")),
     Column("note", "备注", ()),
+    Column("void_reason", "作废理由", ("作废原因",)),  # a registration made by mistake, kept marked
 )
 COLUMN_BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}
 DATE_KEYS = {"received_on", "supplement_asked_on", "supplement_until", "supplement_received_on",
@@ -68,7 +69,7 @@ DATE_KEYS = {"received_on", "supplement_asked_on", "supplement_until", "suppleme
 # Deadlines may lie ahead; every other date records something that already happened.
 DEADLINE_KEYS = {"supplement_until"}
 TEXT_KEYS = ("number", "applicant", "content", "department", "clerk", "id_number", "phone",
-             "email", "address", "delivery", "note")
+             "email", "address", "delivery", "note", "void_reason")
 # Cells that may run over several lines (a line break typed with Alt+Enter in Excel).
 MULTILINE_KEYS = {"content", "note"}
 
@@ -155,6 +156,7 @@ class Record:
     key: str  # the stable key: the ledger's own number, else a hash of date+applicant+content
     fields: dict[str, Any]
     stage_dates: dict[str, str] = field(default_factory=dict)  # stage code → completion date
+    number: str | None = None  # the ledger's own number, kept verbatim
 
 
 def _as_date(value: Any, today: date) -> date:
@@ -330,6 +332,8 @@ def _record(values: dict[str, Any], row: int) -> Record:
         "clerk": values["clerk"],
         "delivery": values["delivery"],
         "note": values["note"],
+        "voided": int(bool(values["void_reason"])),
+        "void_reason": values["void_reason"],
         "stage": stage,
         "clock_start_on": values["supplement_received_on"] or values["received_on"],
         "supplement_asked_on": values["supplement_asked_on"],
@@ -343,7 +347,7 @@ def _record(values: dict[str, Any], row: int) -> Record:
         "last_event_on": max(dates),
     }
     key = stable_key(values["number"] or "", values["received_on"], values["applicant"], values["content"])
-    return Record(row=row, key=key, fields=fields, stage_dates=stage_dates)
+    return Record(row=row, key=key, fields=fields, stage_dates=stage_dates, number=values["number"])
 
 
 def check_rows(
@@ -416,3 +420,20 @@ def history(record: Record) -> list[dict[str, Any]]:
         events.append({"action": action.value, "stage_before": before, "stage_after": after,
                        "happened_on": on, "data": data})
     return events
+
+
+def history_problems(records: Mapping[str, Record], history: Mapping[str, Mapping[str, list]]) -> list[Problem]:
+    """A lossless ledger's events must start with the registration of the row they belong to."""
+    problems = []
+    for number, record in records.items():
+        events = sorted(history[number]["events"], key=lambda e: e["id"])
+        first = events[0]
+        registered = (first.get("data") or {}).get("after") or {}
+        if first["action"] not in (EventAction.REGISTER.value, EventAction.IMPORT.value):
+            problems.append(Problem(record.row, "办理记录", f"编号 {number} 的第一条办理记录应是登记"))
+        elif registered.get("number") != number:
+            problems.append(Problem(record.row, "办理记录", f"编号 {number} 的登记记录写的是另一个编号"))
+        ids = [e["id"] for e in events]
+        if len(set(ids)) != len(ids):
+            problems.append(Problem(record.row, "办理记录", f"编号 {number} 的办理记录序号重复"))
+    return problems

@@ -59,9 +59,17 @@ def _json_cells(text: str, path: Path) -> list[list[Any]]:
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
         raise InputError(f"{path.name} 应是一个由对象组成的 JSON 数组（如 ledger export --format json 所写）")
     header: list[str] = []
-    for item in items:
-        header.extend(key for key in item if key not in header)
+    for item in items:  # a request's history lists are read by read_history
+        header.extend(key for key, value in item.items() if key not in header and not isinstance(value, list))
     return [header] + [[item.get(key) for key in header] for item in items]
+
+
+def _json_items(text: str, path: Path) -> list[dict[str, Any]]:
+    try:
+        items = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        return []  # refused with its reason by _json_cells
+    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
 
 
 def _json_depth(value: Any) -> int:
@@ -148,6 +156,179 @@ def export_values(request: Mapping[str, Any], due: str | None) -> dict[str, Any]
     return values
 
 
+# --- the whole record: a request's history beside its row (xlsx sheets, JSON arrays) -------
+
+#: Each history list: its JSON key, its sheet, and its columns (key, header). The lists marked
+#: derived are read off the events, for the clerk; import restores from the others.
+HISTORY_LISTS: tuple[tuple[str, str, tuple[tuple[str, str], ...], bool], ...] = (
+    ("events", "办理记录", (("id", "序号"), ("happened_on", "日期"), ("action", "办理"),
+                          ("stage_before", "原环节"), ("stage_after", "新环节"), ("clerk", "经办人"),
+                          ("note", "备注"), ("imported", "导入"), ("data", "数据")), False),
+    ("consultations", "征求意见", (("id", "序号"), ("party", "对象"), ("kind", "类别"),
+                                ("start_on", "开始日期"), ("end_on", "结束日期")), False),
+    ("extensions", "延期", (("on", "日期"), ("days", "延长工作日"), ("approver", "批准人"),
+                          ("reason", "理由")), True),
+    ("returns", "退回", (("on", "日期"), ("to", "退回到"), ("reason", "理由")), True),
+    ("appeals", "复议诉讼", (("id", "序号"), ("kind", "类别"), ("filed_on", "提起日期"),
+                          ("result", "结果"), ("decided_on", "结果日期")), False),
+    ("corrections", "更正", (("on", "日期"), ("field", "事项"), ("old", "原值"), ("new", "新值"),
+                           ("reason", "理由"), ("clerk", "经办人")), True),
+    ("assignments", "承办", (("seq", "序号"), ("department", "承办单位"), ("handler", "办理人"),
+                           ("assigned_on", "转办日期"), ("due_on", "承办期限"), ("accepted_on", "签收日期"),
+                           ("handed_back_on", "退回日期"), ("reason", "理由"), ("submitted_on", "完成日期")), False),
+    ("supervisions", "督办", (("seq", "序号"), ("by_name", "督办人"), ("reason", "事由"),
+                            ("opened_on", "督办日期"), ("respond_by", "回复期限"), ("closed_on", "办结日期"),
+                            ("note", "备注")), False),
+)
+NUMBER_HEADER = "编号"
+
+
+def history_lists(history: Mapping[str, list]) -> dict[str, list[dict[str, Any]]]:
+    """A request's history as the lists a lossless ledger carries: the stored ones as they
+    are, and extensions, returns and corrections read off its events."""
+    from hunnan_gk.vocab import EventAction
+
+    events = history.get("events", [])
+
+    def of(action: EventAction) -> list[Mapping[str, Any]]:
+        return [e for e in events if e["action"] == action.value]
+
+    lists = {
+        "events": [{key: event.get(key) for key, _ in HISTORY_LISTS[0][2]} for event in events],
+        "consultations": [{k: c.get(k) for k in ("id", "party", "kind", "start_on", "end_on")}
+                          for c in history.get("consultations", [])],
+        "extensions": [{"on": e["happened_on"], "days": e["data"].get("days"),
+                        "approver": e["data"].get("approver"), "reason": e["note"]}
+                       for e in of(EventAction.EXTEND)],
+        "returns": [{"on": e["happened_on"], "to": e["stage_after"], "reason": e["note"]}
+                    for e in of(EventAction.RETURN)],
+        "appeals": list(history.get("appeals", [])),
+        "corrections": [{"on": e["happened_on"], "field": e["data"].get("field"), "old": e["data"].get("old"),
+                         "new": e["data"].get("new"), "reason": e["data"].get("reason"), "clerk": e["clerk"]}
+                        for e in of(EventAction.CORRECT)],
+        "assignments": list(history.get("assignments", [])),
+        "supervisions": list(history.get("supervisions", [])),
+    }
+    for event in lists["events"]:
+        event["imported"] = bool(event["imported"])
+    return lists
+
+
+def _history_cell(key: str, value: Any) -> Any:
+    if key == "data":
+        from hunnan_gk.errors import Refused
+        from hunnan_gk.textcheck import MAX_TEXT_CHARS
+
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        if len(text) > MAX_TEXT_CHARS:
+            raise Refused("有一条办理记录超过 Excel 单元格的上限，xlsx 无法完整写出", hint="请用 --format json 导出")
+        return text
+    if key == "imported":
+        return "是" if value else "否"
+    return "" if value is None else value
+
+
+def read_history(path: Path) -> tuple[dict[str, dict[str, list]], list[ledger.Problem]]:
+    """The history lists of a lossless ledger (our xlsx or JSON export), by request number;
+    empty for an office's own flat ledger. Problems name the sheet, row and column."""
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        items = _json_items(decode(path.read_bytes())[0], path)
+        tables = {key: [(index + 2, key, {**entry, NUMBER_HEADER: item.get("number")})
+                        for index, item in enumerate(items) for entry in item.get(key) or []
+                        if isinstance(entry, dict)]
+                  for key, _, _, derived in HISTORY_LISTS if not derived}
+    elif suffix in (".xlsx", ".xlsm"):
+        tables = _xlsx_history(path)
+    else:
+        return {}, []
+    found: dict[str, dict[str, list]] = {}
+    problems: list[ledger.Problem] = []
+    for key, rows in tables.items():
+        for row, where, entry in rows:
+            entry = dict(entry)
+            number = _plain(entry.pop(NUMBER_HEADER, None))
+            reason = next((text_problem(v, multiline=True) for v in entry.values()
+                           if isinstance(v, str) and text_problem(v, multiline=True)), None)
+            if reason or not number:
+                problems.append(ledger.Problem(row, where, reason or "缺少编号"))
+                continue
+            if key == "events":
+                entry, reason = _event_entry(entry)
+                if reason:
+                    problems.append(ledger.Problem(row, where, reason))
+                    continue
+            found.setdefault(number, {}).setdefault(key, []).append(entry)
+    return found, problems
+
+
+def _plain(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _event_entry(entry: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """One event of a lossless ledger checked: its action known, its date a date, its data
+    an object."""
+    from datetime import date
+
+    from hunnan_gk.vocab import EventAction
+
+    data = entry.get("data")
+    if isinstance(data, str):
+        try:
+            data = json.loads(data)
+        except json.JSONDecodeError:
+            return entry, "“数据”不是有效的 JSON"
+    if not isinstance(data, dict):
+        return entry, "“数据”应为一个 JSON 对象"
+    try:
+        EventAction(_plain(entry.get("action")))
+    except ValueError:
+        return entry, f"无法识别办理“{_plain(entry.get('action'))}”"
+    on = entry.get("happened_on")
+    on = on.isoformat()[:10] if hasattr(on, "isoformat") else _plain(on)
+    try:
+        date.fromisoformat(on)
+    except ValueError:
+        return entry, f"无法识别日期“{on}”"
+    try:
+        event_id = int(entry.get("id"))
+    except (TypeError, ValueError):
+        return entry, "序号应为整数"
+    imported = entry.get("imported")
+    return {**entry, "id": event_id, "happened_on": on, "data": data,
+            "imported": imported in (True, 1, "是", "1", "true")}, None
+
+
+def _xlsx_history(path: Path) -> dict[str, list[tuple[int, str, dict[str, Any]]]]:
+    from hunnan_gk import sheets
+
+    by_name = {name: (key, columns) for key, name, columns, derived in HISTORY_LISTS if not derived}
+    tables: dict[str, list] = {}
+    for name, rows in sheets.read_xlsx_sheets(path, sheets.LEDGER_LIMITS, list(by_name)).items():
+        if not rows:
+            continue
+        key, columns = by_name[name]
+        headers = {header: column for column, header in columns} | {NUMBER_HEADER: NUMBER_HEADER}
+        index = {i: headers[str(cell).strip()] for i, cell in enumerate(rows[0]) if str(cell or "").strip() in headers}
+        tables[key] = [
+            (number, name, {field: (row[i] if i < len(row) else None) for i, field in index.items()})
+            for number, row in enumerate(rows[1:], 2) if any(cell not in (None, "") for cell in row)
+        ]
+        for _, _, entry in tables[key]:
+            for field, value in entry.items():
+                if hasattr(value, "isoformat") and field != NUMBER_HEADER:
+                    entry[field] = value.isoformat()[:10]
+            if "id" in entry and key != "events" and entry["id"] not in (None, ""):
+                entry["id"] = int(entry["id"])
+            if key == "assignments" or key == "supervisions":
+                entry["seq"] = int(entry["seq"])
+            for field, value in list(entry.items()):
+                if value == "":
+                    entry[field] = None
+    return tables
+
+
 def write_export(path: Path, rows: list[dict[str, Any]], fmt: str) -> None:
     """Write the ledger: CSV (utf-8-sig) and XLSX with Chinese headers and labels; JSON with
     ASCII keys and codes. Each reads back with `ledger import`."""
@@ -156,7 +337,9 @@ def write_export(path: Path, rows: list[dict[str, Any]], fmt: str) -> None:
     if fmt == "json":
         from hunnan_gk.render import to_json
 
-        path.write_text(to_json(rows) + "\n", encoding="utf-8")
+        items = [{**{k: v for k, v in row.items() if k != "history"}, **history_lists(row.get("history") or {})}
+                 for row in rows]
+        path.write_text(to_json(items) + "\n", encoding="utf-8")
     elif fmt == "csv":
         from hunnan_gk.exports import write_csv_file
 
@@ -175,6 +358,13 @@ def _write_xlsx(path: Path, headers: list[str], keys: list[str], rows: list[dict
     header_row(sheet, headers)
     for row in rows:
         sheet.append(cells(sheet, (_xlsx_value(key, row[key]) for key in keys)))
+    lists = [(row["number"], history_lists(row.get("history") or {})) for row in rows]
+    for key, name, columns, _ in HISTORY_LISTS:
+        extra = book.create_sheet(name)
+        header_row(extra, [NUMBER_HEADER, *(header for _, header in columns)])
+        for number, history in lists:
+            for entry in history[key]:
+                extra.append(cells(extra, [number, *(_history_cell(k, entry.get(k)) for k, _ in columns)]))
     book.save(path)
 
 

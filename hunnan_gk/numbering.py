@@ -117,3 +117,13 @@ def lookup(text: str) -> Lookup:
     if short is not None:
         return Lookup(wanted, short)
     return Lookup(wanted, _paper_year_seq(wanted), confirm=True)
+
+
+def sequence_in(number: str, year: int) -> int | None:
+    """The sequence a number of `year` holds (浑南依申〔2024〕0005号, HN2024-05 → 5): its last
+    run of at most six digits other than the year; None when it has none."""
+    runs = re.findall(r"\d+", _half_width(number))
+    if str(year) in runs:
+        runs.remove(str(year))
+    runs = [run for run in runs if len(run) <= 6]
+    return int(runs[-1]) if runs and int(runs[-1]) > 0 else None

@@ -203,31 +203,52 @@ def _has_dtd(archive, member) -> bool:
     return b"<!DOCTYPE" in before_root.upper() or b"<!ENTITY" in before_root.upper()
 
 
-def _xlsx_rows(path: Path, limits: Limits) -> tuple[list[list[Any]], str]:
+def read_xlsx_sheets(path: Path, limits: Limits, names: list[str]) -> dict[str, list[list[Any]]]:
+    """The rows of the sheets named `names` that the workbook has (its first sheet read by
+    `read_xlsx` first, with every check), within the same limits."""
+    book = _open_workbook(path)
+    try:
+        return {name: _sheet_rows(path, book[name], limits, f"“{name}”")
+                for name in names if name in book.sheetnames}
+    finally:
+        book.close()
+
+
+def _open_workbook(path: Path):
     from zipfile import BadZipFile
 
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        return load_workbook(path, read_only=True, data_only=True)
     except (BadZipFile, KeyError, ValueError, TypeError, OSError, SyntaxError):
         raise InputError(f"{path.name} 不是有效的 .xlsx 文件") from None
+
+
+def _sheet_rows(path: Path, sheet, limits: Limits, which: str = "") -> list[list[Any]]:
+    from zipfile import BadZipFile
+
+    sheet.reset_dimensions()  # a sheet's declared size may lie (A1:XFD1048576): count what is there
+    rows: list[list[Any]] = []
+    try:
+        for row in sheet.iter_rows(values_only=True):
+            values = list(row)
+            while values and values[-1] in (None, ""):
+                values.pop()
+            _check_row(path, len(rows) + 1, values, limits)
+            rows.append(values)
+    except (KeyError, ValueError, TypeError, SyntaxError, BadZipFile):
+        raise InputError(f"{path.name} 的工作表{which}无法读取（文件可能已损坏）") from None
+    return rows
+
+
+def _xlsx_rows(path: Path, limits: Limits) -> tuple[list[list[Any]], str]:
+    book = _open_workbook(path)
     try:
         if not book.worksheets:
             raise InputError(f"{path.name} 里没有工作表")
         sheet = book.worksheets[0]
-        sheet.reset_dimensions()  # a sheet's declared size may lie (A1:XFD1048576): count what is there
-        rows: list[list[Any]] = []
-        try:
-            for row in sheet.iter_rows(values_only=True):
-                values = list(row)
-                while values and values[-1] in (None, ""):
-                    values.pop()
-                _check_row(path, len(rows) + 1, values, limits)
-                rows.append(values)
-        except (KeyError, ValueError, TypeError, SyntaxError, BadZipFile):
-            raise InputError(f"{path.name} 的工作表无法读取（文件可能已损坏）") from None
-        return rows, getattr(sheet, "_worksheet_path", "")
+        return _sheet_rows(path, sheet, limits), getattr(sheet, "_worksheet_path", "")
     finally:
         book.close()
 

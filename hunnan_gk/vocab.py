@@ -81,6 +81,14 @@ class Channel(Vocab):
     EMAIL = ("email", "电子邮件")
     FAX = ("fax", "传真")
 
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """What offices' ledgers write: 信函 and 挂号信 are posted (邮寄), 平信 is 平常信函."""
+        return _CHANNEL_ALIASES.get(self.value, ())
+
+
+_CHANNEL_ALIASES = {"post": ("信函", "挂号信"), "letter": ("平信",)}
+
 
 class Stage(Vocab):
     """The eight handling stages of work plan item 10, then closed (domain.md §1)."""

@@ -55,7 +55,7 @@ def export_command(
     示例：hunnan-gk ledger export --year 2024 -o 2024年依申请公开台账.xlsx
     """
     from hunnan_gk import clock, ledger_io
-    from hunnan_gk.storage.reports import ledger_requests
+    from hunnan_gk.storage.reports import ledger_histories, ledger_requests
     from hunnan_gk.exports import atomic_write
 
     env = Env(config, db)
@@ -63,10 +63,13 @@ def export_command(
     chosen = output_format(format, output, EXPORT_FORMATS)
     database = env.open_db()
     requests = ledger_requests(database, year)
+    histories = ledger_histories(database, [request["number"] for request in requests])
     rows = []
     for request in requests:
         due = clock.compute_clock(request, request["consultations"], env.calendar, env.today).due
-        rows.append(ledger_io.export_values(request, due.isoformat() if due else None))
+        values = ledger_io.export_values(request, due.isoformat() if due else None)
+        values["history"] = {**histories[request["number"]], "consultations": request["consultations"]}
+        rows.append(values)
     # The ledger holds ID and phone numbers: only its owner may read the file.
     atomic_write(output, lambda target: ledger_io.write_export(target, rows, chosen), private=True)
     typer.echo(f"已导出 {len(rows)} 件申请到 {output}")
@@ -89,7 +92,7 @@ def import_command(
     """
     from hunnan_gk import ledger, ledger_io, numbering
     from hunnan_gk.errors import Refused
-    from hunnan_gk.storage.bulk import import_ledger_record, ledger_row_present
+    from hunnan_gk.storage.bulk import NumberTaken, import_ledger_record, ledger_row_present, restore_histories
     from hunnan_gk.storage.db import write
 
     env = Env(config, db)
@@ -103,6 +106,12 @@ def import_command(
         problems += row_problems
         if sheet.unknown:
             typer.echo(message_text("提示：以下列无法识别，已忽略：" + "、".join(sheet.unknown)), err=True)
+    history: dict = {}
+    if sheet is not None:
+        history, history_problems = ledger_io.read_history(file)
+        problems += history_problems
+    whole = {r.number: r for r in records if r.number and history.get(r.number, {}).get("events")}
+    problems += ledger.history_problems(whole, history)
     errors_file = ledger_io.errors_path(file)
     if problems:
         _report_problems(problems, errors_file)
@@ -118,25 +127,43 @@ def import_command(
             at, who = env.now().isoformat(), clerk_name(clerk)
             pause = _pause_for_tests()
             pause(0)
-            with _progress("导入", len(new)) as tick:
-                for written, record in enumerate(new, 1):
-                    import_ledger_record(
-                        database,
-                        key=record.key,
-                        fields=record.fields,
-                        events=ledger.history(record),
-                        number_for=lambda y, s: numbering.format_number(prefix, y, s),
-                        clerk=who,
-                        at=at,
-                        source=file.name,
-                        source_row=record.row,
-                    )
-                    tick()
-                    pause(written)
+            renumbered: list[str] = []
+            try:
+                # whole records first: into an empty database they keep their events' ids
+                restore_histories(database, [
+                    {**history[r.number], "number": r.number, "key": r.key, "row": r.row,
+                     "events": sorted(history[r.number]["events"], key=lambda e: e["id"])}
+                    for r in new if r.number in whole
+                ], at=at, source=file.name)
+                with _progress("导入", len(new)) as tick:
+                    for written, record in enumerate(new, 1):
+                        if record.number not in whole:
+                            stored = import_ledger_record(
+                                database,
+                                key=record.key,
+                                fields=record.fields,
+                                events=ledger.history(record),
+                                number_for=lambda y, s: numbering.format_number(prefix, y, s),
+                                clerk=who,
+                                at=at,
+                                source=file.name,
+                                source_row=record.row,
+                                number=record.number,
+                            )
+                            if record.number and stored != record.number:
+                                renumbered.append(f"{record.number} → {stored}")
+                        tick()
+                        pause(written)
+            except NumberTaken as taken:
+                raise Refused(f"台账中的编号 {taken} 已是数据库中另一件申请的编号，未导入任何记录",
+                              hint="编号按台账原样保留；请核对后改正台账中的编号") from None
     skipped = len(records) - len(new)
     verb = "检查通过：可导入" if dry_run else "已导入"
     with after_commit(f"从 {file.name} 导入 {len(new)} 件申请"):
         typer.echo(f"{verb} {len(new)} 件申请；{skipped} 行此前已导入（或已登记），跳过")
+        if not dry_run and renumbered:
+            typer.echo(message_text(f"提示：{len(renumbered)} 件的编号已被其他申请使用，另行编号："
+                                    + "、".join(renumbered[:20]) + ("……" if len(renumbered) > 20 else "")), err=True)
 
 
 def _pause_for_tests():

@@ -9,10 +9,11 @@ from typing import Any, Callable
 
 import sqlite_utils
 
-from hunnan_gk.audit import CHAIN_FIELDS, HASHED_FIELDS, linked_hash, registered_fields
-from hunnan_gk.storage.audit import append_event, chain_tail
+from hunnan_gk import numbering
+from hunnan_gk.audit import CHAIN_FIELDS, HASHED_FIELDS, chained, linked_hash, registered_fields
+from hunnan_gk.storage.audit import append_event, chain_tail, event_count
 from hunnan_gk.storage.db import insert, insert_many
-from hunnan_gk.storage.requests import new_request_row
+from hunnan_gk.storage.requests import new_request_row, next_seq
 from hunnan_gk.vocab import EventAction
 
 
@@ -40,11 +41,17 @@ def import_ledger_record(
     at: str,
     source: str,
     source_row: int,
+    number: str | None = None,
 ) -> str:
     """Store one imported request, its history (events marked imported) and its key (call
-    inside `write`). Returns the new request's number."""
-    row = new_request_row(db, {**fields, "clerk": fields.get("clerk") or clerk, "imported": 1},
-                          number_for=number_for, at=at)
+    inside `write`). Returns the new request's number: the ledger's own `number` verbatim
+    when it has one that no other request has (its sequence read from it where free, so that
+    new registrations continue after it), else the next of its receipt year."""
+    fields = {**fields, "clerk": fields.get("clerk") or clerk, "imported": 1}
+    if number and not db.execute("SELECT 1 FROM requests WHERE number = ?", [number]).fetchone():
+        row = _row_numbered(db, fields, number, at=at)
+    else:  # no number of its own, or one another request already has: the next of its year
+        row = new_request_row(db, fields, number_for=number_for, at=at)
     number = row["number"]
     for event in events:
         data = dict(event["data"])
@@ -56,6 +63,86 @@ def import_ledger_record(
     insert(db, "ledger_keys", {"key": key, "request_number": number, "source": source,
                                "source_row": source_row, "imported_at": at})
     return number
+
+
+class NumberTaken(Exception):
+    """The ledger's own number names another request already in the database."""
+
+
+def _row_numbered(db: sqlite_utils.Database, fields: dict[str, Any], number: str, *,
+                  at: str) -> dict[str, Any]:
+    """Store a request under the (free) number its ledger gave it (call inside `write`)."""
+    year = int(fields["received_on"][:4])
+    seq = numbering.sequence_in(number, year)
+    if seq is None or db.execute("SELECT 1 FROM requests WHERE year = ? AND seq = ?", [year, seq]).fetchone():
+        seq = next_seq(db, year)
+    else:
+        _raise_counter(db, year, seq)
+    row = {"number": number, "year": year, "seq": seq, **fields, "created_at": at, "updated_at": at}
+    insert(db, "requests", row)
+    return row
+
+
+def _raise_counter(db: sqlite_utils.Database, year: int, seq: int) -> None:
+    db.execute(
+        "INSERT INTO counters (year, last_seq) VALUES (?, ?)"
+        " ON CONFLICT(year) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)",
+        [year, seq],
+    )
+
+
+def restore_histories(db: sqlite_utils.Database, restored: list[dict[str, Any]], *, at: str,
+                      source: str) -> None:
+    """Store requests exported whole (`ledger export` xlsx/json) as they were (call inside
+    `write`): each row as its events replay it, its events with their data (stamped `at`),
+    consultations, appeals, assignments and 督办. Into a database without events the ids are
+    kept, so that everything `show --json` names is as exported; otherwise new ids are given
+    (an undo keeps naming the event it undoes)."""
+    from hunnan_gk.workflow import replay
+
+    keep_ids = event_count(db) == 0
+    columns = list(db["requests"].columns_dict)
+    for item in restored:
+        events = [{**event, "at": at} for event in item["events"]]
+        state = replay(events)
+        row = {column: state.get(column) for column in columns}
+        if db.execute("SELECT 1 FROM requests WHERE number = ?", [row["number"]]).fetchone():
+            raise NumberTaken(row["number"])
+        if db.execute("SELECT 1 FROM requests WHERE year = ? AND seq = ?", [row["year"], row["seq"]]).fetchone():
+            row["seq"] = next_seq(db, row["year"])
+        else:
+            _raise_counter(db, row["year"], row["seq"])
+        insert(db, "requests", row)
+        number = row["number"]
+        for table, key in (("consultations", "consultations"), ("appeals", "appeals")):
+            for record in item.get(key, []):
+                values = {**record, "request_number": number}
+                if not keep_ids:
+                    values.pop("id", None)
+                if table == "appeals":
+                    values.setdefault("created_at", at)
+                    values.setdefault("updated_at", at)
+                insert(db, table, values)
+        for table in ("assignments", "supervisions"):
+            for record in item.get(table, []):
+                insert(db, table, {**record, "request_number": number})
+        insert(db, "ledger_keys", {"key": item["key"], "request_number": number, "source": source,
+                                   "source_row": item["row"], "imported_at": at})
+    ids: dict[int, int] = {}
+    everything = sorted(
+        ((event, item["number"]) for item in restored for event in item["events"]),
+        key=lambda pair: pair[0]["id"],
+    )
+    for event, number in everything:
+        data = dict(event["data"])
+        if not keep_ids and "undoes" in data:
+            data["undoes"] = ids.get(data["undoes"], data["undoes"])
+        values = {name: event.get(name) for name in HASHED_FIELDS}
+        values.update(request_number=number, at=at, data=data)
+        row = chained(values, chain_tail(db))
+        if keep_ids:
+            row["id"] = event["id"]
+        ids[event["id"]] = insert(db, "events", row)
 
 
 def last_seqs(db: sqlite_utils.Database) -> dict[int, int]:

@@ -166,3 +166,28 @@ def ledger_requests(db: sqlite_utils.Database, year: int | None = None) -> list[
             by_number[number]["stage_dates"][stage] = on
     attach_consultations(db, rows)
     return rows
+
+
+def ledger_histories(db: sqlite_utils.Database, numbers: list[str]) -> dict[str, dict[str, list]]:
+    """Everything the record holds about each request beyond its row, for a lossless ledger:
+    its events (data decoded), appeals, assignments and 督办, by number."""
+    import json
+
+    found: dict[str, dict[str, list]] = {
+        number: {"events": [], "appeals": [], "assignments": [], "supervisions": []} for number in numbers
+    }
+    for table, order in (("events", "id"), ("appeals", "id"), ("assignments", "seq"), ("supervisions", "seq")):
+        if table not in db.table_names():
+            continue
+        for record in dict_rows(db.execute(f"SELECT * FROM {table} ORDER BY request_number, {order}")):
+            number = record.pop("request_number")
+            if number not in found:
+                continue
+            if table == "events":
+                record["data"] = json.loads(record["data"])
+                for name in ("prev_hash", "hash", "at"):
+                    record.pop(name, None)
+            for name in ("created_at", "updated_at"):
+                record.pop(name, None)
+            found[number][table].append(record)
+    return found
