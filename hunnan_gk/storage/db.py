@@ -83,11 +83,12 @@ def init_db(path: Path) -> tuple[sqlite_utils.Database, bool]:
             conn = sqlite3.connect(str(building), isolation_level=None)
             try:
                 db = sqlite_utils.Database(conn, execute_plugins=False)
-                db.execute("PRAGMA journal_mode = WAL")
+                # Built with a rollback journal: every byte is in the file once the commit
+                # returns (a WAL could be left unfolded on a full disk); open_db turns WAL on.
                 with write(db):
                     migrations.apply(db)
             finally:
-                conn.close()  # the last connection folds the WAL in and removes it
+                conn.close()
         except sqlite3.Error as exc:
             raise describe_sqlite_error(exc) from None
         try:
