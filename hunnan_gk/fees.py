@@ -29,7 +29,7 @@ PAGE_BANDS: tuple[tuple[int, int | None, int], ...] = (
 
 #: 条例第42条第1款, which every quote states first: the amounts are what MAY be charged then.
 NO_FEE_RULE = ("行政机关依申请提供政府信息，不收取费用；申请人申请公开政府信息的数量、频次明显超过合理范围的，"
-               "才可以收取信息处理费（条例第42条）。以下金额是在这种情况下可收取的上限。")
+               "才可以收取信息处理费（条例第42条；国办函〔2020〕109号）。以下金额是在这种情况下可收取的上限。")
 
 ONE_BASIS_ONLY = "同一申请只能选择按件计收或按量计收其中一种方式，不得同时按两种方式计收（国办函〔2020〕109号）。"
 

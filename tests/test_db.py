@@ -201,3 +201,31 @@ def test_a_genuine_older_file_is_migrated_and_marked(cli, isolated):
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     conn.close()
+
+
+def test_a_command_waiting_for_anothers_lock_says_so_and_then_succeeds(cli, isolated, monkeypatch):
+    """Another clerk's command (or a long import) holds the write lock for 3 s: after 2 s the
+    waiting command says 正在等待其他操作完成…, and once the lock is free it does its work."""
+    import sqlite3
+    import threading
+    import time
+
+    from hunnan_gk.storage import db as storage_db
+    from tests.helpers import register, register_args
+
+    register(cli)
+    said = []
+    monkeypatch.setattr(storage_db, "on_wait", lambda: said.append(storage_db.WAIT_NOTICE))
+    holder = sqlite3.connect(isolated / "gk.db", isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    released = threading.Timer(3.0, lambda: holder.execute("COMMIT"))
+    released.start()
+    try:
+        started = time.monotonic()
+        result = cli("register", *register_args(applicant="李四"))
+    finally:
+        released.join()
+        holder.close()
+    assert result.exit_code == 0, result.output
+    assert said == ["正在等待其他操作完成…"]
+    assert time.monotonic() - started >= 2.0  # it did wait for the lock (not a timing limit)

@@ -169,3 +169,56 @@ def test_overlapping_consultations_are_not_counted_twice(cli, monkeypatch):
     shown = cli("show", "2024-0001", "--explain").stdout
     assert "不计 2 个工作日" in shown and "其中 2 个工作日与前一项征求意见重叠" in shown
     assert "征求意见合计不计 6 个工作日" in shown
+
+
+# ---------------------------------------------------------------------------------------------
+# --json on every command that reports a result (item 6)
+
+#: Commands without --json, and why: they write files or mail, or print JSON already.
+NO_JSON = {
+    ("notify",): "sends mail; --dry-run prints the mails themselves",
+    ("catalog", "schema"): "prints the JSON Schema itself",
+    ("catalog", "show"): "the catalogue as a clerk reads it; catalog export writes it as data",
+    ("catalog", "export"): "writes a file in the --format asked for",
+}
+
+
+def test_every_command_that_reports_a_result_has_json():
+    import typer.main
+
+    from hunnan_gk.cli import app
+
+    def leaves(command, path=()):
+        for name, sub in getattr(command, "commands", {}).items():
+            if getattr(sub, "commands", None):
+                yield from leaves(sub, path + (name,))
+            else:
+                yield path + (name,), sub
+
+    missing = []
+    for path, command in leaves(typer.main.get_command(app)):
+        options = {opt: param for param in command.params for opt in getattr(param, "opts", ())}
+        has_json = "--json" in options or "json" in (options.get("--format") and options["--format"].help or "")
+        if not has_json and path not in NO_JSON:
+            missing.append(" ".join(path))
+    assert missing == []
+
+
+def test_appeal_db_demo_and_audit_report_json(cli, isolated, monkeypatch):
+    monkeypatch.setenv("HUNNAN_GK_TODAY", "2024-09-27")
+    register(cli)
+    added = ok_json(cli("appeal", "add", "2024-0001", "--kind", "reconsideration", "--on", "2024-09-20", "--json"))
+    assert added == {"number": "2024-0001", "kind": "reconsideration", "kind_label": "行政复议", "result": None,
+                     "result_label": None, "on": "2024-09-20", "note": "行政复议"}
+    decided = ok_json(cli("appeal", "decide", "2024-0001", "--kind", "reconsideration", "--result", "upheld",
+                          "--on", "2024-09-26", "--json"))
+    assert decided["result"] == "upheld" and decided["result_label"] == "结果维持"
+    assert ok_json(cli("db", "path", "--json")) == {"path": str(isolated / "gk.db"), "exists": True}
+    assert ok_json(cli("db", "init", "--json"))["created"] is False
+    checked = ok_json(cli("db", "check", "--json"))
+    assert checked["integrity"] == "ok" and checked["events"] == 3 and len(checked["head"]) == 64
+    assert ok_json(cli("audit", "verify", "--json")) == {"verified": True, "events": 3, "head": checked["head"]}
+    backup = ok_json(cli("db", "backup", isolated / "copy.db", "--json"))
+    assert backup["backup"] == str(isolated / "copy.db") and backup["bytes"] > 0
+    demo = ok_json(cli("demo", "--json"))
+    assert demo["requests"] == 30 and demo["overdue"]["counts"]["red"] >= 1

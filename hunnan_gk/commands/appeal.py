@@ -9,6 +9,7 @@ from hunnan_gk.commands.common import (
     ConfigOption,
     DbOption,
     Env,
+    JsonOption,
     NumberArgument,
     after_commit,
     clerk_name,
@@ -43,12 +44,34 @@ def _record(env: Env, number: str, kind: str, on: str, clerk: str | None, decide
     return request["number"], change
 
 
+def _report(number: str, change, *, as_json: bool, said: str) -> None:
+    """What was recorded: JSON (number, kind, result, on, what the event says) or one line."""
+    from hunnan_gk.render import print_json
+
+    appeal = (change.extra or {}).get("appeal", {})
+    with after_commit(f"申请 {number} 的{change.note}（{change.on}）"):
+        if as_json:
+            result = appeal.get("result")
+            print_json({
+                "number": number,
+                "kind": appeal.get("kind"),
+                "kind_label": AppealKind(appeal["kind"]).label,
+                "result": result,
+                "result_label": AppealResult(result).label if result else None,
+                "on": change.on.isoformat(),
+                "note": change.note,
+            })
+        else:
+            typer.echo(f"{said}：申请 {number} 的{change.note}（{change.on}）")
+
+
 @app.command("add")
 def add_command(
     number: NumberArgument,
     kind: KindOption,
     on: OnOption,
     clerk: ClerkOption = None,
+    as_json: JsonOption = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -65,8 +88,7 @@ def add_command(
             request, pending, kind=code, on=day, today=env.today
         ),
     )
-    with after_commit(f"申请 {number} 的{change.note}（{change.on}）"):
-        typer.echo(f"已登记：申请 {number} 的{change.note}（{change.on}）")
+    _report(number, change, as_json=as_json, said="已登记")
 
 
 @app.command("decide")
@@ -79,6 +101,7 @@ def decide_command(
     ],
     on: OnOption,
     clerk: ClerkOption = None,
+    as_json: JsonOption = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -96,5 +119,4 @@ def decide_command(
             request, pending, kind=code, result=outcome, on=day, today=env.today
         ),
     )
-    with after_commit(f"申请 {number} 的{change.note}（{change.on}）"):
-        typer.echo(f"已记录：申请 {number} 的{change.note}（{change.on}）")
+    _report(number, change, as_json=as_json, said="已记录")

@@ -153,6 +153,7 @@ def import_command(
     name: Annotated[str | None, typer.Option("--name", help="目录名称（默认取表格的文件名）")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="编制单位")] = None,
     force: Annotated[bool, typer.Option("--force", help="输出文件已存在时覆盖它")] = False,
+    json_output: JsonOption = False,
     config: ConfigOption = None,
 ) -> None:
     """把各单位发布的目录表格（xlsx/CSV）转换为目录 YAML，并列出无法对应的行和列。
@@ -176,6 +177,16 @@ def import_command(
         raise Refused(f"{table.name} 中没有可导入的事项，未写入 {output}")
     text = catalogue_yaml(imported, name=name or table.stem, unit=unit or "", source=table.name)
     atomic_write(output, lambda target: target.write_text(text, encoding="utf-8"))
+    if json_output:
+        from hunnan_gk.render import print_json
+
+        checked = check_catalogue(output, config)
+        return print_json({
+            "source": str(table), "encoding": sheet.encoding, "output": str(output),
+            "items": len(imported.items), "numbering": imported.numbering,
+            "filled_down": list(imported.filled_down), "not_imported": [n.as_dict() for n in imported.notes],
+            "problems": [p.as_dict() for p in checked.problems],
+        })
     encoding = f"，{sheet.encoding}" if sheet.encoding else ""
     typer.echo(f"已从 {table.name}{encoding} 导入 {len(imported.items)} 个事项到 {output}。{imported.numbering}。")
     for line in imported.filled_down:

@@ -5,14 +5,15 @@ from typing import Annotated
 
 import typer
 
-from hunnan_gk.commands.common import ConfigOption, DbOption, Env
+from hunnan_gk.commands.common import ConfigOption, DbOption, Env, JsonOption
 from hunnan_gk.errors import os_reason
+from hunnan_gk.render import print_json
 
 app = typer.Typer(help="数据库：新建、路径、备份、完整性检查。", no_args_is_help=True)
 
 
 @app.command("init")
-def init_command(db: DbOption = None, config: ConfigOption = None) -> None:
+def init_command(as_json: JsonOption = False, db: DbOption = None, config: ConfigOption = None) -> None:
     """新建数据库（权限 0600），并说明它在哪里；已存在时不做改动。
 
     其他命令只使用已有的数据库：--db 写错时报错，而不会另起一个空的记录。
@@ -25,6 +26,8 @@ def init_command(db: DbOption = None, config: ConfigOption = None) -> None:
     database, created = init_db(env.db_path)
     version = schema_version(database)
     database.conn.close()
+    if as_json:
+        return print_json({"path": str(env.db_path), "created": created, "schema_version": version})
     if created:
         typer.echo(f"已新建数据库：{env.db_path}")
     else:
@@ -32,17 +35,22 @@ def init_command(db: DbOption = None, config: ConfigOption = None) -> None:
 
 
 @app.command("path")
-def path_command(db: DbOption = None, config: ConfigOption = None) -> None:
+def path_command(as_json: JsonOption = False, db: DbOption = None, config: ConfigOption = None) -> None:
     """显示正在使用的数据库文件路径。
 
     示例：hunnan-gk db path
     """
-    typer.echo(str(Env(config, db).db_path))
+    path = Env(config, db).db_path
+    if as_json:
+        print_json({"path": str(path), "exists": path.exists()})
+    else:
+        typer.echo(str(path))
 
 
 @app.command("backup")
 def backup_command(
     target: Annotated[Path, typer.Argument(help="备份文件路径", dir_okay=False)],
+    as_json: JsonOption = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -63,11 +71,14 @@ def backup_command(
         backup(database, target)
     except OSError as exc:
         raise Refused(f"无法写入备份文件 {target}：{os_reason(exc)}") from None
-    typer.echo(f"已备份到 {target}")
+    if as_json:
+        print_json({"database": str(env.db_path), "backup": str(target), "bytes": target.stat().st_size})
+    else:
+        typer.echo(f"已备份到 {target}")
 
 
 @app.command("check")
-def check_command(db: DbOption = None, config: ConfigOption = None) -> None:
+def check_command(as_json: JsonOption = False, db: DbOption = None, config: ConfigOption = None) -> None:
     """检查数据库完整性并核验审计链（适合断电后或 cron 中运行）。
 
     示例：hunnan-gk db check
@@ -84,9 +95,16 @@ def check_command(db: DbOption = None, config: ConfigOption = None) -> None:
     if problems:
         raise DatabaseError("完整性检查未通过：" + "；".join(problems[:5]))
     count, head = verify_audit(database)
-    typer.echo(f"完整性检查通过；审计链 {count} 条事件全部核验通过，链头 {head[:16]}")
     stored = stored_department_names(database)
     unknown = env.settings.directory.unknown(stored)
+    if as_json:
+        return print_json({
+            "integrity": "ok",
+            "events": count,
+            "head": head,
+            "unknown_departments": [{"name": name, "requests": stored[name]} for name in unknown],
+        })
+    typer.echo(f"完整性检查通过；审计链 {count} 条事件全部核验通过，链头 {head[:16]}")
     if unknown:
         listed = "、".join(f"{name}（{stored[name]} 处）" for name in unknown)
         typer.echo(f"注意：以下承办单位名称不在配置的 departments 中：{listed}")

@@ -64,7 +64,7 @@ def quote_command(
     year, month = result.month.split("-")
     lines = [
         fees.NO_FEE_RULE,
-        f"申请 {render.text(result.number)}（申请人 {render.text(result.applicant)}）",
+        f"申请 {render.plain(result.number)}（申请人 {render.plain(result.applicant)}）",
         f"按件计收：该申请人 {year}年{int(month)}月 共申请 {result.month_count} 件，本件为第 {result.position} 件，"
         f"如收费，最多可收 {result.per_application} 元",
     ]
@@ -73,9 +73,11 @@ def quote_command(
     else:
         lines.append(f"按量计收：{pages} 页，如收费，最多可收 {result.per_page} 元")
     lines.append(fees.ONE_BASIS_ONLY)
-    out = render.console()
-    for line in lines:
-        out.print(line)
+    # wrapped as Chinese, never inside a citation such as 国办函〔2020〕109号
+    from hunnan_gk.textwidth import wrap
+
+    width = render.terminal_width()
+    typer.echo("\n".join(part for line in lines for part in wrap(line, width)))
 
 
 @app.command("notice")

@@ -12,6 +12,7 @@ from hunnan_gk.commands.common import (
     ConfigOption,
     DbOption,
     Env,
+    JsonOption,
     after_commit,
     check_year,
     clerk_name,
@@ -80,6 +81,7 @@ def import_command(
     file: Annotated[Path, typer.Argument(help="台账文件：.xlsx、.csv（UTF-8 或 GB18030）或 .json", dir_okay=False)],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查，不导入")] = False,
     clerk: clerk_option("台账未写经办人时记为此人（默认当前系统用户）") = None,
+    as_json: JsonOption = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -160,7 +162,13 @@ def import_command(
     skipped = len(records) - len(new)
     verb = "检查通过：可导入" if dry_run else "已导入"
     with after_commit(f"从 {file.name} 导入 {len(new)} 件申请"):
-        typer.echo(f"{verb} {len(new)} 件申请；{skipped} 行此前已导入（或已登记），跳过")
+        if as_json:
+            from hunnan_gk.render import print_json
+
+            print_json({"file": str(file), "dry_run": dry_run, "rows": len(records),
+                        "imported": len(new), "skipped": skipped, "renumbered": [] if dry_run else renumbered})
+        else:
+            typer.echo(f"{verb} {len(new)} 件申请；{skipped} 行此前已导入（或已登记），跳过")
         if not dry_run and renumbered:
             typer.echo(message_text(f"提示：{len(renumbered)} 件的编号已被其他申请使用，另行编号："
                                     + "、".join(renumbered[:20]) + ("……" if len(renumbered) > 20 else "")), err=True)

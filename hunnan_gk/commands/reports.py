@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from hunnan_gk.commands.common import ConfigOption, DbOption, Env, format_option, output_format
+from hunnan_gk.commands.common import ConfigOption, DbOption, Env, JsonOption, format_option, output_format
 from hunnan_gk.render.catalogue import CATALOGUE_REPORT_FORMATS
 from hunnan_gk.render.assignments import SUPERVISION_FORMATS
 from hunnan_gk.render.overdue import OVERDUE_FORMATS
@@ -207,6 +207,7 @@ def demo_command(
         Path | None,
         typer.Option("--db", help=f"演示数据库文件（默认：当前目录下的 {DEMO_DB}）", dir_okay=False),
     ] = None,
+    as_json: JsonOption = False,
     config: ConfigOption = None,
 ) -> None:
     """建演示数据库（约三十件申请）并显示超期预警表。
@@ -223,6 +224,10 @@ def demo_command(
         env.db_path, calendar=env.calendar, today=env.today, at=env.now().isoformat(),
         yellow_days=env.settings.yellow_days,
     )
+    if as_json:
+        from hunnan_gk.render import print_json
+
+        return print_json({"db": str(env.db_path), "requests": count, "overdue": report})
     typer.echo(f"演示数据库：{env.db_path}（{count} 件申请，含已办结的）")
     print_overdue(report, _output_format(None))
     typer.echo(f"\n试试：hunnan-gk report overdue --db {env.db_path} --format json")

@@ -369,7 +369,7 @@ def list_command(
 
 
 @audit_app.command("verify")
-def audit_verify(db: DbOption = None, config: ConfigOption = None) -> None:
+def audit_verify(as_json: JsonOption = False, db: DbOption = None, config: ConfigOption = None) -> None:
     """核验办理记录链，并按记录重放核对每件申请。
 
     任何一条被改动、删除或插入都会被发现；申请表与其办理记录重放的结果不一致时逐项列出
@@ -382,7 +382,12 @@ def audit_verify(db: DbOption = None, config: ConfigOption = None) -> None:
     from hunnan_gk.storage.audit import verify_audit
 
     count, head = verify_audit(Env(config, db).open_db())
-    typer.echo(f"审计链核验通过：{count} 条事件，链头 {head}")
+    if as_json:
+        from hunnan_gk.render import print_json
+
+        print_json({"verified": True, "events": count, "head": head})
+    else:
+        typer.echo(f"审计链核验通过：{count} 条事件，链头 {head}")
 
 
 from hunnan_gk.commands.pauses import consult_app, supplement_app  # noqa: E402

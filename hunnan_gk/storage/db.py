@@ -230,10 +230,45 @@ def schema_version(db: sqlite_utils.Database) -> str:
     return applied[-1].name if applied else ""
 
 
+#: How long a command waits for another one's write lock before saying that it waits …
+WAIT_NOTICE_MS = 2_000
+#: … and how long it then goes on waiting: long enough for a 100,000-row ledger import.
+LONG_WAIT_MS = 600_000
+WAIT_NOTICE = "正在等待其他操作完成…"
+
+
+def _say_waiting() -> None:
+    import sys
+
+    sys.stderr.write(WAIT_NOTICE + "\n")
+    sys.stderr.flush()
+
+
+#: Called once when a write waits past WAIT_NOTICE_MS (the CLI's stderr; tests may replace it).
+on_wait = _say_waiting
+
+
+def _begin_immediate(db: sqlite_utils.Database) -> None:
+    """Take the write lock: quietly for WAIT_NOTICE_MS, then say so and wait on (another
+    clerk's command or a long import holds it), instead of failing with "database is locked"."""
+    db.execute(f"PRAGMA busy_timeout = {WAIT_NOTICE_MS}")
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        on_wait()
+        db.execute(f"PRAGMA busy_timeout = {LONG_WAIT_MS}")
+        db.execute("BEGIN IMMEDIATE")
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
 @contextmanager
 def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
-    """One write transaction, taking the write lock up front (BEGIN IMMEDIATE)."""
-    db.execute("BEGIN IMMEDIATE")
+    """One write transaction, taking the write lock up front (BEGIN IMMEDIATE; see
+    _begin_immediate for the wait)."""
+    _begin_immediate(db)
     try:
         yield db
     except BaseException:
