@@ -180,6 +180,8 @@ NO_JSON = {
     ("catalog", "schema"): "prints the JSON Schema itself",
     ("catalog", "show"): "the catalogue as a clerk reads it; catalog export writes it as data",
     ("catalog", "export"): "writes a file in the --format asked for",
+    ("letter", "preview"): "prints the letter itself",
+    ("letter", "templates", "export"): "writes the template files",
 }
 
 
