@@ -179,8 +179,14 @@ HISTORY_LISTS: tuple[tuple[str, str, tuple[tuple[str, str], ...], bool], ...] = 
     ("supervisions", "督办", (("seq", "序号"), ("by_name", "督办人"), ("reason", "事由"),
                             ("opened_on", "督办日期"), ("respond_by", "回复期限"), ("closed_on", "办结日期"),
                             ("note", "备注")), False),
+    ("letters", "文书", (("id", "序号"), ("kind", "文书类别"), ("year", "年度"), ("seq", "文号序号"),
+                        ("letter_number", "文号"), ("issued_on", "出具日期"), ("outcome", "答复类型"),
+                        ("variant", "样式"), ("sha256", "SHA-256"), ("path", "文件"),
+                        ("superseded_by", "被替换为"), ("delivery_method", "送达方式"),
+                        ("delivered_on", "送达日期"), ("tracking", "邮件号"), ("signed_by", "签收人")), False),
 )
 NUMBER_HEADER = "编号"
+_INTEGER_FIELDS = {"letters": ("year", "seq"), "assignments": ("seq",), "supervisions": ("seq",)}
 
 
 def history_lists(history: Mapping[str, list]) -> dict[str, list[dict[str, Any]]]:
@@ -208,6 +214,7 @@ def history_lists(history: Mapping[str, list]) -> dict[str, list[dict[str, Any]]
                         for e in of(EventAction.CORRECT)],
         "assignments": list(history.get("assignments", [])),
         "supervisions": list(history.get("supervisions", [])),
+        "letters": list(history.get("letters", [])),
     }
     for event in lists["events"]:
         event["imported"] = bool(event["imported"])
@@ -321,8 +328,8 @@ def _xlsx_history(path: Path) -> dict[str, list[tuple[int, str, dict[str, Any]]]
                     entry[field] = value.isoformat()[:10]
             if "id" in entry and key != "events" and entry["id"] not in (None, ""):
                 entry["id"] = int(entry["id"])
-            if key == "assignments" or key == "supervisions":
-                entry["seq"] = int(entry["seq"])
+            for field in _INTEGER_FIELDS.get(key, ()):
+                entry[field] = int(entry[field])
             for field, value in list(entry.items()):
                 if value == "":
                     entry[field] = None

@@ -126,3 +126,20 @@ def test_a_whole_record_whose_number_is_taken_is_refused(cli, isolated, monkeypa
     result = cli("ledger", "import", isolated / "w.json", "--db", other)
     assert result.exit_code == 1 and numbers[0] in result.stderr
     assert len(ok_json(cli("list", "--json", "--db", other))) == 1
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "json"])
+def test_letters_come_back_with_their_numbers(cli, isolated, config_file, monkeypatch, fmt):
+    from tests.test_letters import CONFIG, issue, replied
+
+    config_file.write_text(CONFIG, encoding="utf-8")
+    monkeypatch.setenv("HUNNAN_GK_TODAY", "2024-06-28")
+    number = replied(cli, "disclosed")
+    issue(cli, "reply", number, isolated / "reply.docx", "--variant", "provided")
+    out = isolated / f"whole.{fmt}"
+    ok(cli("ledger", "export", "-o", out))
+    fresh = isolated / "fresh.db"
+    ok(cli("db", "init", "--db", fresh))
+    ok(cli("ledger", "import", out, "--db", fresh))
+    assert _shows(cli, [number], "--db", fresh) == _shows(cli, [number])
+    assert _shows(cli, [number])[number]["letters"]

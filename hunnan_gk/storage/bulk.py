@@ -95,7 +95,7 @@ def restore_histories(db: sqlite_utils.Database, restored: list[dict[str, Any]],
                       source: str) -> None:
     """Store requests exported whole (`ledger export` xlsx/json) as they were (call inside
     `write`): each row as its events replay it, its events with their data (stamped `at`),
-    consultations, appeals, assignments and 督办. Into a database without events the ids are
+    consultations, appeals, assignments, 督办 and letters (their numbers' counters raised). Into a database without events the ids are
     kept, so that everything `show --json` names is as exported; otherwise new ids are given
     (an undo keeps naming the event it undoes)."""
     from hunnan_gk.workflow import replay
@@ -126,6 +126,16 @@ def restore_histories(db: sqlite_utils.Database, restored: list[dict[str, Any]],
         for table in ("assignments", "supervisions"):
             for record in item.get(table, []):
                 insert(db, table, {**record, "request_number": number})
+        for letter in item.get("letters", []):
+            values = {**letter, "request_number": number, "created_at": at}
+            if not keep_ids:
+                values.pop("id", None)
+            insert(db, "letters", values)
+            db.execute(
+                "INSERT INTO letter_counters (kind, year, last_seq) VALUES (?, ?, ?)"
+                " ON CONFLICT(kind, year) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)",
+                [letter["kind"], letter["year"], letter["seq"]],
+            )
         insert(db, "ledger_keys", {"key": item["key"], "request_number": number, "source": source,
                                    "source_row": item["row"], "imported_at": at})
     ids: dict[int, int] = {}

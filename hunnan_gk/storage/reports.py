@@ -170,13 +170,15 @@ def ledger_requests(db: sqlite_utils.Database, year: int | None = None) -> list[
 
 def ledger_histories(db: sqlite_utils.Database, numbers: list[str]) -> dict[str, dict[str, list]]:
     """Everything the record holds about each request beyond its row, for a lossless ledger:
-    its events (data decoded), appeals, assignments and 督办, by number."""
+    its events (data decoded), appeals, assignments, 督办 and letters, by number."""
     import json
 
     found: dict[str, dict[str, list]] = {
-        number: {"events": [], "appeals": [], "assignments": [], "supervisions": []} for number in numbers
+        number: {"events": [], "appeals": [], "assignments": [], "supervisions": [], "letters": []}
+        for number in numbers
     }
-    for table, order in (("events", "id"), ("appeals", "id"), ("assignments", "seq"), ("supervisions", "seq")):
+    for table, order in (("events", "id"), ("appeals", "id"), ("assignments", "seq"),
+                         ("supervisions", "seq"), ("letters", "id")):
         if table not in db.table_names():
             continue
         for record in dict_rows(db.execute(f"SELECT * FROM {table} ORDER BY request_number, {order}")):
