@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from hunnan_gk.vocab import AppealKind, AppealResult, ApplicantType, Outcome
+from hunnan_gk.vocab import AppealKind, AppealResult, ApplicantType, Channel, Outcome
 
 TOTAL = "total"
 SUMMARY_LABEL = "各机关汇总"
@@ -70,6 +70,8 @@ class AnnualTable:
     appeals: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     organ: str | None = None  # the organ (答复机关) whose report this is
     summary_of: tuple[str, ...] = ()  # a summary over these organs (then `organ` is None)
+    narrative: Mapping[str, object] | None = None  # the figures of the report's text (issue 14)
+    fees: Mapping[str, int] | None = None  # 六: the fee notices and the fees charged
 
     @property
     def heading(self) -> str:
@@ -208,7 +210,57 @@ def to_dict(table: AnnualTable) -> dict:
         "balanced": table.balanced,
         "organ": table.organ,  # issue 14: the organ, or None for a summary over organs
         "summary_of": list(table.summary_of) or None,
+        "narrative": dict(table.narrative) if table.narrative is not None else None,
+        "fees": dict(table.fees) if table.fees is not None else None,
     }
+
+
+# --- the figures offices write into the report's text (issue 14) -------------------------
+
+#: The channels in the order the narrative lists them, with the words the reports use
+#: (大东区 2023: “其中依申请公开平台36件、邮寄15件、当面申请27件”).
+NARRATIVE_CHANNELS: dict[str, str] = {
+    Channel.ONLINE.value: "网上申请",
+    Channel.POST.value: "邮寄",
+    Channel.LETTER.value: "平常信函",
+    Channel.IN_PERSON.value: "当面申请",
+    Channel.EMAIL.value: "电子邮件",
+    Channel.FAX.value: "传真",
+}
+
+
+def build_narrative(table: AnnualTable, *, by_channel: Mapping[str, int], on_time: int,
+                    late: int) -> dict[str, object]:
+    """The text's figures, from the table itself (so text and table never disagree) and the
+    receipts by channel and replies by timeliness counted beside it."""
+    return {
+        "received": table.row(NEW).values[TOTAL],
+        "by_channel": {code: int(by_channel.get(code, 0)) for code in NARRATIVE_CHANNELS},
+        "replied": table.row(TOTAL).values[TOTAL],
+        "on_time": on_time,
+        "late": late,
+        "carried_forward": table.row(CARRIED_FORWARD).values[TOTAL],
+    }
+
+
+def narrative_sentences(narrative: Mapping[str, object], fees: Mapping[str, int]) -> list[str]:
+    """The sentences offices write: 本年共收到政府信息公开申请N件，其中网上申请…；按期答复N件…；
+    本年度发出收费通知N件，收取信息处理费N元 / 未收取信息处理费."""
+    received = narrative["received"]
+    channels = [f"{NARRATIVE_CHANNELS[code]}{n}件" for code, n in narrative["by_channel"].items() if n]
+    if received:
+        first = f"本年共收到政府信息公开申请{received}件，其中{'、'.join(channels)}。"
+    else:
+        first = "本年未收到政府信息公开申请。"
+    second = (f"本年度办结{narrative['replied']}件，其中按期答复{narrative['on_time']}件、"
+              f"逾期答复{narrative['late']}件；结转下年度继续办理{narrative['carried_forward']}件。")
+    if fees["amount_paid"]:
+        third = f"本年度发出收费通知{fees['notices']}件，收取信息处理费{fees['amount_paid']}元。"
+    elif fees["notices"]:
+        third = f"本年度发出收费通知{fees['notices']}件，未收取信息处理费。"
+    else:
+        third = "本年度未收取信息处理费。"
+    return [first, second, third]
 
 
 def grid(table: AnnualTable) -> list[list[str | int]]:

@@ -56,16 +56,20 @@ def overdue_report(
 
 
 def annual_report(database: "sqlite_utils.Database", year: int, *, organs: "Organs",
-                  organ: str | None = None):
+                  calendar: "WorkCalendar", organ: str | None = None):
     """The annual table of `organ` (a configured name, checked by the caller), or without
     it: with several organs configured, the summary over all of them, labelled as such;
-    otherwise the one organ's (every request)."""
-    from hunnan_gk import annual
-    from hunnan_gk.storage.reports import annual_appeal_counts, annual_counts
+    otherwise the one organ's (every request). With the figures of the report's text
+    (narrative: receipts by channel, replies on time and late) and its fees (六)."""
+    from dataclasses import replace
+
+    from hunnan_gk import annual, performance
+    from hunnan_gk.storage.reports import (annual_appeal_counts, annual_channel_counts,
+                                           annual_counts, annual_fee_counts, year_requests)
 
     chosen = {"organ": organ, "default_organ": organs.default}
     counts = annual_counts(database, year, **chosen)
-    return annual.build_table(
+    table = annual.build_table(
         year,
         new=counts["new"],
         carried_over=counts["carried_over"],
@@ -74,6 +78,43 @@ def annual_report(database: "sqlite_utils.Database", year: int, *, organs: "Orga
         appeals=annual_appeal_counts(database, year, **chosen),
         organ=organ if organ is not None else (None if organs.several else organs.default),
         summary_of=tuple(organs.names) if organ is None and organs.several else (),
+    )
+    timeliness = performance.Timeliness(calendar)
+    replies = [timeliness(row, row["consultations"])
+               for row in year_requests(database, year, replied_only=True, **chosen)]
+    late = sum(reply.late for reply in replies)
+    narrative = annual.build_narrative(
+        table, by_channel=annual_channel_counts(database, year, **chosen),
+        on_time=len(replies) - late, late=late,
+    )
+    return replace(table, narrative=narrative, fees=annual_fee_counts(database, year, **chosen))
+
+
+def performance_report(database: "sqlite_utils.Database", calendar: "WorkCalendar", *, year: int,
+                       today: date, yellow_days: int, departments: Sequence[str] = (),
+                       department: str | None = None) -> dict[str, Any]:
+    """`report performance`: each department's figures for `year` and the whole office's,
+    the open requests by light on 31 December (today, in the current year)."""
+    from hunnan_gk import performance, reports
+    from hunnan_gk.storage import reports as queries
+
+    as_of = min(date(year, 12, 31), today)
+    open_rows = queries.unreplied_requests(
+        database, before=as_of.isoformat() if as_of < today else None, stages=False)
+    open_lights = [
+        (row.get("department"),
+         reports.request_light(row, row["consultations"], calendar, as_of, yellow_days)["light"])
+        for row in open_rows if row["received_on"] <= as_of.isoformat()
+    ]
+    return performance.performance_report(
+        year=year, as_of=as_of, calendar=calendar,
+        requests=queries.year_requests(database, year),
+        open_lights=open_lights,
+        extended=queries.year_extensions(database, year),
+        assignments=queries.year_assignments(database, year),
+        supervisions=queries.year_supervisions(database, year),
+        corrected_appeals=queries.corrected_appeals(database, year),
+        departments=departments, only=department,
     )
 
 

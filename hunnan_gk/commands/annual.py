@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from hunnan_gk.commands.common import ConfigOption, DbOption, Env, check_year, format_option, output_format
+from hunnan_gk.commands.common import ConfigOption, DbOption, Env, format_option, report_format
 
 FORMATS = ("table", "json", "csv", "markdown", "xlsx")
 
@@ -32,19 +32,17 @@ def annual_command(
     示例：hunnan-gk report annual --year 2024 --format xlsx -o 2024年度报告统计表.xlsx
     """
     from hunnan_gk import annual, render, services
-    from hunnan_gk.errors import InputError, Refused
+    from hunnan_gk.errors import Refused
     from hunnan_gk.exports import atomic_write, write_csv_text, write_output
     from hunnan_gk.render import annual as annual_render
 
     env = Env(config, db)
-    check_year(year)
-    chosen = output_format(format, output, FORMATS)
-    if chosen == "xlsx" and output is None:
-        raise InputError("xlsx 格式需要用 -o 指定输出文件")
+    chosen = report_format(year, format, output, FORMATS)
     organs = env.settings.organs
     wanted = organs.resolve(organ) if organ is not None else None
     database = env.open_db()
-    report = services.annual_report(database, year, organs=organs, organ=wanted)
+    report = services.annual_report(database, year, organs=organs, organ=wanted,
+                                    calendar=env.calendar)
     if chosen == "json":
         write_output(render.to_json(annual.to_dict(report)) + "\n", output)
     elif chosen == "csv":

@@ -121,6 +121,18 @@ def output_format(
     return wanted
 
 
+def report_format(year: int, given: str | None, output: Path | None, choices: Sequence[str]) -> str:
+    """A yearly report's checks before anything is read: the year, the format (given or from
+    -o's suffix), and -o for xlsx, which cannot go to the terminal."""
+    from hunnan_gk.errors import InputError
+
+    check_year(year)
+    chosen = output_format(given, output, choices)
+    if chosen == "xlsx" and output is None:
+        raise InputError("xlsx 格式需要用 -o 指定输出文件")
+    return chosen
+
+
 def default_db_path() -> Path:
     from platformdirs import user_data_path
 

@@ -236,3 +236,7 @@ def demo_command(
 from hunnan_gk.commands.annual import annual_command  # noqa: E402
 
 app.command("annual")(annual_command)
+
+from hunnan_gk.commands.performance import performance_command  # noqa: E402
+
+app.command("performance")(performance_command)

@@ -35,7 +35,20 @@ def annual_terminal(report) -> list[Table]:
     )
     for line in annual.appeals_grid(report):
         appeals.add_row(*(text(cell) for cell in line))
-    return [section, appeals]
+    return [section, appeals, *(text(line) for line in narrative_lines(report))]
+
+
+NARRATIVE_TITLE = "报告正文中的数字"
+
+
+def narrative_lines(report) -> list[str]:
+    """The sentences of the report's text (本年共收到…；按期答复…；信息处理费…), headed; none
+    when the table was built without them."""
+    from hunnan_gk import annual
+
+    if report.narrative is None or report.fees is None:
+        return []
+    return [f"{NARRATIVE_TITLE}：", *annual.narrative_sentences(report.narrative, report.fees)]
 
 
 def annual_balance_line(report) -> str:
@@ -74,6 +87,10 @@ def annual_markdown(report) -> str:
             cells = [str(cell).replace("|", "\\|") for cell in row]
             lines.append("| " + " | ".join(cells) + " |")
         parts.append("\n".join(lines))
+    lines = narrative_lines(report)
+    if lines:
+        parts.append(f"## {NARRATIVE_TITLE}")
+        parts.append("\n\n".join(lines[1:]))
     parts.append(annual_balance_line(report))
     return "\n\n".join(parts) + "\n"
 

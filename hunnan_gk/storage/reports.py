@@ -24,10 +24,11 @@ STANDING_STEP = (
 
 
 def unreplied_requests(db: sqlite_utils.Database, department: str | None = None, *,
-                       before: str | None = None) -> list[dict[str, Any]]:
+                       before: str | None = None, stages: bool = True) -> list[dict[str, Any]]:
     """Requests whose clock still runs (no outcome yet, not voided), each with its
     consultations; with `before` (a past day), those that had no outcome yet on that day,
-    each in the stage it stood in then and with only the extensions decided by then."""
+    each in the stage it stood in then (unless not `stages`: the lights do not need it, and
+    it reads every event) and with only the extensions decided by then."""
     if before is None:
         sql = "SELECT * FROM requests WHERE outcome_on IS NULL AND voided = 0"
         params: list[Any] = []
@@ -42,7 +43,7 @@ def unreplied_requests(db: sqlite_utils.Database, department: str | None = None,
     attach_consultations(db, rows, open_only=before is None)
     if before is not None:
         # The stage each stood in on that day: after its last step dated by then.
-        stages = dict(
+        stood = {} if not stages else dict(
             db.execute(
                 "SELECT e.request_number, e.stage_after FROM events e JOIN"
                 " (SELECT max(e.id) AS id FROM events e WHERE e.happened_on <= ? AND "
@@ -62,7 +63,7 @@ def unreplied_requests(db: sqlite_utils.Database, department: str | None = None,
             ).fetchall()
         )
         for row in rows:
-            row["stage"] = stages.get(row["number"], row["stage"])
+            row["stage"] = stood.get(row["number"], row["stage"])
             later = later_extensions.get(row["number"]) or 0
             row["extended_days"] = max(int(row["extended_days"] or 0) - int(later), 0)
     return rows
@@ -193,3 +194,105 @@ def ledger_histories(db: sqlite_utils.Database, numbers: list[str]) -> dict[str,
                 record.pop(name, None)
             found[number][table].append(record)
     return found
+
+
+# --- the assessment (issue 14) and the annual report's text ----------------------------
+
+
+def _year_bounds(year: int) -> dict[str, str]:
+    return {"first": f"{year:04d}-01-01", "last": f"{year:04d}-12-31"}
+
+
+#: What the clock (clock.compute_clock) and the assessment read of a request: fetching only
+#: these keeps a big year's rows small.
+CLOCK_COLUMNS = ("number", "department", "received_on", "supplement_asked_on", "supplement_until",
+                 "supplement_received_on", "supplement_late", "extended_days", "outcome",
+                 "outcome_on", "replied_on", "fee_noticed_on", "fee_paid_on")
+
+
+def year_requests(db: sqlite_utils.Database, year: int, *, organ: str | None = None,
+                  default_organ: str | None = None, replied_only: bool = False) -> list[dict[str, Any]]:
+    """The requests (not voided) received, given an outcome or sent a 补正 notice in `year`
+    (with `replied_only`, given an outcome in it), each with its consultations; with `organ`,
+    that organ's only. Only the CLOCK_COLUMNS of each."""
+    of_organ, organ_params = organ_clause(organ, default_organ)
+    which = ("outcome_on BETWEEN :first AND :last" if replied_only else
+             "(received_on BETWEEN :first AND :last OR outcome_on BETWEEN :first AND :last"
+             " OR supplement_asked_on BETWEEN :first AND :last)")
+    rows = dict_rows(db.execute(
+        f"SELECT {', '.join(CLOCK_COLUMNS)} FROM requests WHERE voided = 0 AND " + which + of_organ
+        + " ORDER BY year, seq",
+        {**_year_bounds(year), **organ_params},
+    ))
+    attach_consultations(db, rows)
+    return rows
+
+
+def year_extensions(db: sqlite_utils.Database, year: int) -> list[dict[str, Any]]:
+    """The requests (not voided) given an extension (条例第33条) in `year` — a standing
+    `extend` event dated in it — each with its department."""
+    return dict_rows(db.execute(
+        "SELECT r.number AS request_number, r.department FROM requests r WHERE r.voided = 0"
+        " AND r.number IN (SELECT e.request_number FROM events e WHERE e.action = 'extend'"
+        " AND e.happened_on BETWEEN :first AND :last AND " + STANDING_STEP + ")",
+        _year_bounds(year),
+    ))
+
+
+def year_assignments(db: sqlite_utils.Database, year: int) -> list[dict[str, Any]]:
+    """Assignments of requests not voided that were assigned, submitted or handed back in `year`."""
+    return dict_rows(db.execute(
+        "SELECT a.* FROM assignments a JOIN requests r ON r.number = a.request_number"
+        " WHERE r.voided = 0 AND (a.assigned_on BETWEEN :first AND :last"
+        " OR a.submitted_on BETWEEN :first AND :last OR a.handed_back_on BETWEEN :first AND :last)",
+        _year_bounds(year),
+    ))
+
+
+def _with_department(db: sqlite_utils.Database, table: str, condition: str,
+                     year: int) -> list[dict[str, Any]]:
+    """The records of `table` (x) meeting `condition` in `year`, each with its request's
+    department, of requests not voided."""
+    return dict_rows(db.execute(
+        f"SELECT x.request_number, r.department FROM {table} x"
+        " JOIN requests r ON r.number = x.request_number WHERE r.voided = 0 AND " + condition,
+        _year_bounds(year),
+    ))
+
+
+def year_supervisions(db: sqlite_utils.Database, year: int) -> list[dict[str, Any]]:
+    """督办 orders opened in `year`, each with its request's department."""
+    return _with_department(db, "supervisions", "x.opened_on BETWEEN :first AND :last", year)
+
+
+def corrected_appeals(db: sqlite_utils.Database, year: int) -> list[dict[str, Any]]:
+    """复议/诉讼 decided 结果纠正 in `year`, each with its request's department."""
+    return _with_department(
+        db, "appeals", "x.result = 'corrected' AND x.decided_on BETWEEN :first AND :last", year)
+
+
+def annual_channel_counts(db: sqlite_utils.Database, year: int, *, organ: str | None = None,
+                          default_organ: str | None = None) -> dict[str, int]:
+    """Requests received in `year` by channel (申请方式)."""
+    of_organ, organ_params = organ_clause(organ, default_organ)
+    return dict(db.execute(
+        "SELECT channel, count(*) FROM requests WHERE voided = 0"
+        " AND received_on BETWEEN :first AND :last" + of_organ + " GROUP BY channel",
+        {**_year_bounds(year), **organ_params},
+    ).fetchall())
+
+
+def annual_fee_counts(db: sqlite_utils.Database, year: int, *, organ: str | None = None,
+                      default_organ: str | None = None) -> dict[str, int]:
+    """Fee notices sent in `year` and their amounts; fees paid in `year` and theirs."""
+    of_organ, organ_params = organ_clause(organ, default_organ)
+    notices, noticed, paid, amount_paid = db.execute(
+        "SELECT sum(fee_noticed_on BETWEEN :first AND :last),"
+        " sum(CASE WHEN fee_noticed_on BETWEEN :first AND :last THEN fee_amount END),"
+        " sum(fee_paid_on BETWEEN :first AND :last),"
+        " sum(CASE WHEN fee_paid_on BETWEEN :first AND :last THEN fee_amount END)"
+        " FROM requests WHERE voided = 0 AND fee_noticed_on IS NOT NULL" + of_organ,
+        {**_year_bounds(year), **organ_params},
+    ).fetchone()
+    return {"notices": notices or 0, "amount_noticed": noticed or 0, "paid": paid or 0,
+            "amount_paid": amount_paid or 0}
