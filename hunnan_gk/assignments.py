@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from hunnan_gk.clock import compute_clock
 from hunnan_gk.dates import stored_date
+from hunnan_gk.privacy import mask_fields
 from hunnan_gk.vocab import EventAction, Light, Outcome, Stage
 from hunnan_gk.workflow import Change, _check_on, _check_open, _refuse, check_not_voided
 
@@ -332,7 +333,7 @@ def supervision_report(records: Iterable[Mapping[str, Any]], calendar: "WorkCale
             continue
         opened = stored_date(record["opened_on"])
         until = stored_date(record.get("closed_on")) or as_of
-        items.append({
+        items.append(mask_fields({  # a report: personal numbers masked, whatever the field
             "number": record["request_number"],
             "applicant": record["applicant"],
             "department": record.get("department"),
@@ -342,6 +343,6 @@ def supervision_report(records: Iterable[Mapping[str, Any]], calendar: "WorkCale
             "days_open": calendar.between(opened, until).workdays if until > opened else 0,
             "overdue_response": bool(record.get("respond_by") and not record.get("closed_on")
                                      and as_of.isoformat() > record["respond_by"]),
-        })
+        }, ("applicant", "department", "by", "reason", "note")))
     return {"as_of": as_of.isoformat(), "open_only": open_only, "supervisions": items,
             "open": sum(1 for item in items if not item["closed"])}

@@ -528,3 +528,13 @@ def test_hostile_files_end_in_seconds_within_a_gigabyte(hostile_files, tmp_path)
                               timeout=60)
         assert done.returncode in (1, 2) and expected in done.stderr, done.stderr
         assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr
+
+
+def test_the_supervision_report_masks_personal_numbers(cli, monkeypatch):
+    monkeypatch.setenv("HUNNAN_GK_TODAY", "2024-04-26")
+    register(cli, "2024-04-01", applicant=f"张三{FULL_WIDTH_PHONE}")
+    ok(cli("supervise", "2024-0001", "--by", "王主任", "--reason", f"申请人来电 {PHONE}", "--on", "2024-04-24"))
+    for fmt in ("json", "csv", "table"):
+        out = ok(cli("report", "supervision", "--format", fmt)).stdout
+        assert PHONE not in out and FULL_WIDTH_PHONE not in out, fmt
+        assert fmt == "table" or "138****5678" in out  # (the table folds it across lines)
