@@ -45,7 +45,7 @@ _SCHEMA: dict[str, Any] = {
     "catalogue_areas": list,  # the 领域 a catalogue's items may name, when it declares none
     "organ": "organ",  # the default organ: a name, or a mapping with ORGAN_KEYS
     "organs": list,  # several organs on one database, each a mapping with ORGAN_KEYS
-    "letters": {"templates": str, "numbers": dict},
+    "letters": {"templates": str, "numbers": dict, "payment": str},
 }
 _TYPE_NAMES = {str: "文本", int: "整数", bool: "true/false", list: "列表"}
 
@@ -79,6 +79,7 @@ class Settings:
     organs: Organs = field(default_factory=Organs)
     letter_templates: Path | None = None  # letters.templates: edited templates win
     letter_numbers: dict[str, str] = field(default_factory=dict)  # letters.numbers: kind → 文号
+    letter_payment: str | None = None  # letters.payment: how a fee is paid (收费通知书)
 
 
 def config_candidates(explicit: Path | None) -> list[tuple[Path, bool]]:
@@ -169,6 +170,7 @@ def parse_settings(text: str, path: Path | None = None) -> Settings:
     if "templates" in letters:
         settings.letter_templates = base / letters["templates"]
     settings.letter_numbers = _letter_numbers(letters.get("numbers") or {}, where)
+    settings.letter_payment = (letters.get("payment") or "").strip() or None
     return settings
 
 

@@ -141,7 +141,6 @@ KIND_REFS: dict[LetterKind, tuple[Ref, ...]] = {
     LetterKind.CONSULT_THIRD_PARTY: (Ref(32),),
     LetterKind.CONSULT_ORGAN: (Ref(34),),
     LetterKind.REASONS: (Ref(35),),
-    LetterKind.FEE: (Ref(42),),
 }
 
 #: Every template shipped, by name: one per kind and one per reply outcome group or variant.
@@ -263,6 +262,7 @@ class LetterOptions:
     basis: str | None = None
     where: str | None = None
     until: date | None = None
+    payment: str | None = None  # config letters.payment: how a fee is paid
 
 
 @dataclass
@@ -444,10 +444,28 @@ def _reasons(context, row, *, organ, on, calendar, consultations, events, option
 
 
 def _fee(context, row, *, organ, on, calendar, consultations, events, options) -> Letter:
-    raise Refused(
-        "收费通知书要等登记了收费通知（fee notice）后才能制发：本版本尚未登记收费通知",
-        hint="收费通知书须写明收费依据、标准、金额和缴费方式（国办函〔2020〕109号）；用 hunnan-gk fee quote 计算金额",
+    """收费通知书 (条例第42条; 国办函〔2020〕109号): the recorded notice's basis and amount, how
+    to pay (config letters.payment), 20 working days or the application is treated as
+    abandoned, and the remedy clause."""
+    from hunnan_gk.vocab import FeeBasis
+
+    if not row.get("fee_noticed_on"):
+        raise Refused(f"申请 {row['number']} 没有登记收费通知：先用 hunnan-gk fee notice 登记金额和计收方式",
+                      hint="收费通知书写明收费依据、标准、金额和缴费方式（国办函〔2020〕109号）")
+    if not options.payment:
+        raise ConfigError("配置中缺少 letters.payment（缴费方式，如 缴款渠道、账户或缴款码的取得方式）：收费通知书须写明如何缴费")
+    context.update(
+        article=cite((Ref(42),)),
+        fee_measures=FEE_MEASURES,
+        fee_basis=FeeBasis(row["fee_basis"]).label,
+        amount=row.get("fee_amount"),
+        pages=row.get("fee_pages") or "",
+        noticed=chinese_date(row["fee_noticed_on"]),
+        pay_how=options.payment,
+        review_body=organ.require("review_body"),
+        court=organ.require("court"),
     )
+    return Letter(LetterKind.FEE, LetterKind.FEE.value, context)
 
 
 def reply_outcome(row: Mapping[str, Any]) -> Outcome:

@@ -211,7 +211,22 @@ def test_reasons_and_fee(cli, office, tmp_path):
     text = body(tmp_path / "r.docx")
     assert "你本月已提出申请42件。" in text and "2024年4月20日前" in text and "第三十五条" in text
     fee = cli("letter", "issue", "fee", number, "-o", tmp_path / "f.docx")
-    assert fee.exit_code == 1 and "收费通知" in fee.stderr and not (tmp_path / "f.docx").exists()
+    assert fee.exit_code == 1 and "fee notice" in fee.stderr and not (tmp_path / "f.docx").exists()
+
+
+def test_fee_notice_letter(cli, office, tmp_path):
+    number = register(cli, "2024-04-01")["number"]
+    ok(cli("fee", "notice", number, "--basis", "per_page", "--pages", "150", "--amount", "1700", "--on", "2024-04-08"))
+    missing = cli("letter", "issue", "fee", number, "-o", tmp_path / "f.docx")
+    assert missing.exit_code == 2 and "letters.payment" in missing.stderr
+    office.write_text(CONFIG + "letters:\n  payment: 辽宁省非税收入缴款平台（缴款码随本通知送达）\n", encoding="utf-8")
+    made = issue(cli, "fee", number, tmp_path / "f.docx", "--on", "2024-04-08")
+    assert made["letter_number"] == "浑政公开费〔2024〕1号"
+    text = body(tmp_path / "f.docx")
+    assert "按量计收信息处理费（提供政府信息150页），金额为1700元" in text
+    assert "《中华人民共和国政府信息公开条例》第四十二条" in text and "国办函〔2020〕109号" in text
+    assert "辽宁省非税收入缴款平台" in text and "20个工作日内" in text and "视为放弃申请" in text
+    assert f"向{REVIEW_BODY}申请行政复议" in text
 
 
 # --- replies -------------------------------------------------------------------------------

@@ -92,7 +92,8 @@ TEMPLATES: dict[str, tuple[str, str, tuple[str, ...], str, bool]] = {
     "fee": ("收费通知书", TO_APPLICANT, (
         INTRO,
         "你（单位）申请公开政府信息的数量、频次明显超过合理范围。根据{{ article }}和{{ fee_measures }}的"
-        "规定，本机关按{{ fee_basis }}收取信息处理费，金额为{{ amount }}元。",
+        "规定，本机关{{ fee_basis }}信息处理费{% if pages %}（提供政府信息{{ pages }}页）{% endif %}，"
+        "金额为{{ amount }}元。",
         "请你（单位）自收到本通知之日起20个工作日内通过{{ pay_how }}缴纳。逾期未缴纳的，视为放弃申请，"
         "本机关不再处理该政府信息公开申请。本通知发出之日至缴纳费用之日的期间不计算在答复期限内。",
     ), "特此通知。", True),

@@ -34,7 +34,8 @@ def _options(env: Env, consultation, variant, reasons, basis, where, until):
     from hunnan_gk.letters import LetterOptions
 
     return LetterOptions(consultation=consultation, variant=variant, reasons=reasons, basis=basis,
-                         where=where, until=env.optional_date(until, "--until"))
+                         where=where, until=env.optional_date(until, "--until"),
+                         payment=env.settings.letter_payment)
 
 
 def _build(env: Env, db, kind: LetterKind, row, *, on, letter_number: str, options):
