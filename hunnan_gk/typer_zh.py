@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import MutableMapping
 from typing import Any
 
 HELP_OPTION_TEXT = "显示帮助并退出"
@@ -263,11 +264,14 @@ def render_help(command, ctx, *, width: int | None = None, colour: bool | None =
         out += _panel(title, rows, width, style)
     subcommands = getattr(command, "commands", None)
     if subcommands:
-        rows = [
-            (name, sub.short_help or _first_paragraph(sub.help or "").split("\n")[0])
-            for name, sub in subcommands.items()
-            if not sub.hidden
-        ]
+        if isinstance(subcommands, LazyCommands):  # from the docstrings, nothing built
+            rows = [(name, subcommands.summary(name)) for name in subcommands]
+        else:
+            rows = [
+                (name, sub.short_help or _first_paragraph(sub.help or "").split("\n")[0])
+                for name, sub in subcommands.items()
+                if not sub.hidden
+            ]
         out += _panel(COMMANDS_TITLE, rows, width, style)
     return "\n".join(out).rstrip("\n") + "\n"
 
@@ -347,10 +351,117 @@ def _format_usage(self, ctx, formatter) -> None:
     formatter.write(usage_line(self, ctx) + "\n")
 
 
+# ---------------------------------------------------------------------------------------------
+# A command tree built as it is used
+
+
+class LazyCommands(MutableMapping):
+    """A group's subcommands, each built (by Typer, from its function) the first time it is
+    looked up. Typer builds the whole tree, some sixty commands, on every start (≈0.1 s, as
+    long as Python and Typer take to load); a command needs only its own branch, and the
+    root's help only the names and summaries, which come from the docstrings."""
+
+    def __init__(self) -> None:
+        self._built: dict[str, Any] = {}
+        self._builders: dict[str, Any] = {}
+        self._summaries: dict[str, str] = {}
+        self._order: list[str] = []
+
+    def add(self, name: str, builder, summary: str) -> None:
+        if name not in self._builders and name not in self._built:
+            self._order.append(name)
+        self._builders[name], self._summaries[name] = builder, summary
+
+    def summary(self, name: str) -> str:
+        if name in self._summaries:
+            return self._summaries[name]
+        command = self[name]
+        return command.short_help or _first_paragraph(command.help or "").split("\n")[0]
+
+    def __getitem__(self, name: str):
+        if name not in self._built:
+            if name not in self._builders:
+                raise KeyError(name)
+            self._built[name] = self._builders.pop(name)()
+        return self._built[name]
+
+    def __setitem__(self, name: str, command) -> None:
+        if name not in self._built and name not in self._builders:
+            self._order.append(name)
+        self._builders.pop(name, None)
+        self._summaries.pop(name, None)
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        self._built.pop(name, None)
+        self._builders.pop(name, None)
+        self._order.remove(name)
+
+    def __iter__(self):
+        return iter(list(self._order))
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+
+def _lazy_group_from_info(group_info, *, pretty_exceptions_short, suggest_commands, rich_markup_mode):
+    """typer.main.get_group_from_info, with the subcommands in a LazyCommands."""
+    import copy
+
+    import typer.main as typer_main
+
+    options = {"pretty_exceptions_short": pretty_exceptions_short, "rich_markup_mode": rich_markup_mode}
+    instance = group_info.typer_instance
+    shell_info = copy.copy(group_info)
+    shell_info.typer_instance = shell = copy.copy(instance)
+    shell.registered_commands, shell.registered_groups = [], []
+    group = _ORIGINAL_GROUP_FROM_INFO(shell_info, suggest_commands=suggest_commands, **options)
+    commands = LazyCommands()
+    _add_lazily(commands, instance, suggest_commands, options)
+    group.commands = commands
+    return group
+
+
+def _add_lazily(commands: LazyCommands, instance, suggest_commands: bool, options: dict) -> None:
+    import inspect
+
+    import typer.main as typer_main
+
+    for info in instance.registered_commands:
+        name = info.name or typer_main.get_command_name(info.callback.__name__)
+        summary = info.short_help or _first_paragraph(info.help or inspect.getdoc(info.callback) or "")
+        commands.add(name, lambda info=info: typer_main.get_command_from_info(info, **options),
+                     summary.split("\n")[0])
+    for info in instance.registered_groups:
+        solved = typer_main.solve_typer_info_defaults(info)
+        if solved.name:
+            commands.add(
+                solved.name,
+                lambda info=info: _lazy_group_from_info(info, suggest_commands=suggest_commands, **options),
+                solved.short_help or _first_paragraph(solved.help or "").split("\n")[0],
+            )
+        else:  # a group added without a name: its commands join this one
+            _add_lazily(commands, info.typer_instance, suggest_commands, options)
+
+
+def _list_commands(self, ctx) -> list[str]:
+    return list(self.commands)  # names only: nothing is built to list them
+
+
+_ORIGINAL_GROUP_FROM_INFO = None
+
+
 def install() -> None:
-    """Render help and usage for every Typer command with the functions above."""
+    """Render help and usage for every Typer command with the functions above, and build the
+    command tree as it is used."""
+    global _ORIGINAL_GROUP_FROM_INFO
+    import typer.main as typer_main
     from typer.core import TyperCommand, TyperGroup
 
     for cls in (TyperCommand, TyperGroup):
         cls.format_help = _format_help
         cls.format_usage = _format_usage
+    TyperGroup.list_commands = _list_commands
+    if _ORIGINAL_GROUP_FROM_INFO is None:
+        _ORIGINAL_GROUP_FROM_INFO = typer_main.get_group_from_info
+        typer_main.get_group_from_info = _lazy_group_from_info

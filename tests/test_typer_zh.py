@@ -164,3 +164,20 @@ def test_the_env_var_form_of_invalid_value_is_translated(cli, monkeypatch, isola
     assert result.exit_code == 2
     shown = _one_line(result.stderr)
     assert "--db 的值无效：" in shown and "env var" not in shown
+
+
+def test_the_command_tree_is_built_as_it_is_used():
+    """The root's help lists every command from the docstrings without building one; running
+    a command builds its own branch only."""
+    import typer.main
+
+    from hunnan_gk.cli import app
+
+    root = typer.main.get_command(app)
+    assert isinstance(root.commands, typer_zh.LazyCommands)
+    assert list(root.commands)[:3] == ["register", "advance", "outcomes"]
+    assert root.commands.summary("show") == "显示一件申请：环节、答复期限和办理记录。"
+    assert not root.commands._built
+    report = root.commands["report"]
+    assert set(root.commands._built) == {"report"}
+    assert "overdue" in list(report.commands) and report.commands["overdue"].name == "overdue"

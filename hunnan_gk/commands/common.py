@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Callable, Iterator, Sequence
 
 import typer
 
-from hunnan_gk.config import Settings, load_settings
 
 if TYPE_CHECKING:
+    from hunnan_gk.config import Settings
     from hunnan_gk.workdays import WorkCalendar
     from hunnan_gk.workflow import Change
 
@@ -150,7 +150,9 @@ class Env:
         self.settings  # a broken config is reported before the command does anything
 
     @cached_property
-    def settings(self) -> Settings:
+    def settings(self) -> "Settings":
+        from hunnan_gk.config import load_settings  # not at import: --help never reads the config
+
         return load_settings(self.config_path)
 
     @cached_property
