@@ -5,8 +5,6 @@ openpyxl is imported only when an .xlsx file is read or written.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from pathlib import Path

@@ -134,8 +134,8 @@ def write_catalogue_xlsx(catalogue, path: Path) -> None:
     for row in rows:
         sheet.append(cells(sheet, row))
     wrap = Alignment(wrap_text=True, vertical="top")
-    for cells in sheet.iter_rows():
-        for item in cells:
+    for sheet_row in sheet.iter_rows():
+        for item in sheet_row:
             item.alignment = wrap
     column_widths(sheet, [12 if name in _CATALOGUE_SHORT else 28 for name in columns])
     sheet.auto_filter.ref = sheet.dimensions
