@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from hunnan_gk.clock import compute_clock
 from hunnan_gk.dates import stored_date
 from hunnan_gk.privacy import mask_fields
+from hunnan_gk.reports import deadline_light
 from hunnan_gk.vocab import EventAction, Light, Outcome, Stage
 from hunnan_gk.workflow import Change, _check_on, _check_open, _refuse, check_not_voided
 
@@ -161,12 +162,7 @@ def assignment_light(record: Mapping[str, Any], calendar: "WorkCalendar", as_of:
     working days, green; None once submitted or handed back."""
     if not _is_open(record):
         return None
-    due = stored_date(record["due_on"])
-    if as_of > due:
-        return Light.RED
-    if calendar.between(as_of, due).workdays <= yellow_days:
-        return Light.YELLOW
-    return Light.GREEN
+    return deadline_light(stored_date(record["due_on"]), calendar, as_of, yellow_days)[0]
 
 
 def assignment_view(record: Mapping[str, Any], calendar: "WorkCalendar", as_of: date,

@@ -71,12 +71,19 @@ def light_of(clock: "Clock", calendar: "WorkCalendar", as_of: date,
     """A running (or paused) clock's light on `as_of` and the working days left to its due
     date (negative once past it; None while 补正 has stopped the clock): red past the due
     date, yellow with `yellow_days` or fewer left, paused while the clock stands still."""
-    remaining: int | None = None
-    if clock.due is not None:
-        remaining = calendar.between(as_of, clock.due).workdays
     if clock.paused:
+        remaining = calendar.between(as_of, clock.due).workdays if clock.due is not None else None
         return Light.PAUSED, remaining
-    if as_of > clock.due:
+    return deadline_light(clock.due, calendar, as_of, yellow_days)
+
+
+def deadline_light(due: date, calendar: "WorkCalendar", as_of: date,
+                   yellow_days: int = DEFAULT_YELLOW_DAYS) -> tuple[Light, int]:
+    """The light of anything due on `due` (a request's reply, an assignment's part) on `as_of`
+    and the working days left (negative once past): red past `due`, yellow with `yellow_days`
+    or fewer left, green otherwise."""
+    remaining = calendar.between(as_of, due).workdays
+    if as_of > due:
         return Light.RED, remaining
     if remaining <= yellow_days:
         return Light.YELLOW, remaining
