@@ -15,6 +15,7 @@ from hunnan_gk.reports import DEFAULT_YELLOW_DAYS, light_of
 from hunnan_gk.vocab import Stage
 
 if TYPE_CHECKING:
+    from hunnan_gk.departments import Directory
     from hunnan_gk.workdays import WorkCalendar
 
 
@@ -150,3 +151,23 @@ def event_view(event: Mapping[str, Any]) -> dict[str, Any]:
         "note": event["note"],
         "imported": bool(event["imported"]),
     }
+
+
+def directory_view(directory: "Directory") -> dict[str, Any]:
+    """The configured departments with their handlers, and the handlers placed in no configured
+    department (`hunnan-gk departments --json`)."""
+    listed = [
+        {
+            "name": d.name,
+            "aliases": list(d.aliases),
+            "email": list(d.emails),
+            "leader": d.leader,
+            "leader_email": d.leader_email,
+            "workdays": d.workdays,
+            "handlers": [{"name": h.name, "email": h.email} for h in directory.handlers_of(d.name)],
+        }
+        for d in directory.departments
+    ]
+    unplaced = [{"name": h.name, "department": h.department, "email": h.email}
+                for h in directory.handlers if directory.department(h.department) is None]
+    return {"departments": listed, "handlers_without_department": unplaced}

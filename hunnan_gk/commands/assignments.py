@@ -31,26 +31,13 @@ def departments(as_json: JsonOption = False, config: ConfigOption = None) -> Non
     """
     from hunnan_gk import render
     from hunnan_gk.render.assignments import department_list
+    from hunnan_gk.views import directory_view
 
-    directory = Env(config, None).settings.directory
-    listed = [
-        {
-            "name": d.name,
-            "aliases": list(d.aliases),
-            "email": list(d.emails),
-            "leader": d.leader,
-            "leader_email": d.leader_email,
-            "workdays": d.workdays,
-            "handlers": [{"name": h.name, "email": h.email} for h in directory.handlers_of(d.name)],
-        }
-        for d in directory.departments
-    ]
-    unplaced = [{"name": h.name, "department": h.department, "email": h.email}
-                for h in directory.handlers if directory.department(h.department) is None]
+    view = directory_view(Env(config, None).settings.directory)
     if as_json:
-        render.print_json({"departments": listed, "handlers_without_department": unplaced})
+        render.print_json(view)
     else:
-        department_list(listed, unplaced)
+        department_list(view["departments"], view["handlers_without_department"])
 
 
 @app.command()
