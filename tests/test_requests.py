@@ -481,7 +481,8 @@ def test_numbers_typed_into_free_text_are_masked_outside_show(cli):
 def test_a_control_character_in_any_text_option_is_a_usage_error_naming_it(cli, isolated, args, named):
     result = cli(*args)
     assert result.exit_code == 2, result.output
-    assert result.stderr.startswith(f"错误：{named}") and "控制字符" in result.stderr or "超过" in result.stderr
+    assert result.stderr.startswith(f"错误：{named}"), result.stderr
+    assert "控制字符" in result.stderr or "超过" in result.stderr
     assert "\x1b" not in result.stderr
     assert count_rows(isolated / "gk.db", "requests") == 0
 
