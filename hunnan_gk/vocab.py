@@ -366,6 +366,7 @@ class CorrectableField(Vocab):
     CONTACT_PERSON = ("contact_person", "联系人")
     AGENT = ("agent", "委托代理人")
     AGENT_ID = ("agent_id", "代理人身份证号")
+    SUPPLEMENT_ITEMS = ("supplement_items", "须补正的事项")
     OUTCOME = ("outcome", "答复类型")
     REPLIED = ("replied", "答复日期")
 

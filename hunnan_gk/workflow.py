@@ -600,6 +600,10 @@ def correct(row: Mapping[str, Any], events: list[Mapping[str, Any]], *, field: s
         fields["agent_id"] = checked_id_number(value, "--to")
     elif field is CorrectableField.CREDIT_CODE:
         fields["credit_code"] = checked_credit_code(value, "--to")
+    elif field is CorrectableField.SUPPLEMENT_ITEMS:
+        if not row.get("supplement_asked_on"):
+            raise _refuse(f"申请 {row['number']} 没有登记补正告知，无须补正的事项可更正")
+        fields["supplement_items"] = optional_text(value)
     else:
         fields[column] = optional_text(value)
     old, new = row.get(column), fields[column]

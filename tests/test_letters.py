@@ -158,14 +158,19 @@ def test_supplement_needs_its_items(cli, office, tmp_path):
     number = register(cli, "2024-04-01")["number"]
     ok(cli("supplement", "ask", number, "--on", "2024-04-03", "--until", "2024-04-17"))
     refused = cli("letter", "issue", "supplement", number, "-o", tmp_path / "s.docx")
-    assert refused.exit_code == 1 and "补正的事项" in refused.stderr
+    assert refused.exit_code == 1 and "补正的事项" in refused.stderr and "--field supplement_items" in refused.stderr
     assert not (tmp_path / "s.docx").exists()
+    ok(cli("correct", number, "--field", "supplement_items", "--to", "请写明文件名称", "--reason", "登记时漏录"))
+    assert "请写明文件名称" in ok(cli("letter", "preview", "supplement", number)).stdout
 
     other = register(cli, "2024-04-01")["number"]
     ok(cli("supplement", "ask", other, "--on", "2024-04-03", "--until", "2024-04-17",
            "--items", "1.请写明所需文件的名称或文号；2.请提供身份证明复印件"))
     made = issue(cli, "supplement", other, tmp_path / "s.docx", "--on", "2024-04-03")
     assert made["letter_number"] == "浑政公开补〔2024〕1号"  # the refused one took no number
+    unasked = register(cli, "2024-04-02")["number"]
+    nothing = cli("correct", unasked, "--field", "supplement_items", "--to", "x", "--reason", "x")
+    assert nothing.exit_code == 1
     text = body(tmp_path / "s.docx")
     assert "1.请写明所需文件的名称或文号；2.请提供身份证明复印件" in text
     assert "2024年4月17日前" in text and "《中华人民共和国政府信息公开条例》第三十条" in text
