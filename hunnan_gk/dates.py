@@ -76,11 +76,6 @@ def far_back_warning(day: date, *, today: date, calendar: "WorkCalendar", option
     return f"{option} {day} 是 {back} 个工作日以前（{(today - day).days} 天），请核对年份和月份"
 
 
-def parse_iso(text: str) -> date:
-    """A `YYYY-MM-DD` date as the database stores it."""
-    return date.fromisoformat(text)
-
-
 def stored_date(value: Any) -> date | None:
     """A date field of a stored row (`YYYY-MM-DD` text, or already a date); None when empty."""
     if value is None or value == "":

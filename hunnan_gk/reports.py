@@ -199,9 +199,3 @@ def light_counts(items: Iterable[Mapping[str, Any]]) -> dict[str, int]:
     for item in items:
         counts[item["light"]] += 1
     return counts
-
-
-def worst_light(items: Iterable[Mapping[str, Any]]) -> Light | None:
-    """The most urgent light among red/yellow/green (paused is not a warning); None if none."""
-    ranked = [Light(item["light"]) for item in items if item["light"] != Light.PAUSED.value]
-    return min(ranked, key=LIGHT_ORDER.__getitem__) if ranked else None

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hunnan_gk.commands.common import Env
-from hunnan_gk.dates import parse_date, parse_iso
+from hunnan_gk.dates import parse_date
 from hunnan_gk.errors import InputError
 
 TODAY = date(2024, 9, 27)
@@ -102,10 +102,6 @@ def test_far_back_warning_counts_working_days():
 
 def test_leap_day_is_a_date():
     assert parse_date("2024-02-29", today=TODAY) == date(2024, 2, 29)
-
-
-def test_parse_iso():
-    assert parse_iso("2024-09-27") == date(2024, 9, 27)
 
 
 @pytest.mark.parametrize("zone", ["Asia/Shanghai", "Pacific/Kiritimati", "Etc/GMT+12"])

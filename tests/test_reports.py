@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from hunnan_gk.reports import CONTRACT_KEYS, at_or_worse, overdue_report, parse_lights, worst_light
+from hunnan_gk.reports import CONTRACT_KEYS, at_or_worse, overdue_report, parse_lights
 from hunnan_gk.vocab import Light
 from tests import helpers
 from tests.helpers import ok_json, work_calendar
@@ -205,8 +205,6 @@ def test_threshold_order():
     assert at_or_worse(Light.YELLOW, Light.YELLOW)
     assert not at_or_worse(Light.YELLOW, Light.RED)
     assert not at_or_worse(Light.PAUSED, Light.YELLOW)
-    assert worst_light([{"light": "green"}, {"light": "paused"}]) is Light.GREEN
-    assert worst_light([{"light": "paused"}]) is None
 
 
 # --- the command ----------------------------------------------------------------------
