@@ -8,6 +8,7 @@ contact); `organs:` a list of such mappings when one database serves several org
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from hunnan_gk.errors import ConfigError
 
@@ -90,3 +91,9 @@ class Organs:
             f"{option} “{wanted}”不是配置中的答复机关" + closest_names(wanted, {n: n for n in self.names}),
             hint="答复机关在配置的 organ 和 organs 中设置",
         )
+
+    def unknown(self, stored: Iterable[str]) -> list[str]:
+        """The stored organ names that are not configured (none when no organ is configured)."""
+        if not self.names:
+            return []
+        return sorted(set(stored) - set(self.names))

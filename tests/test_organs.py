@@ -95,3 +95,12 @@ def test_one_organ_labels_its_report(cli, config_file):
     data = _table(cli)
     assert data["organ"] == "浑南区人民政府办公室" and data["summary_of"] is None
     assert json.loads(ok(cli("show", "2025-0001", "--json")).stdout)["organ"] == "浑南区人民政府办公室"
+
+
+def test_db_check_names_stored_organs_no_longer_configured(cli, config_file):
+    config_file.write_text(ORGANS, encoding="utf-8")
+    register(cli, "2025-03-04", organ=BUREAU)
+    config_file.write_text("organ: 浑南区人民政府\n", encoding="utf-8")
+    checked = ok_json(cli("db", "check", "--json"))
+    assert checked["unknown_organs"] == [{"name": BUREAU, "requests": 1}]
+    assert "不在配置的 organ、organs 中" in ok(cli("db", "check")).stdout

@@ -88,6 +88,7 @@ def check_command(as_json: JsonOption = False, db: DbOption = None, config: Conf
     from hunnan_gk.storage.db import integrity_problems
 
     from hunnan_gk.storage.assignments import stored_department_names
+    from hunnan_gk.storage.reports import stored_organ_names
 
     env = Env(config, db)
     database = env.open_db()
@@ -97,15 +98,22 @@ def check_command(as_json: JsonOption = False, db: DbOption = None, config: Conf
     count, head = verify_audit(database)
     stored = stored_department_names(database)
     unknown = env.settings.directory.unknown(stored)
+    organs = stored_organ_names(database)
+    strange = env.settings.organs.unknown(organs)
     if as_json:
         return print_json({
             "integrity": "ok",
             "events": count,
             "head": head,
             "unknown_departments": [{"name": name, "requests": stored[name]} for name in unknown],
+            "unknown_organs": [{"name": name, "requests": organs[name]} for name in strange],
         })
     typer.echo(f"完整性检查通过；审计链 {count} 条事件全部核验通过，链头 {head[:16]}")
     if unknown:
         listed = "、".join(f"{name}（{stored[name]} 处）" for name in unknown)
         typer.echo(f"注意：以下承办单位名称不在配置的 departments 中：{listed}")
         typer.echo("      用 hunnan-gk correct 编号 --field department --to 正确名称 --reason … 更正")
+    if strange:  # each organ's annual report would leave these requests out (issue 14)
+        listed = "、".join(f"{name}（{organs[name]} 件）" for name in strange)
+        typer.echo(f"注意：以下答复机关不在配置的 organ、organs 中，各机关的年度报告不计入它们：{listed}")
+        typer.echo("      用 hunnan-gk correct 编号 --field organ --to 正确名称 --reason … 更正")
