@@ -145,34 +145,30 @@ def root(
     """
 
 
-def _register_groups() -> None:
-    from hunnan_gk.commands import (
-        appeal,
-        assignments,
-        calendar,
-        catalog,
-        db,
-        fee,
-        ledger,
-        letters,
-        records,
-        reports,
-        requests,
-    )
+#: Where each command lives, in the order the root's help lists them: (module, Typer app,
+#: the name it is added under, or the names its commands take at the root). A module is
+#: imported only when one of its commands runs or the root's help is shown.
+COMMAND_MODULES = (
+    ("requests", "app", None, ("register", "advance", "outcomes", "return", "extend", "withdraw", "show", "list",
+                               "supplement", "consult", "audit")),
+    ("records", "app", None, ("correct", "void", "undo")),
+    ("assignments", "app", None, ("departments", "assign", "accept", "handback", "submit", "propose", "supervise")),
+    ("reports", "app", "report", ()),
+    ("reports", "top", None, ("notify", "demo")),
+    ("db", "app", "db", ()),
+    ("calendar", "app", "calendar", ()),
+    ("catalog", "app", "catalog", ()),
+    ("fee", "app", "fee", ()),
+    ("appeal", "app", "appeal", ()),
+    ("ledger", "app", "ledger", ()),
+    ("letters", "app", "letter", ()),
+    ("letters", "top", None, ("deliver",)),
+)
 
-    app.add_typer(requests.app)
-    app.add_typer(records.app)
-    app.add_typer(assignments.app)
-    app.add_typer(reports.app, name="report")
-    app.add_typer(reports.top)
-    app.add_typer(db.app, name="db")
-    app.add_typer(calendar.app, name="calendar")
-    app.add_typer(catalog.app, name="catalog")
-    app.add_typer(fee.app, name="fee")
-    app.add_typer(appeal.app, name="appeal")
-    app.add_typer(ledger.app, name="ledger")
-    app.add_typer(letters.app, name="letter")
-    app.add_typer(letters.top)
+
+def _register_groups() -> None:
+    for module, attribute, name, names in COMMAND_MODULES:
+        typer_zh.lazy_typer(app, f"hunnan_gk.commands.{module}", attribute, name=name, names=names)
 
 
 _register_groups()

@@ -367,13 +367,16 @@ class LazyCommands(MutableMapping):
         self._summaries: dict[str, str] = {}
         self._order: list[str] = []
 
-    def add(self, name: str, builder, summary: str) -> None:
+    def add(self, name: str, builder, summary) -> None:
+        """`summary`: the first line of its help, or a function giving it."""
         if name not in self._builders and name not in self._built:
             self._order.append(name)
         self._builders[name], self._summaries[name] = builder, summary
 
     def summary(self, name: str) -> str:
         if name in self._summaries:
+            if callable(self._summaries[name]):
+                self._summaries[name] = self._summaries[name]()
             return self._summaries[name]
         command = self[name]
         return command.short_help or _first_paragraph(command.help or "").split("\n")[0]
@@ -423,6 +426,21 @@ def _lazy_group_from_info(group_info, *, pretty_exceptions_short, suggest_comman
 
 
 def _add_lazily(commands: LazyCommands, instance, suggest_commands: bool, options: dict) -> None:
+    """Every subcommand of the Typer app `instance`, as a builder and a summary; and those of
+    the modules it names with `lazy_typer`, without importing them until asked."""
+    for name, builder, summary in _entries(instance, suggest_commands, options):
+        commands.add(name, builder, summary)
+    for module, attribute, group_name, names in getattr(instance, "lazy_typers", ()):
+        for name in ([group_name] if group_name else names):
+            def loaded(name=name, module=module, attribute=attribute, group_name=group_name):
+                return _entry_of(module, attribute, group_name, name, suggest_commands, options)
+
+            commands.add(name, lambda loaded=loaded: loaded()[0](), lambda loaded=loaded: loaded()[1])
+
+
+def _entries(instance, suggest_commands: bool, options: dict):
+    """(name, builder, summary) of each subcommand of `instance`; an app added without a
+    name gives its own subcommands."""
     import inspect
 
     import typer.main as typer_main
@@ -430,18 +448,44 @@ def _add_lazily(commands: LazyCommands, instance, suggest_commands: bool, option
     for info in instance.registered_commands:
         name = info.name or typer_main.get_command_name(info.callback.__name__)
         summary = info.short_help or _first_paragraph(info.help or inspect.getdoc(info.callback) or "")
-        commands.add(name, lambda info=info: typer_main.get_command_from_info(info, **options),
-                     summary.split("\n")[0])
+        yield name, (lambda info=info: typer_main.get_command_from_info(info, **options)), summary.split("\n")[0]
     for info in instance.registered_groups:
         solved = typer_main.solve_typer_info_defaults(info)
         if solved.name:
-            commands.add(
-                solved.name,
-                lambda info=info: _lazy_group_from_info(info, suggest_commands=suggest_commands, **options),
-                solved.short_help or _first_paragraph(solved.help or "").split("\n")[0],
-            )
+            yield (solved.name,
+                   lambda info=info: _lazy_group_from_info(info, suggest_commands=suggest_commands, **options),
+                   (solved.short_help or _first_paragraph(solved.help or "")).split("\n")[0])
         else:  # a group added without a name: its commands join this one
-            _add_lazily(commands, info.typer_instance, suggest_commands, options)
+            yield from _entries(info.typer_instance, suggest_commands, options)
+
+
+def _entry_of(module: str, attribute: str, group_name: str | None, name: str, suggest_commands: bool,
+              options: dict):
+    """The builder and summary of command `name` from the Typer app `attribute` of `module`
+    (imported now), added under `group_name`, or merged into its parent when that is None."""
+    import importlib
+
+    import typer
+
+    instance = getattr(importlib.import_module(module), attribute)
+    if group_name:
+        wrapper = typer.Typer()
+        wrapper.add_typer(instance, name=group_name)
+        instance = wrapper
+    for found, builder, summary in _entries(instance, suggest_commands, options):
+        if found == name:
+            return builder, summary
+    raise KeyError(f"{module}.{attribute} has no command {name}")
+
+
+def lazy_typer(app, module: str, attribute: str = "app", *, name: str | None = None,
+               names: tuple[str, ...] = ()) -> None:
+    """Add the Typer app `attribute` of `module` to `app` as `app.add_typer` would (under
+    `name`, or its commands `names` joining `app`), importing the module only when one of its
+    commands is run or listed with its summary. tests/test_typer_zh.py checks `names`."""
+    if not hasattr(app, "lazy_typers"):
+        app.lazy_typers = []
+    app.lazy_typers.append((module, attribute, name, names))
 
 
 def _list_commands(self, ctx) -> list[str]:

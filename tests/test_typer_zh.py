@@ -181,3 +181,25 @@ def test_the_command_tree_is_built_as_it_is_used():
     report = root.commands["report"]
     assert set(root.commands._built) == {"report"}
     assert "overdue" in list(report.commands) and report.commands["overdue"].name == "overdue"
+
+
+def test_the_command_table_names_every_command_of_each_module():
+    """cli.COMMAND_MODULES says which module holds which root command without importing it:
+    each module's commands are exactly the names given, and every module of commands/ is there."""
+    import importlib
+    import pkgutil
+
+    import hunnan_gk.commands
+    from hunnan_gk.cli import COMMAND_MODULES
+
+    for module, attribute, name, names in COMMAND_MODULES:
+        instance = getattr(importlib.import_module(f"hunnan_gk.commands.{module}"), attribute)
+        found = tuple(entry[0] for entry in typer_zh._entries(instance, True, {
+            "pretty_exceptions_short": True, "rich_markup_mode": "rich"}))
+        if name is None:
+            assert found == names, module
+        else:
+            assert names == () and found, module
+    listed = {module for module, *_ in COMMAND_MODULES}
+    shared = {"common", "pauses", "annual", "performance"}  # helpers, and commands joined into another app
+    assert {m.name for m in pkgutil.iter_modules(hunnan_gk.commands.__path__)} - shared == listed

@@ -5,13 +5,15 @@ request, written with the event that carries it (the pure rules are in
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-import sqlite_utils
 
 from hunnan_gk.assignments import ASSIGNMENT, SUPERVISION
 from hunnan_gk.storage.db import dict_rows
 from hunnan_gk.storage.requests import apply_change
+
+if TYPE_CHECKING:  # sqlite-utils loads only where a command needs it (storage.db)
+    import sqlite_utils
 
 _TABLES = {ASSIGNMENT: "assignments", SUPERVISION: "supervisions"}
 

@@ -6,13 +6,15 @@ lives in `hunnan_gk.audit`; this module only reads and writes the `events` table
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
 
 from hunnan_gk.audit import CHAIN_FIELDS, GENESIS_HASH, HASHED_FIELDS, chained, first_broken
 from hunnan_gk.errors import Refused
 from hunnan_gk.storage.db import insert, os_user
+
+if TYPE_CHECKING:  # sqlite-utils loads only where a command needs it (storage.db)
+    import sqlite_utils
 
 
 def chain_tail(db: sqlite_utils.Database) -> str:

@@ -5,9 +5,8 @@ its changes one by one would write, hash-chained the same way.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-import sqlite_utils
 
 from hunnan_gk import numbering
 from hunnan_gk.audit import CHAIN_FIELDS, HASHED_FIELDS, chained, linked_hash, registered_fields
@@ -15,6 +14,9 @@ from hunnan_gk.storage.audit import append_event, chain_tail, event_count
 from hunnan_gk.storage.db import insert, insert_many
 from hunnan_gk.storage.requests import new_request_row, next_seq
 from hunnan_gk.vocab import EventAction
+
+if TYPE_CHECKING:  # sqlite-utils loads only where a command needs it (storage.db)
+    import sqlite_utils
 
 
 def ledger_row_present(db: sqlite_utils.Database, key: str, fields: dict[str, Any]) -> bool:

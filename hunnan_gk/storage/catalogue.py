@@ -3,11 +3,13 @@ one day, was published on another. Rows are only added."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
 
 from hunnan_gk.storage.db import dict_rows, insert, write
+
+if TYPE_CHECKING:  # sqlite-utils loads only where a command needs it (storage.db)
+    import sqlite_utils
 
 PUBLICATION_COLUMNS = (
     "catalogue", "unit", "item_id", "item_name", "formed_on", "published_on", "url", "title", "clerk", "recorded_at",

@@ -13,12 +13,61 @@ import sqlite3
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
-import sqlite_utils
-
+from hunnan_gk import migrations as schema
 from hunnan_gk.errors import DatabaseError, os_reason
-from hunnan_gk.migrations import APPLICATION_ID, MIGRATION_NAMES, migrations
+from hunnan_gk.migrations import APPLICATION_ID, MIGRATION_NAMES, MIGRATION_SET, MIGRATIONS_TABLE
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+
+class Database:
+    """An open database as the storage modules use it: `execute` and `conn`, as sqlite-utils'
+    Database has them. Anything else is handed to a sqlite-utils Database on the same
+    connection, made the first time it is asked for: importing sqlite-utils costs about as
+    much as a small report, and an up-to-date database needs it only to migrate."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self._utils = None
+
+    def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
+        return self.conn.execute(sql) if parameters is None else self.conn.execute(sql, parameters)
+
+    def table_names(self) -> list[str]:
+        return [name for (name,) in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+
+    def utils(self) -> "sqlite_utils.Database":
+        if self._utils is None:
+            import sqlite_utils
+
+            # The audit database runs no third-party sqlite-utils plugins (and skips loading them).
+            self._utils = sqlite_utils.Database(self.conn, execute_plugins=False)
+        return self._utils
+
+    def __getattr__(self, name: str):
+        return getattr(self.utils(), name)
+
+    def __getitem__(self, table: str):
+        return self.utils()[table]
+
+
+def _applied(db) -> list[str]:
+    """The names of the migrations applied to `db`, oldest first (sqlite-utils' records)."""
+    if MIGRATIONS_TABLE not in db.table_names():
+        return []
+    rows = db.execute(f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ? ORDER BY rowid",
+                      [MIGRATION_SET]).fetchall()
+    return [name for (name,) in rows]
+
+
+def _migrate(db) -> None:
+    """Apply the pending migrations, if any, in one write transaction."""
+    if set(MIGRATION_NAMES) - set(_applied(db)):
+        with write(db):
+            schema.migrations.apply(db.utils() if isinstance(db, Database) else db)
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -82,11 +131,11 @@ def init_db(path: Path) -> tuple[sqlite_utils.Database, bool]:
         try:
             conn = sqlite3.connect(str(building), isolation_level=None)
             try:
-                db = sqlite_utils.Database(conn, execute_plugins=False)
+                db = Database(conn)
                 # Built with a rollback journal: every byte is in the file once the commit
                 # returns (a WAL could be left unfolded on a full disk); open_db turns WAL on.
                 with write(db):
-                    migrations.apply(db)
+                    schema.migrations.apply(db.utils())
             finally:
                 conn.close()
         except sqlite3.Error as exc:
@@ -119,15 +168,13 @@ def open_db(path: Path) -> sqlite_utils.Database:
         conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
-        # The audit database runs no third-party sqlite-utils plugins (and skips loading them).
-        db = sqlite_utils.Database(conn, execute_plugins=False)
+        conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils' Database sets it
+        db = Database(conn)
         _check_ours(db, path)
         if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
-        if migrations.pending(db):
-            with write(db):
-                migrations.apply(db)
+        _migrate(db)
     except sqlite3.Error as exc:
         raise describe_sqlite_error(exc) from None
     return db
@@ -210,8 +257,7 @@ def _check_ours(db: sqlite_utils.Database, path: Path) -> None:
     """hunnan-gk's schema marker (PRAGMA application_id), or the migration records of a file
     an older hunnan-gk wrote before the marker existed (migrated on, the marker set)."""
     marked = db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-    tables = set(db.table_names())
-    applied = {m.name for m in migrations.applied(db)} if "_sqlite_migrations" in tables else set()
+    applied = set(_applied(db))
     if not applied or not (marked or "m001_requests_events" in applied):
         raise DatabaseError(
             f"{path} 不是 hunnan-gk 的数据库（没有 hunnan-gk 的结构标记），未做任何改动",
@@ -225,9 +271,9 @@ def _check_ours(db: sqlite_utils.Database, path: Path) -> None:
         )
 
 
-def schema_version(db: sqlite_utils.Database) -> str:
-    applied = migrations.applied(db)
-    return applied[-1].name if applied else ""
+def schema_version(db) -> str:
+    applied = _applied(db)
+    return applied[-1] if applied else ""
 
 
 #: How long a command waits for another one's write lock before saying that it waits …
@@ -334,7 +380,7 @@ def count_demo_requests(path: Path, note_prefix: str) -> tuple[int, int]:
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
         try:
-            _check_ours(sqlite_utils.Database(conn, execute_plugins=False), path)
+            _check_ours(Database(conn), path)
             return conn.execute(
                 "SELECT count(*), coalesce(sum(substr(coalesce(note, ''), 1, ?) = ?), 0) FROM requests",
                 [len(note_prefix), note_prefix],

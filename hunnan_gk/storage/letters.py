@@ -6,11 +6,13 @@ once get consecutive numbers and a failed command gives its number back.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
 
 from hunnan_gk.storage.db import dict_rows, insert
+
+if TYPE_CHECKING:  # sqlite-utils loads only where a command needs it (storage.db)
+    import sqlite_utils
 
 
 def next_letter_seq(db: sqlite_utils.Database, kind: str, year: int) -> int:

@@ -5,11 +5,13 @@ new, and the named locks that keep two runs from both sending.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
 
 from hunnan_gk.storage.db import insert, insert_many, write
+
+if TYPE_CHECKING:  # sqlite-utils loads only where a command needs it (storage.db)
+    import sqlite_utils
 
 
 def take_lock(

@@ -5,13 +5,15 @@ by the pure modules (`reports`, `annual`, `ledger`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
 
 from hunnan_gk.storage.db import dict_rows
 from hunnan_gk.storage.requests import attach_consultations
 from hunnan_gk.vocab import EventAction
+
+if TYPE_CHECKING:  # sqlite-utils loads only where a command needs it (storage.db)
+    import sqlite_utils
 
 
 # The events that record a step of the handling still standing: not record keeping

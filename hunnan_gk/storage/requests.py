@@ -5,15 +5,17 @@ events, consultations, appeals, listing, and the fee's position of a request in 
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-import sqlite_utils
 
 from hunnan_gk import applicants, numbering
 from hunnan_gk.audit import change_effect, register_event
 from hunnan_gk.storage.audit import append_event
 from hunnan_gk.storage.db import dict_rows, insert
 from hunnan_gk.vocab import EventAction
+
+if TYPE_CHECKING:  # sqlite-utils loads only where a command needs it (storage.db)
+    import sqlite_utils
 
 def find_request(db: sqlite_utils.Database, text: str) -> dict[str, Any] | None:
     """The request numbered `text`; also found by its year and sequence (2024-1, 2024-0001)
