@@ -302,7 +302,15 @@ def letters(b: Bench, db_small: Path) -> list[Row]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="hunnan-gk benchmarks (issue 7)")
     parser.add_argument("--quick", action="store_true", help="smaller sizes, about a minute")
+    parser.add_argument("--startup", action="store_true",
+                        help="only --help and the small overdue report against the import baseline")
     args = parser.parse_args(argv)
+    if args.startup:
+        DATA.mkdir(exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="gk-bench-") as tmp:
+            rows = startup(Bench(False, Path(tmp)), cached_db(1_000, quiet=True))
+        print(render_table(rows))
+        return
     big, mid, small = (50_000, 10_000, 1_000) if args.quick else (1_000_000, 10_000, 1_000)
     ledger_rows = 10_000 if args.quick else 100_000
     DATA.mkdir(exist_ok=True)
