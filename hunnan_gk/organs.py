@@ -38,8 +38,9 @@ class Organ:
         if not value:
             raise ConfigError(
                 f"配置中机关“{self.name}”缺少 {self.where}.{key}（{ORGAN_KEYS[key]}）",
-                hint="在配置的 organ 或 organs 中为该机关写明 review_body（复议机关）和 court（人民法院），"
-                     "如 浑南区人民政府 的复议机关是 沈阳市人民政府（行政复议法第二十四条）",
+                hint=f"在配置的 organ 或 organs 中为该机关写明 {key}（{ORGAN_KEYS[key]}）"
+                     + ("，如 浑南区人民政府 的复议机关是 沈阳市人民政府（行政复议法第二十四条）"
+                        if key == "review_body" else ""),
             )
         return value
 

@@ -46,6 +46,17 @@ def test_config_mistakes_name_the_key(text, message):
         parse_settings(text)
 
 
+def test_a_missing_setting_is_named_in_the_message_and_the_hint():
+    organ = parse_settings(ORGANS).organs.get(None)
+    with pytest.raises(ConfigError) as missing:
+        organ.require("contact")
+    assert "contact（联系方式）" in missing.value.message
+    assert "contact" in missing.value.hint and "review_body" not in missing.value.hint
+    with pytest.raises(ConfigError) as refused:
+        parse_settings("organ: 某局").organs.get(None).require("review_body")
+    assert "review_body（复议机关）" in refused.value.hint and "行政复议法" in refused.value.hint
+
+
 def test_register_stores_the_organ_checked_like_departments(cli, config_file):
     config_file.write_text(ORGANS, encoding="utf-8")
     assert register(cli, "2025-03-03")["organ"] == GOV  # the default organ
