@@ -125,6 +125,15 @@ def test_kinds_lists_every_kind_with_its_name(cli):
     assert {"kind": "reply", "name": "政府信息公开申请答复书"} in listed
 
 
+@pytest.mark.parametrize("command", ["issue", "preview"])
+def test_an_unknown_kind_is_named_in_chinese(cli, office, tmp_path, command):
+    number = register(cli, "2024-04-01")["number"]
+    extra = ["-o", tmp_path / "x.docx"] if command == "issue" else []
+    refused = cli("letter", command, "回执单", number, *extra)
+    assert refused.exit_code == 2 and refused.stderr.startswith("错误：文书种类 无法识别“回执单”")
+    assert "KIND" not in refused.stderr and not (tmp_path / "x.docx").exists()
+
+
 def test_receipt_numbers_dates_layout(cli, office, tmp_path):
     first = register(cli, "2024-04-01")["number"]
     second = register(cli, "2024-04-02")["number"]

@@ -25,8 +25,8 @@ ConsultationOption = Annotated[int | None, typer.Option("--consultation", help="
 VariantOption = Annotated[str | None, typer.Option(
     "--variant", help="disclosed、unavailable_not_held 的两种答复书： " + LetterVariant.choices_help())]
 ReasonsOption = Annotated[str | None, typer.Option("--reasons", help="理由（代替预答复中的理由）")]
-BasisOption = Annotated[str | None, typer.Option("--basis", help="依据 （代替预答复中的依据；确认类必填）")]
-WhereOption = Annotated[str | None, typer.Option("--where", help="已主动公开信息的获取途径 （网址、栏目、查阅场所）")]
+BasisOption = Annotated[str | None, typer.Option("--basis", help="依据（代替预答复中的依据；确认类必填）")]
+WhereOption = Annotated[str | None, typer.Option("--where", help="已主动公开信息的获取途径（网址、栏目、查阅场所）")]
 UntilOption = Annotated[str | None, typer.Option("--until", help="说明理由告知书：申请人说明理由的期限")]
 
 
@@ -89,7 +89,7 @@ def preview(
     from hunnan_gk.render.letters import letter_text, render_docx
 
     env = Env(config, db)
-    letter_kind = LetterKind.parse(kind, option="KIND")
+    letter_kind = LetterKind.parse(kind, option="文书种类")
     chosen = output_format(output_format_, None, ("text", "markdown"))
     day = env.date(on, "--on")
     options = _options(env, consultation, variant, reasons, basis, where, until)
@@ -129,7 +129,7 @@ def issue(
     from hunnan_gk.errors import InputError
 
     env = Env(config, db)
-    letter_kind = LetterKind.parse(kind, option="KIND")
+    letter_kind = LetterKind.parse(kind, option="文书种类")
     if output.suffix.lower() != ".docx":
         raise InputError(f"-o {output}：文书写成 .docx 文件（Word、WPS 均可打开），文件名应以 .docx 结尾")
     day = env.date(on, "--on")
