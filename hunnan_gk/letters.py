@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Mapping
 
+from hunnan_gk.clock import CONSULTATION_WORKDAYS  # 条例第32条、第34条
 from hunnan_gk.errors import ConfigError, InputError, Refused
 from hunnan_gk.vocab import Channel, ConsultKind, EventAction, LetterKind, LetterVariant, Outcome
 
@@ -151,9 +152,6 @@ TEMPLATE_NAMES: tuple[str, ...] = tuple(
 
 #: Kinds a request has one standing letter of; another needs --replace.
 SINGLE_KINDS = frozenset({LetterKind.RECEIPT, LetterKind.SUPPLEMENT, LetterKind.REPLY})
-
-#: The party's time to answer a consultation (条例第32条、第34条).
-CONSULT_WORKDAYS = 15
 
 
 def reply_spec(outcome: Outcome, variant: LetterVariant | None) -> ReplySpec:
@@ -410,8 +408,8 @@ def _consult(kind: LetterKind, consult_kind: ConsultKind):
             party=consultation["party"],
             consult_start=chinese_date(start),
             # 条例第32条、第34条: 15 working days from receipt of the request for views
-            consult_due=chinese_date(calendar.add(start, CONSULT_WORKDAYS).date),
-            consult_workdays=CONSULT_WORKDAYS,
+            consult_due=chinese_date(calendar.add(start, CONSULTATION_WORKDAYS).date),
+            consult_workdays=CONSULTATION_WORKDAYS,
             reasons=options.reasons or "",
         )
         return Letter(kind, kind.value, context)

@@ -369,8 +369,6 @@ def test_the_proposal_gives_outcome_reasons_and_other_organ(cli, office, tmp_pat
         ok(cli("advance", number, "--on", day))
     proposed = cli("propose", number, "--outcome", "unavailable_not_held", "--reasons", REASONS,
                    "--other-organ", "沈阳市浑南区住房和城乡建设局", "--other-contact", "024-11111111")
-    if proposed.exit_code == 2 and "propose" in proposed.stderr:
-        pytest.skip("propose (issue 13) not on this branch yet")
     ok(proposed)
     ok(cli("advance", number))  # 拟定 → 审核
     ok(cli("advance", number))  # 审核通过
