@@ -199,9 +199,9 @@ def propose(
 def supervise(
     number: Annotated[str, typer.Argument(help="编号；办结督办单时先写 close 再写编号", show_default=False)],
     close_number: Annotated[str | None, typer.Argument(metavar="申请编号", help="supervise close 时的申请编号", show_default=False)] = None,
-    by: Annotated[str | None, typer.Option("--by", help="督办人（开督办单时必填）")] = None,
+    by: Annotated[str | None, typer.Option("--by", metavar="督办人", help="督办人（开督办单时必填）")] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="督办事由（开督办单时必填）")] = None,
-    respond_by: Annotated[str | None, typer.Option("--respond-by", help="要求反馈的日期")] = None,
+    respond_by: Annotated[str | None, typer.Option("--respond-by", metavar="日期", help="要求反馈的日期")] = None,
     note: NoteOption = None,
     on: OnOption = None,
     clerk: ClerkOption = None,

@@ -23,11 +23,11 @@ KindArgument = Annotated[str, typer.Argument(
     help="文书种类（中文名称见 hunnan-gk letter kinds）： " + " ".join(k.value for k in LetterKind), show_default=False)]
 ConsultationOption = Annotated[int | None, typer.Option("--consultation", help="第几项征求意见（有多项时指明，序号见 show）")]
 VariantOption = Annotated[str | None, typer.Option(
-    "--variant", help="disclosed、unavailable_not_held 的两种答复书： " + LetterVariant.choices_help())]
-ReasonsOption = Annotated[str | None, typer.Option("--reasons", help="理由（代替预答复中的理由）")]
-BasisOption = Annotated[str | None, typer.Option("--basis", help="依据（代替预答复中的依据；确认类必填）")]
-WhereOption = Annotated[str | None, typer.Option("--where", help="已主动公开信息的获取途径（网址、栏目、查阅场所）")]
-UntilOption = Annotated[str | None, typer.Option("--until", help="说明理由告知书：申请人说明理由的期限")]
+    "--variant", metavar="答复书", help="disclosed、unavailable_not_held 的两种答复书： " + LetterVariant.choices_help())]
+ReasonsOption = Annotated[str | None, typer.Option("--reasons", metavar="理由", help="理由（代替预答复中的理由）")]
+BasisOption = Annotated[str | None, typer.Option("--basis", metavar="依据", help="依据（代替预答复中的依据；确认类必填）")]
+WhereOption = Annotated[str | None, typer.Option("--where", metavar="途径", help="已主动公开信息的获取途径（网址、栏目、查阅场所）")]
+UntilOption = Annotated[str | None, typer.Option("--until", metavar="日期", help="说明理由告知书：申请人说明理由的期限")]
 
 
 def _options(env: Env, consultation, variant, reasons, basis, where, until):
@@ -108,7 +108,7 @@ def issue(
     number: NumberArgument,
     output: Annotated[Path, typer.Option("-o", "--output", help="写入的 .docx 文件（不覆盖已有文件）", dir_okay=False)],
     on: on_option("文书日期（默认今天）") = None,
-    replace: Annotated[str | None, typer.Option("--replace", help="取代此前制发的同类文书（写其文号）")] = None,
+    replace: Annotated[str | None, typer.Option("--replace", metavar="文号", help="取代此前制发的同类文书（写其文号）")] = None,
     consultation: ConsultationOption = None,
     variant: VariantOption = None,
     reasons: ReasonsOption = None,
