@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-FREE_APPLICATIONS = 10  # 109号 第六条（一）
+FREE_APPLICATIONS = 10  # 109号《办法》第四条（一）至（三）: 按件计收
 FIRST_BAND_LAST = 30
 FIRST_BAND_FEE = 100
 BAND_SIZE = 10
 BAND_STEP = 100
 
-#: Page bands: (first page, last page or None, yuan per page). 109号 第六条（二）
+#: Page bands: (first page, last page or None, yuan per page). 109号《办法》第五条: 按量计收
 PAGE_BANDS: tuple[tuple[int, int | None, int], ...] = (
     (31, 100, 10),
     (101, 200, 20),
@@ -31,7 +31,7 @@ PAGE_BANDS: tuple[tuple[int, int | None, int], ...] = (
 NO_FEE_RULE = ("行政机关依申请提供政府信息，不收取费用；申请人申请公开政府信息的数量、频次明显超过合理范围的，"
                "才可以收取信息处理费（条例第42条；国办函〔2020〕109号）。以下金额是在这种情况下可收取的上限。")
 
-ONE_BASIS_ONLY = "同一申请只能选择按件计收或按量计收其中一种方式，不得同时按两种方式计收（国办函〔2020〕109号）。"
+ONE_BASIS_ONLY = "同一申请只能选择按件计收或按量计收其中一种方式，不得同时按两种方式计收（国办函〔2020〕109号）。"  # 《办法》第三条
 
 
 def per_application_fee(position: int) -> int:
