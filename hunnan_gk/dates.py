@@ -6,7 +6,7 @@ import re
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from hunnan_gk.errors import InputError
+from hunnan_gk.errors import InputError, Refused
 
 if TYPE_CHECKING:
     from hunnan_gk.workdays import WorkCalendar
@@ -63,6 +63,14 @@ def _day(value: str, option: str, year: int, month: int, day: int) -> date:
         return date(year, month, day)
     except ValueError:
         raise InputError(f"{option}：“{value}”不是一个存在的日期") from None
+
+
+def check_not_after_today(day: date, *, today: date, label: str = "日期", why: str = "") -> None:
+    """Refused (exit 1) when the day something happened lies after today: an act is recorded
+    once it happened, never in advance. The message names the date as `label` calls it,
+    then `why`."""
+    if day > today:
+        raise Refused(f"{label} {day} 晚于今天（{today}）{why}")
 
 
 def far_back_warning(day: date, *, today: date, calendar: "WorkCalendar", option: str = "--on") -> str | None:

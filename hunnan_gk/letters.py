@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Mapping
 
 from hunnan_gk.clock import CONSULTATION_WORKDAYS  # 条例第32条、第34条
+from hunnan_gk.dates import check_not_after_today
 from hunnan_gk.errors import ConfigError, InputError, Refused
 from hunnan_gk.vocab import Channel, ConsultKind, EventAction, LetterKind, LetterVariant, Outcome
 
@@ -303,8 +304,7 @@ def build_letter(kind: LetterKind, row: Mapping[str, Any], *, organ: "Organ", on
     Refused (exit 1) when the record lacks what the letter must say (no 补正 items, no
     reasons for a refusal, no basis for 确认类); ConfigError (exit 2) naming a missing
     organ setting."""
-    if on > today:
-        raise Refused(f"文书日期 {on} 晚于今天（{today}）")
+    check_not_after_today(on, today=today, label="文书日期")
     if on.isoformat() < row["received_on"]:
         raise Refused(f"文书日期 {on} 早于收到申请之日 {row['received_on']}")
     if row.get("voided"):
@@ -595,8 +595,7 @@ def delivery_change(row: Mapping[str, Any], letter: Mapping[str, Any], *, method
         raise Refused(f"文书 {letter['letter_number']} 已于 {letter['delivered_on']} 送达")
     if letter.get("superseded_by"):
         raise Refused(f"文书 {letter['letter_number']} 已被 {letter['superseded_by']} 取代，不再送达")
-    if on > today:
-        raise Refused(f"送达日期 {on} 晚于今天（{today}）")
+    check_not_after_today(on, today=today, label="送达日期")
     if on.isoformat() < letter["issued_on"]:
         raise Refused(f"送达日期 {on} 早于文书日期 {letter['issued_on']}")
     tracking, signed_by = _text(tracking) or None, _text(signed_by) or None

@@ -11,7 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Mapping
 
 from hunnan_gk.clock import MAX_EXTENSION_WORKDAYS, SUPPLEMENT_NOTICE_WORKDAYS, compute_clock
-from hunnan_gk.dates import stored_date
+from hunnan_gk.dates import check_not_after_today, stored_date
 from hunnan_gk.vocab import (AppealKind, AppealResult, ConsultKind, CorrectableField, EventAction,
                              Outcome, Stage)
 
@@ -60,8 +60,7 @@ def _check_on(row: Mapping[str, Any], on: date, today: date) -> None:
     """A business date may not lie in the future, nor before what is already recorded; a
     voided request takes no step at all."""
     check_not_voided(row)
-    if on > today:
-        raise _refuse(f"日期 {on} 晚于今天（{today}），不能预先登记")
+    check_not_after_today(on, today=today, why="，不能预先登记")
     last = stored_date(row.get("last_event_on"))
     if last and on < last:
         raise _refuse(f"日期 {on} 早于该申请最近一次办理记录（{last}）")
@@ -97,8 +96,8 @@ def checked_content(text: str, option: str = "--content") -> str:
 
 def checked_received(received: date, today: date) -> date:
     """The receipt date is the day the office received the application (条例第31条)."""
-    if received > today:
-        raise _refuse(f"收到日期 {received} 晚于今天（{today}）：收到日期是机关实际收到申请之日（条例第31条）")
+    check_not_after_today(received, today=today, label="收到日期",
+                          why="：收到日期是机关实际收到申请之日（条例第31条）")
     if received < REGULATION_IN_FORCE:
         raise _refuse(f"收到日期 {received} 早于《政府信息公开条例》施行之日（{REGULATION_IN_FORCE}），请核对")
     return received
@@ -556,8 +555,7 @@ def correct(row: Mapping[str, Any], events: list[Mapping[str, Any]], *, field: s
     field = CorrectableField.parse(field, option="--field")
     if not (reason or "").strip():
         raise _refuse("更正须用 --reason 写明理由")
-    if on > today:
-        raise _refuse(f"--on {on} 晚于今天（{today}）")
+    check_not_after_today(on, today=today, label="--on")
     if field in REPLY_FIELDS and not row.get("replied_on"):
         raise _refuse(f"申请 {row['number']} 尚未答复，不能更正{field.label}（答复类型、答复日期只在答复后更正）")
     column = CORRECTED_COLUMNS.get(field, field.value)
@@ -574,8 +572,7 @@ def correct(row: Mapping[str, Any], events: list[Mapping[str, Any]], *, field: s
         fields["last_event_on"] = _last_step_on(received, steps)
     elif field is CorrectableField.REPLIED:
         replied = parse_date(value, today=today, option="--to")
-        if replied > today:
-            raise _refuse(f"答复日期 {replied} 晚于今天（{today}）")
+        check_not_after_today(replied, today=today, label="答复日期")
         if replied < stored_date(row["received_on"]):
             raise _refuse(f"答复日期 {replied} 早于收到日期 {row['received_on']}")
         closed = stored_date(row.get("closed_on"))
@@ -724,8 +721,7 @@ def replay(events: list[Mapping[str, Any]]) -> dict[str, Any]:
 
 def _check_appeal_day(row: Mapping[str, Any], on: date, today: date) -> None:
     check_not_voided(row)
-    if on > today:
-        raise _refuse(f"--on {on} 晚于今天（{today}）")
+    check_not_after_today(on, today=today, label="--on")
     if on < stored_date(row["received_on"]):
         raise _refuse(f"--on {on} 早于申请的收到日期 {row['received_on']}")
 

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hunnan_gk.commands.common import Env
-from hunnan_gk.dates import parse_date
-from hunnan_gk.errors import InputError
+from hunnan_gk.dates import check_not_after_today, parse_date
+from hunnan_gk.errors import InputError, Refused
 
 TODAY = date(2024, 9, 27)
 
@@ -113,3 +113,11 @@ def test_env_today_is_the_date_in_the_configured_timezone(config_file, zone):
     assert env.date("今天", "--on") == env.today
     assert env.date(None, "--on") == env.today
     assert env.date("2024年9月27日", "--on") == date(2024, 9, 27)
+
+
+def test_a_day_after_today_is_refused_with_the_label_and_reason():
+    check_not_after_today(TODAY, today=TODAY)  # today itself is fine
+    with pytest.raises(Refused) as caught:
+        check_not_after_today(date(2024, 9, 28), today=TODAY, label="送达日期", why="，不能预先登记")
+    assert caught.value.message == "送达日期 2024-09-28 晚于今天（2024-09-27），不能预先登记"
+    assert caught.value.exit_code == 1
