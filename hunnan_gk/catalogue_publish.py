@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
+from hunnan_gk.dates import stored_date
+
 if TYPE_CHECKING:
     from hunnan_gk.catalogue import Catalogue
     from hunnan_gk.workdays import WorkCalendar
@@ -140,10 +142,6 @@ def judge(rule: DeadlineRule, formed: date, published: date, calendar: "WorkCale
     return Timeliness(due, late == 0, late, provisional)
 
 
-def _day(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
 def item_status(
     item: Mapping[str, Any],
     publications: Iterable[Mapping[str, Any]],
@@ -154,18 +152,18 @@ def item_status(
     time, and whether a yearly date has passed this year without a publication."""
     rule = parse_deadline(item.get("公开时限"))
     known = sorted(
-        (p for p in publications if _day(p["published_on"]) <= as_of),
+        (p for p in publications if stored_date(p["published_on"]) <= as_of),
         key=lambda p: (str(p["published_on"]), str(p["formed_on"]), p.get("id") or 0),
     )
     last = known[-1] if known else None
     on_time = days_late = None
     if last is not None:
-        measured = judge(rule, _day(last["formed_on"]), _day(last["published_on"]), calendar)
+        measured = judge(rule, stored_date(last["formed_on"]), stored_date(last["published_on"]), calendar)
         on_time, days_late = measured.on_time, measured.days_late
     overdue = False
     if rule.kind == YEARLY:
         due = rule.yearly_date(as_of.year)
-        published_this_year = any(_day(p["published_on"]).year == as_of.year for p in known)
+        published_this_year = any(stored_date(p["published_on"]).year == as_of.year for p in known)
         if as_of > due and not published_this_year:
             overdue, days_late = True, (as_of - due).days
     return {
@@ -357,7 +355,7 @@ def new_publication(
 def publication_result(item: Mapping[str, Any], row: Mapping[str, Any], calendar: "WorkCalendar") -> dict[str, Any]:
     """`catalog publish --json`: what was recorded and how it measures against the 公开时限."""
     rule = parse_deadline(item.get("公开时限"))
-    measured = judge(rule, _day(row["formed_on"]), _day(row["published_on"]), calendar)
+    measured = judge(rule, stored_date(row["formed_on"]), stored_date(row["published_on"]), calendar)
     return {
         "catalogue": row["catalogue"],
         "id": row["item_id"],
