@@ -217,15 +217,13 @@ def to_dict(table: AnnualTable) -> dict:
 
 # --- the figures offices write into the report's text (issue 14) -------------------------
 
-#: The channels in the order the narrative lists them, with the words the reports use
-#: (大东区 2023: “其中依申请公开平台36件、邮寄15件、当面申请27件”).
+#: The channels the narrative lists first, in the reports' order (大东区 2023: “其中依申请公开
+#: 平台36件、邮寄15件、当面申请27件”); any other channel follows in vocab order.
+_NARRATIVE_FIRST = (Channel.ONLINE, Channel.POST, Channel.LETTER, Channel.IN_PERSON)
+#: Code → the words the reports use (`Channel.report_label`), in the narrative's order.
 NARRATIVE_CHANNELS: dict[str, str] = {
-    Channel.ONLINE.value: "网上申请",
-    Channel.POST.value: "邮寄",
-    Channel.LETTER.value: "平常信函",
-    Channel.IN_PERSON.value: "当面申请",
-    Channel.EMAIL.value: "电子邮件",
-    Channel.FAX.value: "传真",
+    channel.value: channel.report_label
+    for channel in (*_NARRATIVE_FIRST, *(c for c in Channel if c not in _NARRATIVE_FIRST))
 }
 
 

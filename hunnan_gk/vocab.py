@@ -86,8 +86,15 @@ class Channel(Vocab):
         """What offices' ledgers write: 信函 and 挂号信 are posted (邮寄), 平信 is 平常信函."""
         return _CHANNEL_ALIASES.get(self.value, ())
 
+    @property
+    def report_label(self) -> str:
+        """The words annual reports' text uses: 网上申请, 当面申请; otherwise the label."""
+        return _CHANNEL_REPORT_LABELS.get(self.value, self.label)
+
 
 _CHANNEL_ALIASES = {"post": ("信函", "挂号信"), "letter": ("平信",)}
+# 大东区 2023: “其中依申请公开平台36件、邮寄15件、当面申请27件”.
+_CHANNEL_REPORT_LABELS = {"online": "网上申请", "in_person": "当面申请"}
 
 
 class Stage(Vocab):

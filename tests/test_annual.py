@@ -299,3 +299,14 @@ def test_unbalanced_data_fails_naming_the_column(cli, isolated, year):
     assert json.loads(result.stdout)["balanced"] is False
     assert "“自然人”列" in result.stderr and "“总计”列" in result.stderr
     assert "商业企业" not in result.stderr
+
+
+def test_the_narrative_lists_every_channel_once_in_the_reports_words():
+    from hunnan_gk.vocab import Channel
+
+    assert annual.NARRATIVE_CHANNELS == {
+        "online": "网上申请", "post": "邮寄", "letter": "平常信函", "in_person": "当面申请",
+        "email": "电子邮件", "fax": "传真",
+    }
+    assert list(annual.NARRATIVE_CHANNELS)[:4] == ["online", "post", "letter", "in_person"]
+    assert set(annual.NARRATIVE_CHANNELS) == {c.value for c in Channel}
