@@ -49,11 +49,6 @@ def has_any_control(text: str) -> bool:
     return bool(_ANY_CONTROL.search(text))
 
 
-def has_control(text: str) -> bool:
-    """Whether `text` holds a character `visible` would replace."""
-    return bool(_HAS_CONTROL.search(text))
-
-
 # C1 controls survive json.dumps(ensure_ascii=False); as \\u escapes they stay the same JSON.
 _C1 = re.compile("[\u0080-\u009f\u202a-\u202e\u2066-\u2069]")
 
@@ -84,7 +79,3 @@ def from_csv_cell(value: str) -> str:
     if _GUARDED.match(value):
         return value[1:]
     return value
-
-
-def is_formula_like(value: str) -> bool:
-    return value.startswith(FORMULA_STARTS)

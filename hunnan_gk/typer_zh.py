@@ -411,8 +411,6 @@ def _lazy_group_from_info(group_info, *, pretty_exceptions_short, suggest_comman
     """typer.main.get_group_from_info, with the subcommands in a LazyCommands."""
     import copy
 
-    import typer.main as typer_main
-
     options = {"pretty_exceptions_short": pretty_exceptions_short, "rich_markup_mode": rich_markup_mode}
     instance = group_info.typer_instance
     shell_info = copy.copy(group_info)

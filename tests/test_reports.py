@@ -339,11 +339,11 @@ def test_table_colours_rows_on_a_terminal():
 
 
 def test_provisional_due_is_marked_in_the_table():
-    from hunnan_gk.render.overdue import overdue_text
+    from hunnan_gk.render.overdue import overdue_lines
 
     report = overdue_report([row(received="2026-12-10")], CAL, date(2026, 12, 15))
     assert report["requests"][0]["due_provisional"] is True
-    assert "暂定" in overdue_text(report)
+    assert "暂定" in "\n".join(overdue_lines(report, 80))
 
 
 def test_csv_has_bom_and_chinese_headers(cli, office):

@@ -101,11 +101,6 @@ def overdue_lines(report: dict, width: int, *, colour: bool = False) -> list[str
     return lines + wrap(plain(overdue_summary(report)), width)
 
 
-def overdue_text(report: dict, width: int | None = None) -> str:
-    """The report as plain text (for pipes, cron logs and NO_COLOR), `width` columns (80)."""
-    return "\n".join(overdue_lines(report, width or 80)) + "\n"
-
-
 def _csv_columns() -> list[tuple[str, Any]]:
     from hunnan_gk.vocab import ApplicantType, Light
 
