@@ -12,6 +12,7 @@ from hypothesis import settings
 from typer.testing import CliRunner
 
 from hunnan_gk.cli import app
+from tests import helpers
 from tests.helpers import build_commands_once, copy_database
 
 # CI replays the same examples every run, so a landing never hangs on a lucky draw; local
@@ -90,6 +91,53 @@ def _runner():
 def cli():
     """Run the CLI in-process: cli("calendar", "add", ...) → Result (exit_code, stdout, stderr)."""
     return _runner()
+
+
+class Inbox:
+    """What the test SMTP server received."""
+
+    def __init__(self):
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's handler hook
+        self.envelopes.append(envelope)
+        return "250 OK"
+
+    @property
+    def messages(self):
+        import email
+        from email import policy
+
+        return [email.message_from_bytes(e.content, policy=policy.default) for e in self.envelopes]
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 (aiosmtpd): (controller, Inbox)."""
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=helpers.free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+@pytest.fixture
+def mail_office(cli, monkeypatch):
+    """On Wednesday 2024-11-20: one red (with ID and phone), one yellow, one green; the numbers."""
+    monkeypatch.setenv("HUNNAN_GK_TODAY", "2024-11-20")
+
+    def register(received, applicant, department="区营商局", **options):
+        return helpers.register(cli, received, applicant, content="浑南区老旧小区改造资金使用情况",
+                                department=department, **options)["number"]
+
+    return {
+        "red": register("2024-10-18", "李建国", id_number=helpers.VALID_ID, phone=helpers.PHONE,
+                        note=f"申请人电话 {helpers.PHONE}"),
+        "yellow": register("2024-10-25", "张伟", "区住建局"),  # due Friday 11-22
+        "green": register("2024-11-15", "孙玉梅", "区教育局"),
+    }
 
 
 @pytest.fixture(scope="session")

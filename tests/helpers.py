@@ -89,6 +89,36 @@ def register(cli, *args: str, **options: str) -> dict[str, Any]:
     return ok_json(cli("register", *register_args(*args, **options), "--json"))
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on (yet)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def write_smtp_config(config_file: Path, port: int, extra: str = "") -> None:
+    """A config whose morning mail goes to the test's SMTP server on 127.0.0.1:`port`."""
+    config_file.write_text(
+        f"""smtp:
+  host: 127.0.0.1
+  port: {port}
+  from: gongkai@hunnan.example.org
+  to: [ban@hunnan.example.org]
+  timeout: 5
+{extra}""",
+        encoding="utf-8",
+    )
+
+
+def mail_parts(message) -> tuple[str, str]:
+    """The plain-text and HTML bodies of a received mail."""
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    return text, html
+
+
 def count_rows(path: Path, table: str) -> int:
     with sqlite3.connect(path) as conn:
         return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

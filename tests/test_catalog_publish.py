@@ -20,7 +20,7 @@ from hunnan_gk.catalogue_publish import (
 )
 
 from catalogue_samples import HEAD
-from helpers import ok, ok_json, work_calendar
+from helpers import mail_parts, ok, ok_json, work_calendar, write_smtp_config
 
 CALENDAR = work_calendar()
 
@@ -209,14 +209,11 @@ def test_an_invalid_catalogue_is_refused(cli, tmp_path):
 
 # --- the morning mail's catalogue section ---
 
-from tests.test_notify import office, parts, register, smtp_server, write_config  # noqa: E402,F401
-
-
 @pytest.fixture
 def catalogue_mail(cli, smtp_server, config_file, catalogue_file, monkeypatch):
     """A catalogue named in the config whose yearly item A was last published in 2024."""
     controller, inbox = smtp_server
-    write_config(config_file, controller.port, f"catalogues: [{catalogue_file.name}]\n")
+    write_smtp_config(config_file, controller.port, f"catalogues: [{catalogue_file.name}]\n")
     monkeypatch.setenv("HUNNAN_GK_TODAY", "2024-11-20")
     ok(cli("catalog", "publish", catalogue_file, "A", "--formed", "2023-01-10", "--on", "2023-01-20"))
     return inbox
@@ -227,7 +224,7 @@ def test_the_morning_mail_lists_overdue_catalogue_items(cli, catalogue_mail):
     assert "已发送" in result.stdout
     (message,) = catalogue_mail.messages
     assert message["Subject"].endswith("红灯 0 件，黄灯 0 件；目录到期未公开 1 项")
-    text, html = parts(message)
+    text, html = mail_parts(message)
     assert "主动公开事项目录：到期未公开" in text
     assert "【A】年度报告  时限 每年1月31日前  最近公开 2023-01-20  今年应公开未公开（已过 294 天）" in text
     assert "机构职能" not in text  # never published, but nothing says it is due
@@ -236,24 +233,24 @@ def test_the_morning_mail_lists_overdue_catalogue_items(cli, catalogue_mail):
     assert len(catalogue_mail.messages) == 1 and "未再发送" in again.stdout
 
 
-def test_the_catalogue_section_joins_the_requests_mail(cli, catalogue_mail, office):
+def test_the_catalogue_section_joins_the_requests_mail(cli, catalogue_mail, mail_office):
     ok(cli("notify"))
     (message,) = catalogue_mail.messages
     assert message["Subject"] == "依申请公开办理预警 2024-11-20：红灯 1 件，黄灯 1 件；目录到期未公开 1 项"
-    text, _ = parts(message)
-    assert office["red"] in text and "【A】年度报告" in text
+    text, _ = mail_parts(message)
+    assert mail_office["red"] in text and "【A】年度报告" in text
 
 
-def test_a_broken_catalogue_is_named_and_the_mail_still_goes(cli, catalogue_mail, catalogue_file, office):
+def test_a_broken_catalogue_is_named_and_the_mail_still_goes(cli, catalogue_mail, catalogue_file, mail_office):
     catalogue_file.write_text(CATALOGUE.replace("    公开主体: 浑南区人民政府\n", "", 1), encoding="utf-8")
     ok(cli("notify"))
-    text, _ = parts(catalogue_mail.messages[0])
-    assert office["red"] in text and "目录有 1 个错误，未检查公开时效" in text
+    text, _ = mail_parts(catalogue_mail.messages[0])
+    assert mail_office["red"] in text and "目录有 1 个错误，未检查公开时效" in text
 
 
 def test_nothing_due_sends_nothing(cli, smtp_server, config_file, catalogue_file, monkeypatch):
     controller, inbox = smtp_server
-    write_config(config_file, controller.port, f"catalogues: [{catalogue_file.name}]\n")
+    write_smtp_config(config_file, controller.port, f"catalogues: [{catalogue_file.name}]\n")
     monkeypatch.setenv("HUNNAN_GK_TODAY", "2024-11-20")
     ok(cli("catalog", "publish", catalogue_file, "A", "--formed", "2024-01-10", "--on", "2024-01-20"))
     result = ok(cli("notify"))

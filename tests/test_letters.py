@@ -6,7 +6,6 @@ audit event's hash; delivery and the remedy deadlines."""
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import sqlite3
 from datetime import date
@@ -17,7 +16,7 @@ from docx import Document
 from docx.shared import Mm, Pt
 
 from hunnan_gk import letters
-from hunnan_gk.vocab import LetterKind, LetterVariant, Outcome
+from hunnan_gk.vocab import LetterKind, Outcome
 from tests.helpers import VALID_ID, ok, ok_json, register, work_calendar
 
 ORGAN = "浑南区人民政府办公室"

@@ -3,94 +3,29 @@ the once-a-day memory, per-department mail, working days only, failures and --dr
 
 from __future__ import annotations
 
-import email
-import socket
-from email import policy
-
 import pytest
-from aiosmtpd.controller import Controller
 
 from hunnan_gk.notify import fresh_since, mask_in_text, subject_line
 from hunnan_gk.storage.db import open_db
 from hunnan_gk.storage.notify import notification_count, take_lock
 from hunnan_gk.vocab import Light
+from tests.helpers import PHONE, free_port, mail_parts, write_smtp_config
+from tests.helpers import VALID_ID as ID_NUMBER
 from tests.test_reports import register
-
-ID_NUMBER = "11010519491231002X"  # a valid GB 11643 number
-PHONE = "13812345678"
-
-
-class Inbox:
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-    @property
-    def messages(self):
-        return [email.message_from_bytes(e.content, policy=policy.default) for e in self.envelopes]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
-
-
-def write_config(config_file, port, extra=""):
-    config_file.write_text(
-        f"""smtp:
-  host: 127.0.0.1
-  port: {port}
-  from: gongkai@hunnan.example.org
-  to: [ban@hunnan.example.org]
-  timeout: 5
-{extra}""",
-        encoding="utf-8",
-    )
 
 
 @pytest.fixture
 def inbox(smtp_server, config_file):
     controller, inbox = smtp_server
-    write_config(config_file, controller.port)
+    write_smtp_config(config_file, controller.port)
     return inbox
-
-
-@pytest.fixture
-def office(cli, monkeypatch):
-    """On Wednesday 2024-11-20: one red (with ID and phone), one yellow, one green."""
-    monkeypatch.setenv("HUNNAN_GK_TODAY", "2024-11-20")
-    return {
-        "red": register(cli, "2024-10-18", "李建国", id_number=ID_NUMBER, phone=PHONE,
-                        note=f"申请人电话 {PHONE}"),
-        "yellow": register(cli, "2024-10-25", "张伟", "区住建局"),  # due Friday 11-22
-        "green": register(cli, "2024-11-15", "孙玉梅", "区教育局"),
-    }
-
-
-def parts(message):
-    text = message.get_body(("plain",)).get_content()
-    html = message.get_body(("html",)).get_content()
-    return text, html
 
 
 def recorded(isolated) -> int:
     return notification_count(open_db(isolated / "gk.db"))
 
 
-def test_one_mail_with_plain_text_and_html(cli, office, inbox, isolated):
+def test_one_mail_with_plain_text_and_html(cli, mail_office, inbox, isolated):
     result = cli("notify")
     assert result.exit_code == 0, result.stderr
     (message,) = inbox.messages
@@ -98,20 +33,20 @@ def test_one_mail_with_plain_text_and_html(cli, office, inbox, isolated):
     assert message["From"] == "gongkai@hunnan.example.org"
     assert inbox.envelopes[0].rcpt_tos == ["ban@hunnan.example.org"]
     assert message.get_content_type() == "multipart/alternative"
-    text, html = parts(message)
-    assert office["red"] in text and office["yellow"] in text and office["green"] not in text
+    text, html = mail_parts(message)
+    assert mail_office["red"] in text and mail_office["yellow"] in text and mail_office["green"] not in text
     assert "【红灯】" in text and "已超期 3 个工作日" in text and "还剩 2 个工作日" in text
     assert html.startswith("<!DOCTYPE html>") and "红灯" in html and "张伟" in html
     assert "已发送" in result.stdout
     assert recorded(isolated) == 1
 
 
-def test_no_id_number_or_phone_in_the_mail(cli, office, inbox, isolated):
+def test_no_id_number_or_phone_in_the_mail(cli, mail_office, inbox, isolated):
     # even when a clerk typed them into the content
     register(cli, "2024-10-21", "王秀兰", content=f"本人（身份证 {ID_NUMBER}，手机 {PHONE}）申请公开拆迁补偿标准")
     assert cli("notify").exit_code == 0
     raw = inbox.envelopes[0].content.decode("ascii", "replace")
-    text, html = parts(inbox.messages[0])
+    text, html = mail_parts(inbox.messages[0])
     for where in (raw, text, html):
         assert ID_NUMBER not in where and PHONE not in where
         assert ID_NUMBER[:-1] not in where and "2345678" not in where
@@ -125,7 +60,7 @@ def test_masking_of_free_text():
     )
 
 
-def test_second_run_same_day_sends_nothing_new_unless_forced(cli, office, inbox, isolated):
+def test_second_run_same_day_sends_nothing_new_unless_forced(cli, mail_office, inbox, isolated):
     assert cli("notify").exit_code == 0
     again = cli("notify")
     assert again.exit_code == 0
@@ -137,7 +72,7 @@ def test_second_run_same_day_sends_nothing_new_unless_forced(cli, office, inbox,
     assert recorded(isolated) == 2
 
 
-def test_a_request_that_turned_red_since_the_last_mail_goes_out(cli, office, inbox):
+def test_a_request_that_turned_red_since_the_last_mail_goes_out(cli, mail_office, inbox):
     assert cli("notify").exit_code == 0
     later = cli("notify", "--as-of", "2024-11-25")  # the yellow one's Friday deadline passed
     assert later.exit_code == 0, later.stderr
@@ -145,42 +80,42 @@ def test_a_request_that_turned_red_since_the_last_mail_goes_out(cli, office, inb
     message = inbox.messages[1]
     # and the green one's last day for 补正告知 (11-26) is near: a clerk's action (issue 13)
     assert message["Subject"] == "依申请公开办理预警 2024-11-25：红灯 2 件，黄灯 0 件；另有待办 1 项"
-    text, _ = parts(message)
-    assert f"变为红灯的：{office['yellow']}" in text
+    text, _ = mail_parts(message)
+    assert f"变为红灯的：{mail_office['yellow']}" in text
     assert cli("notify", "--as-of", "2024-11-25").exit_code == 0
     assert len(inbox.envelopes) == 2
 
 
-def test_next_day_sends_again(cli, office, inbox, monkeypatch):
+def test_next_day_sends_again(cli, mail_office, inbox, monkeypatch):
     assert cli("notify").exit_code == 0
     monkeypatch.setenv("HUNNAN_GK_TODAY", "2024-11-21")
     assert cli("notify").exit_code == 0
     assert len(inbox.envelopes) == 2
 
 
-def test_min_light_red_and_extra_recipients(cli, office, inbox):
+def test_min_light_red_and_extra_recipients(cli, mail_office, inbox):
     result = cli("notify", "--min-light", "red", "--to", "zhuren@hunnan.example.org")
     assert result.exit_code == 0
     (message,) = inbox.messages
     assert message["Subject"] == "依申请公开办理预警 2024-11-20：红灯 1 件"
     assert inbox.envelopes[0].rcpt_tos == ["ban@hunnan.example.org", "zhuren@hunnan.example.org"]
-    assert office["yellow"] not in parts(message)[0]
+    assert mail_office["yellow"] not in mail_parts(message)[0]
 
 
-def test_by_department(cli, office, smtp_server, config_file):
+def test_by_department(cli, mail_office, smtp_server, config_file):
     controller, inbox = smtp_server
-    write_config(config_file, controller.port, "departments:\n  区住建局: [zjj@hunnan.example.org]\n")
+    write_smtp_config(config_file, controller.port, "departments:\n  区住建局: [zjj@hunnan.example.org]\n")
     assert cli("notify", "--by-department").exit_code == 0
     by_rcpt = {tuple(e.rcpt_tos): m for e, m in zip(inbox.envelopes, inbox.messages)}
     assert set(by_rcpt) == {("zjj@hunnan.example.org",), ("ban@hunnan.example.org",)}
-    housing = parts(by_rcpt[("zjj@hunnan.example.org",)])[0]
-    rest = parts(by_rcpt[("ban@hunnan.example.org",)])[0]
-    assert office["yellow"] in housing and office["red"] not in housing
-    assert office["red"] in rest and office["yellow"] not in rest
+    housing = mail_parts(by_rcpt[("zjj@hunnan.example.org",)])[0]
+    rest = mail_parts(by_rcpt[("ban@hunnan.example.org",)])[0]
+    assert mail_office["yellow"] in housing and mail_office["red"] not in housing
+    assert mail_office["red"] in rest and mail_office["yellow"] not in rest
     assert by_rcpt[("zjj@hunnan.example.org",)]["Subject"].endswith("（区住建局）")
 
 
-def test_workdays_only_skips_a_weekend(cli, office, inbox, monkeypatch, isolated):
+def test_workdays_only_skips_a_weekend(cli, mail_office, inbox, monkeypatch, isolated):
     monkeypatch.setenv("HUNNAN_GK_TODAY", "2024-11-23")  # Saturday
     result = cli("notify", "--workdays-only")
     assert result.exit_code == 0
@@ -197,8 +132,8 @@ def test_workdays_only_sends_on_an_adjusted_working_sunday(cli, inbox, monkeypat
     assert "2024-09-29" in inbox.messages[0]["Subject"]
 
 
-def test_refused_connection_exits_1_and_records_nothing(cli, office, config_file, isolated):
-    write_config(config_file, free_port())  # nobody listens there
+def test_refused_connection_exits_1_and_records_nothing(cli, mail_office, config_file, isolated):
+    write_smtp_config(config_file, free_port())  # nobody listens there
     result = cli("notify")
     assert result.exit_code == 1
     assert "连接被拒绝" in result.stderr and "Traceback" not in result.stderr
@@ -207,7 +142,7 @@ def test_refused_connection_exits_1_and_records_nothing(cli, office, config_file
     assert "正在发送" not in cli("notify").stderr
 
 
-def test_dry_run_prints_and_sends_nothing(cli, office, inbox, isolated):
+def test_dry_run_prints_and_sends_nothing(cli, mail_office, inbox, isolated):
     result = cli("notify", "--dry-run")
     assert result.exit_code == 0
     assert "主题：依申请公开办理预警 2024-11-20：红灯 1 件，黄灯 1 件" in result.stdout
@@ -217,7 +152,7 @@ def test_dry_run_prints_and_sends_nothing(cli, office, inbox, isolated):
     assert recorded(isolated) == 0
 
 
-def test_dry_run_works_without_smtp_config(cli, office):
+def test_dry_run_works_without_smtp_config(cli, mail_office):
     result = cli("notify", "--dry-run")
     assert result.exit_code == 0
     assert "未配置" in result.stdout
@@ -232,7 +167,7 @@ def test_nothing_qualifies_nothing_sent(cli, inbox, monkeypatch):
     assert inbox.envelopes == []
 
 
-def test_a_held_lock_stops_a_second_run(cli, office, inbox, isolated):
+def test_a_held_lock_stops_a_second_run(cli, mail_office, inbox, isolated):
     import time
 
     db = open_db(isolated / "gk.db")
@@ -262,7 +197,7 @@ def test_an_expired_lock_is_taken_over(isolated):
         ("smtp:\n  host: 127.0.0.1\n  from: a@example.org\n", "没有收件人"),
     ],
 )
-def test_config_problems_are_exit_2(cli, office, config_file, isolated, config, message):
+def test_config_problems_are_exit_2(cli, mail_office, config_file, isolated, config, message):
     config_file.write_text(config, encoding="utf-8")
     result = cli("notify")
     assert result.exit_code == 2
@@ -270,7 +205,7 @@ def test_config_problems_are_exit_2(cli, office, config_file, isolated, config, 
     assert recorded(isolated) == 0
 
 
-def test_min_light_must_be_yellow_or_red(cli, office):
+def test_min_light_must_be_yellow_or_red(cli, mail_office):
     result = cli("notify", "--min-light", "green", "--dry-run")
     assert result.exit_code == 2
     assert "--min-light 只能是 red" in result.stderr

@@ -10,16 +10,15 @@ import pytest
 
 from hunnan_gk.storage.db import open_db
 from hunnan_gk.storage.notify import take_lock
-from tests.helpers import ok, register
+from tests.helpers import mail_parts, ok, register, write_smtp_config
 from tests.test_departments import DEPARTMENTS
-from tests.test_notify import parts, smtp_server, write_config  # noqa: F401 - smtp_server is a fixture
 
 
 @pytest.fixture
-def office(cli, monkeypatch, smtp_server, config_file):  # noqa: F811
+def office(cli, monkeypatch, smtp_server, config_file):
     """Wednesday 2024-11-20, with departments, handlers and leaders configured."""
     controller, inbox = smtp_server
-    write_config(config_file, controller.port, DEPARTMENTS)
+    write_smtp_config(config_file, controller.port, DEPARTMENTS)
     monkeypatch.setenv("HUNNAN_GK_TODAY", "2024-11-20")
     numbers = {
         "red": register(cli, "2024-10-14", "李建国", department="区住建局", handler="李文")["number"],
@@ -51,7 +50,7 @@ def test_leaders_get_red_requests_and_open_supervision(cli, office):
     assert set(mails) == {("ban@hunnan.example.org",), ("wang@hunnan.example",)}  # 区教育局: nothing red
     leader = mails[("wang@hunnan.example",)]
     assert leader["Subject"] == "依申请公开办理预警 2024-11-20：红灯 1 件，黄灯 0 件（区住建局负责人王局长）；另有待办 1 项"
-    text, html = parts(leader)
+    text, html = mail_parts(leader)
     assert numbers["red"] in text and numbers["yellow"] not in text
     assert "未办结的督办" in text and "超期未答复，请局领导督促" in text and "王主任" in text
     assert "超期未答复，请局领导督促" in html
@@ -60,7 +59,7 @@ def test_leaders_get_red_requests_and_open_supervision(cli, office):
 def test_escalate_after_holds_back_a_request_red_only_briefly(cli, office, config_file, smtp_server):  # noqa: F811
     numbers, inbox = office
     controller, _ = smtp_server
-    write_config(config_file, controller.port, DEPARTMENTS + "lights:\n  escalate_after: 30\n")
+    write_smtp_config(config_file, controller.port, DEPARTMENTS + "lights:\n  escalate_after: 30\n")
     ok(cli("supervise", "close", numbers["red"], "--note", "已督促"))
     assert cli("notify").exit_code == 0
     assert ("wang@hunnan.example",) not in by_recipient(inbox)
@@ -69,7 +68,7 @@ def test_escalate_after_holds_back_a_request_red_only_briefly(cli, office, confi
 def test_clerk_action_sections(cli, office):
     numbers, inbox = office
     assert cli("notify").exit_code == 0
-    text, html = parts(by_recipient(inbox)[("ban@hunnan.example.org",)])
+    text, html = mail_parts(by_recipient(inbox)[("ban@hunnan.example.org",)])
     lapsed = text.index("补正期限已过，请登记逾期未补正")
     assert numbers["lapsed"] in text[lapsed:] and "补正期限 2024-11-15" in text
     waiting = text.index("归档备查超过 5 个工作日未归档")
@@ -83,7 +82,7 @@ def test_review_limit_within_two_working_days(cli, office, monkeypatch):
     numbers, inbox = office
     number = register(cli, "2024-11-12", "钱多多")["number"]  # 补正告知 by 11-21
     assert cli("notify").exit_code == 0
-    text, _ = parts(by_recipient(inbox)[("ban@hunnan.example.org",)])
+    text, _ = mail_parts(by_recipient(inbox)[("ban@hunnan.example.org",)])
     assert f"{number}  钱多多  最迟 2024-11-21 告知补正（还剩 1 个工作日）" in text
 
 
@@ -94,13 +93,13 @@ def test_by_handler(cli, office):
     mails = by_recipient(inbox)
     assert set(mails) == {("liwen@hunnan.example",), ("zhoumin@hunnan.example",),
                           ("ban@hunnan.example.org",), ("wang@hunnan.example",)}
-    liwen = parts(mails[("liwen@hunnan.example",)])[0]
+    liwen = mail_parts(mails[("liwen@hunnan.example",)])[0]
     assert numbers["red"] in liwen and numbers["yellow"] not in liwen
     zhoumin_mail = mails[("zhoumin@hunnan.example",)]
     assert zhoumin_mail["Subject"].endswith("（办理人 周敏）；另有待办 1 项")
-    zhoumin = parts(zhoumin_mail)[0]
+    zhoumin = mail_parts(zhoumin_mail)[0]
     assert numbers["yellow"] in zhoumin and "承办事项" in zhoumin and numbers["assigned"] in zhoumin
-    office_mail = parts(mails[("ban@hunnan.example.org",)])[0]
+    office_mail = mail_parts(mails[("ban@hunnan.example.org",)])[0]
     assert numbers["red"] not in office_mail.split("补正期限已过")[0]  # it went to its handler
     assert cli("notify", "--by-handler", "--by-department").exit_code == 2
 
@@ -138,7 +137,7 @@ def test_voided_requests_stay_out_of_the_mails(cli, office):
     assert cli("notify").exit_code == 0
     mails = by_recipient(inbox)
     assert ("wang@hunnan.example",) not in mails
-    text, _ = parts(mails[("ban@hunnan.example.org",)])
+    text, _ = mail_parts(mails[("ban@hunnan.example.org",)])
     for number in (numbers["red"], numbers["assigned"], numbers["archived"]):
         assert number not in text
     assert ok(cli("report", "supervision", "--format", "json")).stdout.count(numbers["red"]) == 0

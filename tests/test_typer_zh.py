@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import ast
-import importlib.machinery
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-import typer
 
 from hunnan_gk import typer_zh
 
