@@ -5,7 +5,9 @@ assignments or supervisions in, a workflow Change out (issue 13).
 
 An assignment or a supervision is one record of the request, numbered `seq` within it; every
 event that touches one carries the whole record as it stands afterwards (data["assignment"] or
-data["supervision"]), so that replaying the events rebuilds them (`replay_records`).
+data["supervision"]), so that replaying the events rebuilds them (`replay_records`). A step
+that changes a record also carries it as it stood before (data["record_before"]), and an undo
+puts that back, or removes (data["removed"]) the record a step opened (`undo_record`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
 
 ASSIGNMENT = "assignment"
 SUPERVISION = "supervision"
+_RECORD_LABELS = {ASSIGNMENT: "转办记录", SUPERVISION: "督办单"}
 
 #: The request JSON's "assignments" entries hold exactly these keys (issue 13).
 ASSIGNMENT_KEYS = ("department", "handler", "assigned", "due", "accepted", "handed_back",
@@ -53,10 +56,23 @@ def _open_assignment(row: Mapping[str, Any], assignments: Iterable[Mapping[str, 
                   hint="用 hunnan-gk show 查看转办记录")
 
 
+#: The steps that open a record (an undo removes it) and those that change one (an undo puts
+#: back data["record_before"]), with the record each touches.
+OPENS_RECORD = {EventAction.ASSIGN: ASSIGNMENT, EventAction.SUPERVISE: SUPERVISION}
+CHANGES_RECORD = {EventAction.ACCEPT: ASSIGNMENT, EventAction.HANDBACK: ASSIGNMENT,
+                  EventAction.SUBMIT: ASSIGNMENT, EventAction.SUPERVISE_CLOSE: SUPERVISION}
+RECORD_BEFORE = "record_before"
+REMOVED = "removed"
+
+
 def _record_change(action: EventAction, on: date, key: str, record: dict[str, Any],
-                   note: str | None, warnings: list[str] | None = None) -> Change:
+                   note: str | None, warnings: list[str] | None = None, *,
+                   before: Mapping[str, Any] | None = None) -> Change:
+    extra: dict[str, Any] = {key: record}
+    if before is not None:  # what an undo puts back
+        extra[RECORD_BEFORE] = dict(before)
     return Change(action=action, on=on, fields={}, note=note, warnings=warnings or None,
-                  extra={key: record})
+                  extra=extra)
 
 
 # --- 转办 / 签收 / 退回 / 完成 ----------------------------------------------------------
@@ -126,8 +142,10 @@ def accept(row: Mapping[str, Any], assignments: list[Mapping[str, Any]], *, depa
         raise _refuse(f"{department}已于 {record['accepted_on']} 签收")
     _check_on(row, on, today)
     _check_after_assigned(record, on)
+    before = dict(record)
     record["accepted_on"] = on.isoformat()
-    return _record_change(EventAction.ACCEPT, on, ASSIGNMENT, record, f"{department}签收")
+    return _record_change(EventAction.ACCEPT, on, ASSIGNMENT, record, f"{department}签收",
+                          before=before)
 
 
 def handback(row: Mapping[str, Any], assignments: list[Mapping[str, Any]], *, department: str,
@@ -138,9 +156,10 @@ def handback(row: Mapping[str, Any], assignments: list[Mapping[str, Any]], *, de
         raise _refuse("退回须用 --reason 写明理由")
     _check_on(row, on, today)
     _check_after_assigned(record, on)
+    before = dict(record)
     record.update(handed_back_on=on.isoformat(), reason=reason.strip())
     return _record_change(EventAction.HANDBACK, on, ASSIGNMENT, record,
-                          f"{department}退回：{reason.strip()}")
+                          f"{department}退回：{reason.strip()}", before=before)
 
 
 def submit(row: Mapping[str, Any], assignments: list[Mapping[str, Any]], *, department: str,
@@ -151,9 +170,10 @@ def submit(row: Mapping[str, Any], assignments: list[Mapping[str, Any]], *, depa
         raise _refuse(f"{department}尚未签收，先用 hunnan-gk accept 登记签收")
     _check_on(row, on, today)
     _check_after_assigned(record, on)
+    before = dict(record)
     record["submitted_on"] = on.isoformat()
     return _record_change(EventAction.SUBMIT, on, ASSIGNMENT, record,
-                          note or f"{department}办理完成")
+                          note or f"{department}办理完成", before=before)
 
 
 def assignment_light(record: Mapping[str, Any], calendar: "WorkCalendar", as_of: date,
@@ -284,9 +304,10 @@ def supervise_close(row: Mapping[str, Any], supervisions: list[Mapping[str, Any]
     _check_on(row, on, today)
     if on < stored_date(record["opened_on"]):
         raise _refuse(f"日期 {on} 早于督办日期 {record['opened_on']}")
+    before = dict(record)
     record.update(closed_on=on.isoformat(), note=note.strip())
     return _record_change(EventAction.SUPERVISE_CLOSE, on, SUPERVISION, record,
-                          f"督办办结：{note.strip()}")
+                          f"督办办结：{note.strip()}", before=before)
 
 
 def supervision_view(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -310,13 +331,40 @@ def is_supervised(supervisions: Iterable[Mapping[str, Any]]) -> bool:
 
 def replay_records(events: Iterable[Mapping[str, Any]], key: str) -> list[dict[str, Any]]:
     """A request's assignments (key "assignment") or supervisions ("supervision") rebuilt
-    from its events alone, in `seq` order: each event carries the whole record after it."""
+    from its events alone, in `seq` order: each event carries the whole record after it, and
+    an undo of the step that opened one names it as removed."""
     records: dict[int, dict[str, Any]] = {}
     for event in events:
-        record = (event.get("data") or {}).get(key)
+        data = event.get("data") or {}
+        record = data.get(key)
         if record:
             records[int(record["seq"])] = dict(record)
+        removed = (data.get(REMOVED) or {}).get(key)
+        if removed is not None:
+            records.pop(int(removed), None)
     return [records[seq] for seq in sorted(records)]
+
+
+def undo_record(event: Mapping[str, Any]) -> dict[str, Any]:
+    """What an undo of an assignment's or a 督办's step records (and storage applies): the
+    record the step opened removed ({"removed": {key: seq}}), or the record it changed as it
+    stood before ({key: record}; see `record_undo_refusal` for a step that did not keep it)."""
+    action = EventAction(event["action"])
+    data = event["data"]
+    if action in OPENS_RECORD:
+        key = OPENS_RECORD[action]
+        return {REMOVED: {key: int(data[key]["seq"])}}
+    return {CHANGES_RECORD[action]: dict(data[RECORD_BEFORE])}
+
+
+def record_undo_refusal(event: Mapping[str, Any]) -> str | None:
+    """Why an undo cannot take back this step of a record: it changed one but was recorded
+    before events kept the record as it stood (these steps then carried only the record after)."""
+    action = EventAction(event["action"])
+    if action in CHANGES_RECORD and not (event.get("data") or {}).get(RECORD_BEFORE):
+        return (f"这一步是旧版本登记的，记录中没有{action.label}前的"
+                f"{_RECORD_LABELS[CHANGES_RECORD[action]]}，不能撤销")
+    return None
 
 
 def supervision_report(records: Iterable[Mapping[str, Any]], calendar: "WorkCalendar",

@@ -500,7 +500,7 @@ def fee_lapsed(row: Mapping[str, Any], *, on: date, today: date, calendar: "Work
     )
 
 
-# --- corrections, voids, undo (issue 11) ---------------------------------------------
+# --- corrections and voids (issue 11; undo is in hunnan_gk.undo) ------------------------
 #
 # None of these is a step of the handling: they put the record right. Their events carry
 # `last_event_on` explicitly (a correction made today must not stop a clerk from recording
@@ -513,19 +513,10 @@ CORRECTED_COLUMNS = {
 }
 REPLY_FIELDS = (CorrectableField.OUTCOME, CorrectableField.REPLIED)
 
-#: The steps `undo` takes back; registration, corrections, voids and appeals are not undone.
-UNDOABLE = frozenset({
-    EventAction.ADVANCE, EventAction.RETURN, EventAction.WITHDRAW, EventAction.SUPPLEMENT_ASK,
-    EventAction.SUPPLEMENT_RECEIVED, EventAction.SUPPLEMENT_LAPSED, EventAction.CONSULT_START,
-    EventAction.CONSULT_END, EventAction.EXTEND,
-    EventAction.FEE_NOTICE, EventAction.FEE_PAID, EventAction.FEE_LAPSED,
-})
 #: Events that record no step of the handling on their date.
 _RECORD_KEEPING = frozenset({EventAction.REGISTER, EventAction.IMPORT, EventAction.CORRECT,
                              EventAction.VOID, EventAction.UNDO, EventAction.LETTER,
                              EventAction.DELIVER})
-#: Records of what was sent and delivered: `undo` passes over them to the step before.
-_PAPERWORK = frozenset({EventAction.UNDO.value, EventAction.LETTER.value, EventAction.DELIVER.value})
 
 
 def undone_ids(events: list[Mapping[str, Any]]) -> set[int]:
@@ -539,7 +530,7 @@ def effective_steps(events: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return [e for e in events if e["action"] not in _RECORD_KEEPING and e["id"] not in undone]
 
 
-def _last_step_on(received: str, steps: list[Mapping[str, Any]]) -> str:
+def last_step_on(received: str, steps: list[Mapping[str, Any]]) -> str:
     """`last_event_on` as the standing steps give it: the latest of their dates and receipt."""
     return max([received, *(e["happened_on"] for e in steps)])
 
@@ -569,7 +560,7 @@ def correct(row: Mapping[str, Any], events: list[Mapping[str, Any]], *, field: s
         fields["received_on"] = received
         if not row.get("supplement_received_on"):  # 条例第30条: a correction restarted it
             fields["clock_start_on"] = received
-        fields["last_event_on"] = _last_step_on(received, steps)
+        fields["last_event_on"] = last_step_on(received, steps)
     elif field is CorrectableField.REPLIED:
         replied = parse_date(value, today=today, option="--to")
         check_not_after_today(replied, today=today, label="答复日期")
@@ -621,64 +612,6 @@ def void(row: Mapping[str, Any], *, reason: str, today: date) -> Change:
                   fields={"voided": 1, "void_reason": reason.strip(),
                           "last_event_on": row.get("last_event_on")},
                   extra={"reason": reason.strip()})
-
-
-def _refusal_to_undo(event: Mapping[str, Any]) -> str | None:
-    action = EventAction(event["action"])
-    if action in (EventAction.REGISTER, EventAction.IMPORT):
-        return "登记不能撤销：登记的事项有误用 correct 更正，误登记用 void 作废"
-    if action is EventAction.CORRECT:
-        return "更正不能撤销：再用 correct 更正为原值即可，两次更正都留在记录中"
-    if action not in UNDOABLE:
-        return f"“{action.label}”不能撤销"
-    if event.get("imported") or "before" not in (event.get("data") or {}):
-        return "这一步是从台账导入的，没有办理前的记录，不能撤销"
-    return None
-
-
-def undo(row: Mapping[str, Any], events: list[Mapping[str, Any]],
-         consultations: list[Mapping[str, Any]], *, reason: str, today: date) -> Change:
-    """撤销 the request's latest step that stands: a compensating event restores the fields it
-    changed (and its consultation), and names it; the undone event stays in the chain."""
-    check_not_voided(row)
-    if not (reason or "").strip():
-        raise _refuse("撤销须用 --reason 写明理由")
-    undone = undone_ids(events)
-    standing = [e for e in events if e["action"] not in _PAPERWORK and e["id"] not in undone]
-    last = standing[-1]
-    refusal = _refusal_to_undo(last)
-    if refusal:
-        raise _refuse(f"申请 {row['number']} 的最近一步是“{EventAction(last['action']).label}”"
-                      f"（{last['happened_on']}）：{refusal}")
-    fields = dict(last["data"]["before"])
-    steps = [e for e in effective_steps(events) if e["id"] != last["id"]]
-    fields["last_event_on"] = _last_step_on(row["received_on"], steps)
-    change = Change(action=EventAction.UNDO, on=today, fields=fields, note=reason.strip(),
-                    extra={"undoes": last["id"], "undone_action": last["action"],
-                           "reason": reason.strip()})
-    if last["action"] == EventAction.CONSULT_START.value:
-        change.removed_consultation = _consultation_of(last, consultations, started=True)
-    elif last["action"] == EventAction.CONSULT_END.value:
-        change.reopened_consultation = _consultation_of(last, consultations, started=False)
-    return change
-
-
-def _consultation_of(event: Mapping[str, Any], consultations: list[Mapping[str, Any]], *,
-                     started: bool) -> int:
-    """The id of the consultation a consult start/end event began or ended."""
-    data = event["data"]
-    known = (data.get("consultation") or {}).get("id") if started else data.get("ended_consultation")
-    if known is not None:
-        return known
-    if started:  # events written before the id was recorded: its party and day
-        wanted = data.get("consultation") or {}
-        found = [c for c in consultations if c["party"] == wanted.get("party")
-                 and c["start_on"] == wanted.get("start_on") and not c.get("end_on")]
-    else:
-        found = [c for c in consultations if c.get("end_on") == event["happened_on"]]
-    if len(found) != 1:
-        raise _refuse("找不到这一步对应的征求意见记录，不能撤销")
-    return found[0]["id"]
 
 
 # --- replay ---------------------------------------------------------------------------

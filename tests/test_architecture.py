@@ -30,7 +30,7 @@ PACKAGE = "hunnan_gk"
 CORE = ("workdays", "clock", "workflow", "catalogue", "reports", "annual", "ledger", "fees", "privacy",
         "idcard", "numbering", "vocab", "dates", "yamltext", "audit",
         "views", "safetext", "textcheck", "assignments", "departments", "alerts", "catalogue_publish", "catalogue_import",
-        "textwidth", "organs", "performance", "applicants", "letters")
+        "textwidth", "organs", "performance", "applicants", "letters", "undo")
 #: What a core module may not import: libraries (and their submodules) ...
 FORBIDDEN_LIBRARIES = ("typer", "click", "rich", "sqlite_utils", "sqlite3", "smtplib", "openpyxl", "docx",
                        "docxtpl")

@@ -87,19 +87,20 @@ def undo(
 ) -> None:
     """撤销一件申请最近的一步办理。
 
-    可撤销：完成环节（含答复、归档）、退回、补正、征求意见、延期、撤回、收费通知与缴费。
+    可撤销：完成环节（含答复、归档和预答复的审核）、退回、补正、征求意见、延期、撤回、
+    收费通知与缴费、预答复、转办、签收、承办单位退回、承办完成、督办及其办结。
 
     被撤销的记录保留在办理记录中并标明“已撤销”；登记和更正不能撤销（用 correct、void）。
 
     示例：hunnan-gk undo 2024-0001 --reason "误点了完成，保密审查尚未办结"
     """
-    from hunnan_gk import workflow
+    from hunnan_gk.undo import undo as undo_step
 
     step = Transition(config, db, None, clerk=clerk, as_json=as_json)
     step.apply(
         number,
-        lambda row, consultations, events: workflow.undo(row, events, consultations, reason=reason,
-                                                         today=step.env.today),
+        lambda row, consultations, events: undo_step(row, events, consultations, reason=reason,
+                                                     today=step.env.today),
         done="已撤销上一步",
         with_events=True,
     )

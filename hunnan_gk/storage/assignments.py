@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Iterable
 
 
-from hunnan_gk.assignments import ASSIGNMENT, SUPERVISION
+from hunnan_gk.assignments import ASSIGNMENT, REMOVED, SUPERVISION
 from hunnan_gk.storage.db import dict_rows
 from hunnan_gk.storage.requests import apply_change
 
@@ -66,9 +66,15 @@ def supervised_numbers(db: sqlite_utils.Database, on: str) -> set[str]:
 def apply_record_change(db: sqlite_utils.Database, row: dict[str, Any], change, *, clerk: str,
                         at: str) -> dict[str, Any]:
     """Store an assignment's or a supervision's record as the Change leaves it, with the
-    change's event (call inside `write`). Returns the updated request row."""
+    change's event (call inside `write`); an undo of the step that opened one removes it.
+    Returns the updated request row."""
+    extra = change.extra or {}
     for key, table in _TABLES.items():
-        record = (change.extra or {}).get(key)
+        removed = (extra.get(REMOVED) or {}).get(key)
+        if removed is not None:
+            db.execute(f"DELETE FROM {table} WHERE request_number = ? AND seq = ?",
+                       [row["number"], removed])
+        record = extra.get(key)
         if record:
             columns = ["request_number", *record]
             names = ", ".join(columns)
