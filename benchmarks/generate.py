@@ -15,6 +15,11 @@ transactions of BATCH requests. Worker processes build and serialize the histori
 The mix (receipts 2019 to AS_OF, mostly natural persons filing online or by post, outcomes
 mostly 予以公开/部分公开/本机关不掌握, some 补正 restarts and lapses, consultation pauses,
 extensions, withdrawals, about 2% still open, mostly recent) is fixed by the seed.
+
+With `--open N`, exactly N requests are still open on AS_OF (no outcome: what `report overdue`
+lists), whatever the history's size, as in an office that keeps up with its mail: the open
+ones received in the last weeks (a few long stalled), standing at every stage, some paused
+for 补正 or a consultation, some extended; every other request has its outcome by AS_OF.
 """
 
 from __future__ import annotations
@@ -108,13 +113,17 @@ class Generator:
         self.channel = Picker(self.rng, CHANNELS)
         self.outcome = Picker(self.rng, OUTCOMES)
         self.span = (AS_OF - FIRST_DAY).days
+        self.hurry = False
 
     def next_consultation_id(self) -> int:
         self._consultation_id += 1
         return self._consultation_id - 1
 
     def later(self, day: date, low: int, high: int) -> date:
-        """A working day `low`..`high` working days after `day`."""
+        """A working day `low`..`high` working days after `day` (in a hurry: 0 or 1, never
+        after AS_OF)."""
+        if self.hurry:
+            return min(self.cal.add(day, self.rng.randint(0, 1)).date, AS_OF)
         return self.cal.add(day, self.rng.randint(low, high)).date
 
     def stamp(self, day: date) -> str:
@@ -129,13 +138,26 @@ class Generator:
             if day >= FIRST_DAY and (self.cal.is_workday(day) or rng.random() < 0.15):
                 return day
 
+    def open_received_day(self) -> date:
+        """When a request still open on AS_OF was received (`--open`): mostly within the
+        20 working days of 条例第33条, some before (extended, paused or late), a few long ago."""
+        rng = self.rng
+        while True:
+            roll = rng.random()
+            back = rng.randint(0, 28) if roll < 0.75 else rng.randint(29, 63) if roll < 0.95 else rng.randint(64, 240)
+            day = AS_OF - timedelta(days=back)
+            if self.cal.is_workday(day) or rng.random() < 0.15:
+                return day
+
     def applicant(self, kind: str) -> str:
         rng = self.rng
         if kind == "natural":
             return rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.randint(1, 2)))
         return rng.choice(COMPANIES)
 
-    def request(self, received: date) -> Life:
+    def request(self, received: date, keep_open: bool | None = None) -> Life:
+        """One request received on `received`, its story told up to AS_OF: open or not as
+        it happens (`keep_open` None), still open (True) or with its outcome (False)."""
         rng = self.rng
         kind = self.applicant_type()
         fields = workflow.registration(
@@ -150,28 +172,53 @@ class Generator:
         at = self.stamp(received)
         row = {"number": numbering.format_number(PREFIX, year, seq), "year": year, "seq": seq,
                "clerk": clerk, **fields, "imported": 0, "created_at": at, "updated_at": at}
-        life = Life(row, at, clerk)
-        # Some requests stall: still open long after the usual few weeks (mostly recent ones).
-        recent = (AS_OF - received).days < 120
-        stall_at = rng.randint(1, 9) if rng.random() < (0.15 if recent else 0.001) else None
-        self.handle(life, received, clerk, stall_at)
+        if keep_open is None:
+            life = Life(row, at, clerk)
+            # Some requests stall: still open long after the usual few weeks (mostly recent ones).
+            recent = (AS_OF - received).days < 120
+            stall_at = rng.randint(1, 9) if rng.random() < (0.15 if recent else 0.001) else None
+            self.handle(life, received, clerk, stall_at)
+        elif keep_open:
+            # Stopped somewhere before the outcome: most of them stall, the rest are where
+            # today finds them; pauses and extensions are what keeps a request open, so twice as many.
+            life = Life(row, at, clerk)
+            stall_at = rng.randint(1, 9) if rng.random() < 0.7 else None
+            self.handle(life, received, clerk, stall_at, keep_open=True, detours=2.0)
+        else:
+            # Retold until it has its outcome by AS_OF; the last time in a hurry (no detours,
+            # each step the same or the next working day).
+            for attempt in range(3):
+                self.hurry = attempt == 2
+                life = Life(dict(row), at, clerk)
+                self.handle(life, received, clerk, None, detours=0.0 if self.hurry else 1.0)
+                if life.row.get("outcome_on"):
+                    break
+            self.hurry = False
         return life
 
-    def handle(self, life: Life, day: date, clerk: str, stall_at: int | None) -> None:
+    def handle(self, life: Life, day: date, clerk: str, stall_at: int | None, *,
+               keep_open: bool = False, detours: float = 1.0) -> None:
+        """Tell the story; `keep_open`: stop before any step that gives an outcome;
+        `detours`: how much likelier (or not at all, 0) than usual 补正, consultations,
+        extensions, returns and withdrawals are."""
         rng, row = self.rng, life.row
         steps = 0
 
         def step(build, on: date) -> bool:
-            """Apply one transition on `on`; False when the story stops here (today reached, stall)."""
+            """Apply one transition on `on`; False when the story stops here (today reached,
+            stall, an outcome that `keep_open` forbids)."""
             nonlocal steps
             if on > AS_OF or steps == stall_at:
                 return False
+            change = build(on)
+            if keep_open and change.fields.get("outcome_on"):
+                return False
             steps += 1
-            life.apply(build(on), clerk, self.stamp(on), self.next_consultation_id)
+            life.apply(change, clerk, self.stamp(on), self.next_consultation_id)
             return True
 
         roll = rng.random()
-        if roll < 0.07:  # 补正 (条例第30条), asked within the 7 working days
+        if roll < 0.07 * detours:  # 补正 (条例第30条), asked within the 7 working days
             asked = self.later(day, 1, 6)
             until = asked + timedelta(days=15)
             if not step(lambda on: workflow.supplement_ask(row, on=on, until=until, today=AS_OF,
@@ -186,7 +233,7 @@ class Generator:
             day = asked + timedelta(days=rng.randint(2, 14))
             if not step(lambda on: workflow.supplement_received(row, on=on, today=AS_OF), day):
                 return
-        withdraw_at = rng.randint(1, 5) if rng.random() < 0.02 else None
+        withdraw_at = rng.randint(1, 5) if rng.random() < 0.02 * detours else None
         outcome = self.outcome()
         for position in range(1, 8):  # review → … → archive → closed
             if position == withdraw_at:
@@ -194,7 +241,7 @@ class Generator:
                 if step(lambda on: workflow.withdraw(row, reason="申请人撤回", on=on, today=AS_OF), day):
                     step(lambda on: workflow.advance(row, on=on, today=AS_OF), self.later(day, 1, 5))
                 return
-            if position == 2 and rng.random() < 0.05:  # 征求意见 during the search
+            if position == 2 and rng.random() < 0.05 * detours:  # 征求意见 during the search
                 day = self.later(day, 1, 3)
                 kind = "third_party" if rng.random() < 0.7 else "organ"
                 party = rng.choice(COMPANIES if kind == "third_party" else DEPARTMENTS)
@@ -206,7 +253,7 @@ class Generator:
                 if not step(lambda on: workflow.consult_end(row, life.consultations, on=on,
                                                             today=AS_OF), day):
                     return
-            if position == 4 and rng.random() < 0.04:  # 延期 (条例第33条)
+            if position == 4 and rng.random() < 0.04 * detours:  # 延期 (条例第33条)
                 day = self.later(day, 1, 3)
                 try:
                     ok = step(lambda on: workflow.extend(
@@ -216,7 +263,7 @@ class Generator:
                     ok = True
                 if not ok:
                     return
-            if position == 5 and rng.random() < 0.03:  # 审核不通过, back to the draft
+            if position == 5 and rng.random() < 0.03 * detours:  # 审核不通过, back to the draft
                 day = self.later(day, 1, 3)
                 if not step(lambda on: workflow.return_to(row, to="draft", reason="审核不通过", on=on,
                                                           today=AS_OF), day):
@@ -230,19 +277,23 @@ class Generator:
                 return
 
 
-def _histories(task: tuple[int, int, list[date], dict[int, int]]) -> list[tuple]:
+def _histories(task: tuple[int, int, list[tuple[date, bool | None]], dict[int, int]]) -> list[tuple]:
     """One batch of requests (run in a worker process): their histories, ready to store."""
     seed, index, receipts, seqs = task
     generator = Generator(seed * 1_000_003 + index, WorkCalendar(), dict(seqs), 1)
-    lives = [generator.request(received) for received in receipts]
+    lives = [generator.request(received, keep_open) for received, keep_open in receipts]
     return [prepare_history(life.row, life.consultations, life.events) for life in lives]
 
 
-def generate(path: Path, requests: int, seed: int = 1, *, quiet: bool = False) -> dict[str, float]:
-    """Write `requests` requests into the database at `path` (created if need be).
+def generate(path: Path, requests: int, seed: int = 1, *, open_requests: int | None = None,
+             quiet: bool = False) -> dict[str, float]:
+    """Write `requests` requests into the database at `path` (created if need be); with
+    `open_requests`, exactly that many of them still open on AS_OF.
 
     Worker processes build the histories (the workflow and the calendar are pure Python);
     this process chains and writes them, one transaction per batch, in receipt order."""
+    if open_requests is not None and not 0 <= open_requests <= requests:
+        raise ValueError(f"open requests ({open_requests}) must be between 0 and requests ({requests})")
     started = time.perf_counter()
     db, _ = init_db(path)
     db.execute("PRAGMA synchronous = OFF")  # a throw-away file: durability buys nothing here
@@ -251,12 +302,16 @@ def generate(path: Path, requests: int, seed: int = 1, *, quiet: bool = False) -
     consultation_id = next_consultation_id(db)
     # Registered in receipt order, as a clerk would: numbers follow the receipt date.
     dates = Generator(seed, WorkCalendar(), {}, 1)
-    receipts = sorted(dates.received_day() for _ in range(requests))
+    if open_requests is None:
+        receipts = [(day, None) for day in sorted(dates.received_day() for _ in range(requests))]
+    else:
+        receipts = sorted([(dates.received_day(), False) for _ in range(requests - open_requests)]
+                          + [(dates.open_received_day(), True) for _ in range(open_requests)])
     tasks = []
     for index, first in enumerate(range(0, requests, BATCH)):
         batch = receipts[first:first + BATCH]
         tasks.append((seed, index, batch, dict(seqs)))
-        for received in batch:
+        for received, _ in batch:
             seqs[received.year] = seqs.get(received.year, 0) + 1
     del receipts
     events = done = 0
@@ -284,15 +339,18 @@ DATA = Path(__file__).parent / "data"
 VERSION = 1  # raise when the generated mix changes, so cached databases are rebuilt
 
 
-def cached_db(requests: int, seed: int = 1, *, quiet: bool = False) -> Path:
-    """The generated database of `requests` requests, from benchmarks/data/ (git-ignored) when
-    it was made before, else generated now (into a temporary name, renamed when complete)."""
-    path = DATA / f"gk-{requests}-seed{seed}-v{VERSION}.db"
+def cached_db(requests: int, seed: int = 1, *, open_requests: int | None = None,
+              quiet: bool = False) -> Path:
+    """The generated database of `requests` requests (`open_requests` of them open, if given),
+    from benchmarks/data/ (git-ignored) when it was made before, else generated now (into a
+    temporary name, renamed when complete)."""
+    held = "" if open_requests is None else f"-open{open_requests}"
+    path = DATA / f"gk-{requests}-seed{seed}{held}-v{VERSION}.db"
     if not path.exists():
         partial = path.with_suffix(".partial")
         for stale in DATA.glob(partial.name + "*"):
             stale.unlink()
-        generate(partial, requests, seed, quiet=quiet)
+        generate(partial, requests, seed, open_requests=open_requests, quiet=quiet)
         partial.rename(path)
     return path
 
@@ -302,8 +360,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--requests", type=int, required=True, help="how many requests")
     parser.add_argument("--db", type=Path, required=True, help="database file to write")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--open", type=int, metavar="N", dest="open_requests",
+                        help="exactly N requests still open on the generator's today, whatever --requests")
     args = parser.parse_args(argv)
-    stats = generate(args.db, args.requests, args.seed)
+    if args.open_requests is not None and not 0 <= args.open_requests <= args.requests:
+        parser.error("--open must be between 0 and --requests")
+    stats = generate(args.db, args.requests, args.seed, open_requests=args.open_requests)
     print(f"{stats['requests']:,} requests, {stats['events']:,} events in {stats['seconds']:.1f} s → {args.db}")
 
 

@@ -144,6 +144,34 @@ def overdue_scaling(b: Bench, db_big: Path, db_mid: Path, big: int, mid: int) ->
     ]
 
 
+HISTORY = (1_000, 100_000)  # the small history and the one 100 × larger
+HISTORY_OPEN = 200  # requests open in both (generate.py --open)
+
+
+def history(b: Bench, small: int = HISTORY[0], large: int = HISTORY[1],
+            open_requests: int = HISTORY_OPEN) -> list[Row]:
+    """`report overdue` follows the open requests, not the history (issue 16 item 8): on
+    `large` requests against `small`, both with `open_requests` open, timed in turns (small,
+    large, small, …) so that a change of load falls on both; the load average in the note."""
+    what = f"report overdue --format json, {large:,} requests, {open_requests} open"
+    baseline_what = f"same on {small:,} requests, {open_requests} open"
+    if not b.available("report", "overdue"):
+        return [_missing(what, "≤ 1.2 × on the small history", baseline_what, "report overdue")]
+    commands = [b.gk("report", "overdue", "--format", "json", "--db",
+                     cached_db(n, open_requests=open_requests, quiet=True)) for n in (small, large)]
+    for command in commands:  # warm-up: page cache, .pyc files
+        b.run(command)
+    times: list[list[float]] = [[], []]
+    for _ in range(max(b.repeats, 9)):
+        for command, taken in zip(commands, times):
+            started = time.perf_counter()
+            b.run(command)
+            taken.append(time.perf_counter() - started)
+    load = ", ".join(f"{figure:.1f}" for figure in os.getloadavg())
+    return [_row(what, statistics.median(times[1]), "s", "≤ 1.2 × on the small history", baseline_what,
+                 statistics.median(times[0]), max_ratio=1.2, note=f"load average {load}")]
+
+
 def annual(b: Bench, db_big: Path, big: int) -> list[Row]:
     what = f"report annual, {big:,} requests"
     baseline_what = "the same counts as one bare sqlite3 GROUP BY"
@@ -304,7 +332,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="smaller sizes, about a minute")
     parser.add_argument("--startup", action="store_true",
                         help="only --help and the small overdue report against the import baseline")
+    parser.add_argument("--history", action="store_true",
+                        help=f"only report overdue on {HISTORY[1]:,} against {HISTORY[0]:,} requests,"
+                             f" {HISTORY_OPEN} open in both")
     args = parser.parse_args(argv)
+    if args.history:
+        DATA.mkdir(exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="gk-bench-") as tmp:
+            rows = history(Bench(False, Path(tmp)))
+        print(render_table(rows))
+        return
     if args.startup:
         DATA.mkdir(exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="gk-bench-") as tmp:
@@ -320,6 +357,7 @@ def main(argv: list[str] | None = None) -> None:
         b = Bench(args.quick, Path(tmp))
         rows = startup(b, dbs[small])
         rows += overdue_scaling(b, dbs[big], dbs[mid], big, mid)
+        rows += history(b)
         rows += annual(b, dbs[big], big)
         rows += performance(b, dbs[big], big)
         rows += ledger(b, ledger_rows)
