@@ -132,6 +132,11 @@ def test_supervision_opened_marked_and_closed(cli, monkeypatch):
     view = show(cli, "2024-0001")
     assert view["supervised"] is False and view["supervision"][0]["closed"] == "2024-04-26"
     assert ok_json(cli("report", "supervision", "--open", "--format", "json"))["supervisions"] == []
+    def supervised_on(day):
+        report = ok_json(cli("report", "overdue", "--format", "json", "--as-of", day))
+        return {i["number"]: i["supervised"] for i in report["requests"]}["2024-0001"]
+    # closed on the 26th: open on the 25th, no longer on the 26th
+    assert [supervised_on(d) for d in ("2024-04-24", "2024-04-25", "2024-04-26")] == [True, True, False]
     rows = list(csv.reader(io.StringIO(ok(cli("report", "supervision", "--format", "csv")).stdout.lstrip("\ufeff"))))
     assert rows[0][0] == "编号" and rows[1][-1] == "已于当日查找完毕"
     assert "2024-04-24" in ok(cli("report", "supervision")).stdout

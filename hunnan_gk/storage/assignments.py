@@ -55,10 +55,12 @@ def attach_records(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> Non
 
 def supervised_numbers(db: sqlite_utils.Database, on: str) -> set[str]:
     """The numbers of the requests with a 督办单 open on the day `on`."""
+    # Two arms so that each reads the index supervisions_open (closed_on) instead of the whole
+    # table: the cost follows the open 督办, not the years of closed ones (issue 16 item 8).
     cursor = db.execute(
-        "SELECT DISTINCT request_number FROM supervisions"
-        " WHERE opened_on <= ? AND (closed_on IS NULL OR closed_on > ?)",
-        [on, on],
+        "SELECT request_number FROM supervisions WHERE closed_on IS NULL AND opened_on <= ?"
+        " UNION SELECT request_number FROM supervisions WHERE closed_on > ? AND opened_on <= ?",
+        [on, on, on],
     )
     return {number for (number,) in cursor.fetchall()}
 
