@@ -66,23 +66,27 @@ def qualifying(items: Iterable[Mapping[str, Any]], min_light: Light) -> list[dic
 
 
 def plan_batches(
-    items: list[dict[str, Any]], settings: "Settings", extra_to: Iterable[str], by_department: bool
+    items: list[dict[str, Any]], settings: "Settings", extra_to: Iterable[str], by_department: bool,
+    *, belongs: Mapping[str, set[str]] | None = None,
 ) -> list[Batch]:
     """One batch for smtp.to (+ --to); with `by_department`, one per department that has
-    addresses in config `departments`, the rest still to smtp.to."""
+    addresses in config `departments`, listing its requests — `belongs` gives the numbers of
+    each department's, registered or assigned to it (`storage.requests.numbers_belonging`) —
+    and the requests of no such department to smtp.to."""
     general_to = general_recipients(settings, extra_to)
     if not by_department:
         return [Batch(DEFAULT_SCOPE, general_to, items)] if items else []
     batches: dict[str, Batch] = {}
     rest: list[dict[str, Any]] = []
     for item in items:
-        addresses = settings.departments.get(item["department"] or "")
-        if addresses:
-            batch = batches.setdefault(
-                item["department"], Batch(item["department"], _unique(addresses), [])
-            )
-            batch.items.append(item)
-        else:
+        names = [name for name, numbers in (belongs or {}).items() if item["number"] in numbers]
+        mailed = False
+        for name in names:
+            addresses = settings.departments.get(name)
+            if addresses:
+                batches.setdefault(name, Batch(name, _unique(addresses), [])).items.append(item)
+                mailed = True
+        if not mailed:
             rest.append(item)
     result = list(batches.values())
     if rest:

@@ -164,22 +164,20 @@ def overdue_report(
     yellow_days: int = DEFAULT_YELLOW_DAYS,
     *,
     lights: Iterable[Light] | None = None,
-    department: str | None = None,
 ) -> dict[str, Any]:
     """The overdue report on `as_of` for the given open requests.
 
-    `requests` are rows of requests without an outcome, each with a "consultations" list.
+    `requests` are rows of requests without an outcome, each with a "consultations" list
+    (a department's: as the database query found them, registered or assigned to it).
     Requests received after `as_of` did not exist yet, and those with an outcome by then no
-    longer run a clock: both are left out. `lights` and
-    `department` narrow what is shown; the counts are those of what is shown.
+    longer run a clock: both are left out. `lights` narrows what is shown; the counts are
+    those of what is shown.
     """
     shown = set(lights) if lights is not None else set(Light)
     items = []
     for row in requests:
         outcome_on = row.get("outcome_on")
         if (outcome_on and outcome_on <= as_of.isoformat()) or row["received_on"] > as_of.isoformat():
-            continue
-        if department is not None and row.get("department") != department:
             continue
         item = request_light(row, row.get("consultations") or [], calendar, as_of, yellow_days)
         if Light(item["light"]) in shown:

@@ -37,7 +37,8 @@ def overdue_report(
     department: str | None = None,
 ) -> dict[str, Any]:
     """The overdue report on `as_of` of the requests in `database`. For a past day, each
-    request stands in the stage it had then; `lights` and `department` narrow what is shown."""
+    request stands in the stage it had then; `lights` and `department` (the requests
+    registered or assigned to it, as `list --department` finds them) narrow what is shown."""
     from hunnan_gk import reports
     from hunnan_gk.storage.reports import unreplied_requests
 
@@ -46,9 +47,7 @@ def overdue_report(
     rows = unreplied_requests(
         database, department=department, before=as_of.isoformat() if as_of < today else None
     )
-    report = reports.overdue_report(
-        rows, calendar, as_of, yellow_days, lights=lights, department=department
-    )
+    report = reports.overdue_report(rows, calendar, as_of, yellow_days, lights=lights)
     supervised = supervised_numbers(database, as_of.isoformat())
     for item in report["requests"]:  # 督办 open on that day (issue 13)
         item["supervised"] = item["number"] in supervised
@@ -339,7 +338,14 @@ def _mail_batches(database, report, items, catalogue, *, settings: "Settings",
         if rest:
             batches.append(notify.Batch(notify.DEFAULT_SCOPE, general_to, rest))
     else:
-        batches = notify.plan_batches(items, settings, list(extra_to), by_department)
+        belongs = None
+        if by_department:  # a department's requests: registered or assigned to it, as `list` finds them
+            from hunnan_gk.storage.requests import numbers_belonging
+
+            numbers = [item["number"] for item in items]
+            belongs = {name: numbers_belonging(database, "department", name, numbers)
+                       for name in settings.departments}
+        batches = notify.plan_batches(items, settings, list(extra_to), by_department, belongs=belongs)
     actions = alerts.clerk_actions(report["requests"], waiting_in_archive(database), assignments,
                                    calendar, as_of)
     if catalogue or actions:  # the office's own mail

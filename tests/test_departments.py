@@ -214,6 +214,28 @@ def test_list_by_handler(cli, departments, monkeypatch):
         "2024-0001", "2024-0002"]
 
 
+def test_report_overdue_by_department_finds_what_list_finds(cli, departments, monkeypatch):
+    """One definition of a department's requests (registered or assigned to it) for `list
+    --department` and `report overdue --department`, --fail-on included."""
+    monkeypatch.setenv("HUNNAN_GK_TODAY", "2024-05-06")
+    register(cli, "2024-04-01", department="区住建局")  # red on 05-06 (due 04-29)
+    register(cli, "2024-04-01", department="区教育局")
+    register(cli, "2024-04-22")
+    ok(cli("assign", "2024-0002", "--department", "住建局", "--on", "2024-04-02"))
+    ok(cli("handback", "2024-0002", "--department", "住建局", "--reason", "非本单位", "--on", "2024-04-03"))
+    ok(cli("assign", "2024-0003", "--department", "区教育局", "--on", "2024-04-23"))
+    expected = {"区住建局": ["2024-0001", "2024-0002"], "区教育局": ["2024-0002", "2024-0003"]}
+    for name, numbers in expected.items():
+        listed = [r["number"] for r in ok_json(cli("list", "--department", name, "--json"))]
+        report = ok_json(cli("report", "overdue", "--department", name, "--format", "json"))
+        assert listed == numbers
+        assert sorted(item["number"] for item in report["requests"]) == numbers
+        assert sum(report["counts"].values()) == len(numbers)
+    assert cli("report", "overdue", "--department", "区教育局", "--fail-on", "red").exit_code == 4
+    assert cli("report", "overdue", "--department", "区教育局", "--light", "green",
+               "--fail-on", "red").exit_code == 0
+
+
 def test_assignment_events_replay(cli, departments, monkeypatch, isolated):
     from hunnan_gk.assignments import ASSIGNMENT, replay_records
     from hunnan_gk.storage.assignments import assignments_of

@@ -115,6 +115,26 @@ def test_by_department(cli, mail_office, smtp_server, config_file):
     assert by_rcpt[("zjj@hunnan.example.org",)]["Subject"].endswith("（区住建局）")
 
 
+def test_by_department_reaches_the_departments_a_request_is_assigned_to(cli, mail_office, smtp_server,
+                                                                     config_file):
+    """A department's requests are those registered or assigned to it, as `list --department`
+    finds them: the yellow one, 区住建局's own and assigned to 区教育局, reaches both; the red
+    one, of 区营商局 (no address), the office."""
+    controller, inbox = smtp_server
+    write_smtp_config(config_file, controller.port,
+                      "departments:\n  区住建局: [zjj@hunnan.example.org]\n  区教育局: [jyj@hunnan.example.org]\n"
+                      "  区营商局: []\n")
+    assert cli("assign", mail_office["yellow"], "--department", "区教育局", "--on", "2024-11-19").exit_code == 0
+    assert cli("notify", "--by-department").exit_code == 0
+    by_rcpt = {tuple(e.rcpt_tos): mail_parts(m)[0] for e, m in zip(inbox.envelopes, inbox.messages)}
+    assert set(by_rcpt) == {("zjj@hunnan.example.org",), ("jyj@hunnan.example.org",), ("ban@hunnan.example.org",)}
+    for department in ("zjj@hunnan.example.org", "jyj@hunnan.example.org"):
+        assert mail_office["yellow"] in by_rcpt[(department,)]
+        assert mail_office["red"] not in by_rcpt[(department,)]
+    office = by_rcpt[("ban@hunnan.example.org",)]
+    assert mail_office["red"] in office and mail_office["yellow"] not in office
+
+
 def test_workdays_only_skips_a_weekend(cli, mail_office, inbox, monkeypatch, isolated):
     monkeypatch.setenv("HUNNAN_GK_TODAY", "2024-11-23")  # Saturday
     result = cli("notify", "--workdays-only")

@@ -49,7 +49,7 @@ def overdue_command(
     light: Annotated[
         str | None, typer.Option("--light", help="只列这些灯，逗号分隔： " + Light.choices_help())
     ] = None,
-    department: Annotated[str | None, typer.Option("--department", help="只列这个承办单位的申请")] = None,
+    department: Annotated[str | None, typer.Option("--department", help="只列这个承办单位的申请（登记在它或转办给它的）")] = None,
     fail_on: Annotated[
         str | None,
         typer.Option("--fail-on", help="有申请达到此灯（red 或 yellow）或更严重时以退出码 4 结束，便于 cron 判断"),

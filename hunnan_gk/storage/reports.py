@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 
 from hunnan_gk.storage.db import dict_rows
-from hunnan_gk.storage.requests import attach_consultations
+from hunnan_gk.storage.requests import attach_consultations, registered_or_assigned
 from hunnan_gk.vocab import EventAction
 
 if TYPE_CHECKING:  # sqlite-utils loads only where a command needs it (storage.db)
@@ -38,9 +38,10 @@ def unreplied_requests(db: sqlite_utils.Database, department: str | None = None,
         sql = ("SELECT * FROM requests WHERE received_on <= ? AND (outcome_on IS NULL OR outcome_on > ?)"
                " AND voided = 0")
         params = [before, before]
-    if department:
-        sql += " AND department = ?"
-        params.append(department)
+    if department:  # registered to it or assigned to it, as `list --department` finds them
+        condition, values = registered_or_assigned("department", department)
+        sql += " AND " + condition
+        params.extend(values)
     rows = dict_rows(db.execute(sql, params))
     attach_consultations(db, rows, open_only=before is None)
     if before is not None:

@@ -5,7 +5,7 @@ events, consultations, appeals, listing, and the fee's position of a request in 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 
 from hunnan_gk import applicants, numbering
@@ -112,6 +112,32 @@ def apply_change(db: sqlite_utils.Database, row: dict[str, Any], change, *, cler
     return {**row, **fields}
 
 
+def registered_or_assigned(column: str, name: str) -> tuple[str, list[str]]:
+    """The requests of a department (`column` "department") or a handler ("handler"): those
+    registered to `name` and those assigned to it, whatever became of the assignment (issue
+    13: `list --department D` "finds requests assigned to D as well as those registered to
+    D"). The one definition — `list`, `report overdue --department` and `notify
+    --by-department` all use it: an SQL condition on `requests` and its parameters."""
+    if column not in ("department", "handler"):
+        raise ValueError(column)
+    return (f"({column} = ? OR number IN (SELECT request_number FROM assignments WHERE {column} = ?))",
+            [name, name])
+
+
+def numbers_belonging(db: sqlite_utils.Database, column: str, name: str,
+                      among: Iterable[str]) -> set[str]:
+    """Which of the requests numbered `among` are `name`'s (`registered_or_assigned`)."""
+    condition, params = registered_or_assigned(column, name)
+    among, found = list(among), set()
+    for start in range(0, len(among), 500):
+        chunk = among[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        cursor = db.execute(f"SELECT number FROM requests WHERE number IN ({marks}) AND {condition}",
+                            [*chunk, *params])
+        found.update(number for (number,) in cursor.fetchall())
+    return found
+
+
 def list_requests(
     db: sqlite_utils.Database,
     *,
@@ -148,10 +174,10 @@ def list_requests(
     if closed_only:
         where.append("stage = 'closed'")
     for column, value in (("department", department), ("handler", handler)):
-        if value:  # registered to it, or assigned to it (issue 13)
-            where.append(f"({column} = ? OR number IN"
-                         f" (SELECT request_number FROM assignments WHERE {column} = ?))")
-            params.extend([value, value])
+        if value:
+            condition, values = registered_or_assigned(column, value)
+            where.append(condition)
+            params.extend(values)
     if received_from:
         where.append("received_on >= ?")
         params.append(received_from)
