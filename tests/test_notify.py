@@ -135,6 +135,22 @@ def test_by_department_reaches_the_departments_a_request_is_assigned_to(cli, mai
     assert mail_office["red"] in office and mail_office["yellow"] not in office
 
 
+def test_a_department_that_handed_a_request_back_is_not_reminded_of_it(cli, mail_office, smtp_server,
+                                                                      config_file):
+    controller, inbox = smtp_server
+    write_smtp_config(config_file, controller.port,
+                      "departments:\n  区住建局: [zjj@hunnan.example.org]\n  区教育局: [jyj@hunnan.example.org]\n"
+                      "  区营商局: []\n")
+    assert cli("assign", mail_office["yellow"], "--department", "区教育局", "--on", "2024-11-19").exit_code == 0
+    assert cli("handback", mail_office["yellow"], "--department", "区教育局", "--reason", "非本单位职责",
+               "--on", "2024-11-19").exit_code == 0
+    assert cli("notify", "--by-department").exit_code == 0
+    by_rcpt = {tuple(e.rcpt_tos): mail_parts(m)[0] for e, m in zip(inbox.envelopes, inbox.messages)}
+    assert mail_office["yellow"] in by_rcpt[("zjj@hunnan.example.org",)]
+    assert all(mail_office["yellow"] not in text for rcpt, text in by_rcpt.items()
+               if rcpt == ("jyj@hunnan.example.org",))
+
+
 def test_workdays_only_skips_a_weekend(cli, mail_office, inbox, monkeypatch, isolated):
     monkeypatch.setenv("HUNNAN_GK_TODAY", "2024-11-23")  # Saturday
     result = cli("notify", "--workdays-only")

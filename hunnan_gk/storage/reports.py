@@ -39,7 +39,7 @@ def unreplied_requests(db: sqlite_utils.Database, department: str | None = None,
                " AND voided = 0")
         params = [before, before]
     if department:  # registered to it or assigned to it, as `list --department` finds them
-        condition, values = registered_or_assigned("department", department)
+        condition, values = registered_or_assigned("department", department, handed_back=False)
         sql += " AND " + condition
         params.extend(values)
     rows = dict_rows(db.execute(sql, params))

@@ -112,22 +112,26 @@ def apply_change(db: sqlite_utils.Database, row: dict[str, Any], change, *, cler
     return {**row, **fields}
 
 
-def registered_or_assigned(column: str, name: str) -> tuple[str, list[str]]:
+def registered_or_assigned(column: str, name: str, *, handed_back: bool = True) -> tuple[str, list[str]]:
     """The requests of a department (`column` "department") or a handler ("handler"): those
-    registered to `name` and those assigned to it, whatever became of the assignment (issue
-    13: `list --department D` "finds requests assigned to D as well as those registered to
-    D"). The one definition — `list`, `report overdue --department` and `notify
-    --by-department` all use it: an SQL condition on `requests` and its parameters."""
+    registered to `name` and those assigned to it (issue 13: `list --department D` "finds
+    requests assigned to D as well as those registered to D"). The one definition — `list`,
+    `report overdue --department` and `notify --by-department` all use it: an SQL condition on
+    `requests` and its parameters. `list` finds every assignment whatever became of it; the
+    reminders (`handed_back=False`) leave out a department that handed the request back as not
+    its own (退回) — it is not the one to act."""
     if column not in ("department", "handler"):
         raise ValueError(column)
-    return (f"({column} = ? OR number IN (SELECT request_number FROM assignments WHERE {column} = ?))",
-            [name, name])
+    kept = "" if handed_back else " AND handed_back_on IS NULL"
+    return (f"({column} = ? OR number IN (SELECT request_number FROM assignments"
+            f" WHERE {column} = ?{kept}))", [name, name])
 
 
 def numbers_belonging(db: sqlite_utils.Database, column: str, name: str,
                       among: Iterable[str]) -> set[str]:
-    """Which of the requests numbered `among` are `name`'s (`registered_or_assigned`)."""
-    condition, params = registered_or_assigned(column, name)
+    """Which of the requests numbered `among` are `name`'s to act on (`registered_or_assigned`
+    without the assignments handed back)."""
+    condition, params = registered_or_assigned(column, name, handed_back=False)
     among, found = list(among), set()
     for start in range(0, len(among), 500):
         chunk = among[start:start + 500]
