@@ -125,7 +125,7 @@ def parse_sheet(cells: Sequence[Sequence[Any]]) -> tuple[LedgerSheet | None, lis
 
 
 def write_problems(path: Path, problems: Sequence[ledger.Problem]) -> None:
-    """The problem list beside the ledger (FILE.errors.csv), written like every export:
+    """The problem list beside the ledger (`errors_path`), written like every export:
     atomically, never through a symlink, private. OSError is the caller's to report."""
     from hunnan_gk.exports import replace_atomically, write_csv_file
     from hunnan_gk.privacy import mask_in_text
@@ -137,6 +137,8 @@ def write_problems(path: Path, problems: Sequence[ledger.Problem]) -> None:
 
 
 def errors_path(path: Path) -> Path:
+    """Where the problem list of the ledger `path` goes: beside it, `.errors.csv` after its whole
+    name (2023年台账.xlsx → 2023年台账.xlsx.errors.csv)."""
     return path.with_name(path.name + ".errors.csv")
 
 

@@ -188,6 +188,36 @@ def test_dry_run_checks_only(cli, isolated):
     assert not (isolated / "typo.db").exists()  # nor a new file
 
 
+def test_a_dry_run_lists_every_problem_and_writes_or_deletes_no_file(cli, isolated, monkeypatch):
+    monkeypatch.setattr("hunnan_gk.commands.ledger.SHOWN_PROBLEMS", 1)  # a dry run shows them all
+    rows = [list(r) for r in HAND_ROWS]
+    rows[1][3] = "外国人"
+    rows[2][1] = "2023-13-45"
+    path = isolated / "bad.csv"
+    path.write_text("\n".join(",".join(r) for r in [HAND_HEADERS, *rows]), encoding="utf-8")
+    result = cli("ledger", "import", path, "--dry-run")
+    assert result.exit_code == 1
+    assert "第 3 行“类别”列" in result.stderr and "第 4 行“申请日期”列" in result.stderr
+    assert "未写问题清单" in result.stderr and "bad.csv.errors.csv" in result.stderr
+    assert not (isolated / "bad.csv.errors.csv").exists()
+    # an earlier list stays as it was, whether the dry run finds problems or none
+    old = isolated / "bad.csv.errors.csv"
+    old.write_text("earlier", encoding="utf-8")
+    assert cli("ledger", "import", path, "--dry-run").exit_code == 1
+    assert old.read_text(encoding="utf-8") == "earlier"
+    path.write_text("\n".join(",".join(r) for r in [HAND_HEADERS, *HAND_ROWS]), encoding="utf-8")
+    assert cli("ledger", "import", path, "--dry-run").exit_code == 0
+    assert old.read_text(encoding="utf-8") == "earlier"
+    assert cli("ledger", "import", path).exit_code == 0
+    assert not old.exists()  # the import itself clears a list that no longer applies
+
+
+def test_import_help_names_the_problem_list_as_it_is_written(cli):
+    shown = " ".join(cli("ledger", "import", "--help").stdout.split())
+    assert "FILE" not in shown and "文件名后加 .errors.csv" in shown
+    assert "2023年台账.xlsx.errors.csv" in shown.replace("│", "").replace(" ", "")
+
+
 @pytest.mark.parametrize(
     ("change", "where", "message"),
     [

@@ -79,7 +79,7 @@ def export_command(
 @app.command("import")
 def import_command(
     file: Annotated[Path, typer.Argument(help="台账文件：.xlsx、.csv（UTF-8 或 GB18030）或 .json", dir_okay=False)],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查，不导入")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查，不导入，也不写问题清单")] = False,
     clerk: clerk_option("台账未写经办人时记为此人（默认当前系统用户）") = None,
     as_json: JsonOption = False,
     db: DbOption = None,
@@ -87,7 +87,9 @@ def import_command(
 ) -> None:
     """导入原有台账（Excel 或 CSV），以便从历史数据开始使用。
 
-    先逐行检查全部记录，有任何一处问题则一件也不导入，问题按行、列列出并写入 FILE.errors.csv。
+    先逐行检查全部记录，有任何一处问题则一件也不导入，问题按行、列列出，并写入台账同目录下
+    文件名后加 .errors.csv 的问题清单（如 2023年台账.xlsx.errors.csv）；--dry-run 只列出全部问题，
+    不写也不删除任何文件。
     已导入过的行（同一编号，或收到日期、申请人、内容相同）不会重复导入。
 
     示例：hunnan-gk ledger import 2023年台账.xlsx --dry-run
@@ -115,10 +117,15 @@ def import_command(
     whole = {r.number: r for r in records if r.number and history.get(r.number, {}).get("events")}
     problems += ledger.history_problems(whole, history)
     errors_file = ledger_io.errors_path(file)
+    if problems and dry_run:  # a dry run changes nothing on disk: every problem on stderr
+        _show_problems(problems)
+        raise Refused(f"台账有 {len(problems)} 处问题，未导入任何记录（--dry-run：未写问题清单）",
+                      hint=f"不加 --dry-run 导入时，问题清单写入 {errors_file}")
     if problems:
         _report_problems(problems, errors_file)
         raise Refused(f"台账有 {len(problems)} 处问题，未导入任何记录；问题清单已写入 {errors_file}")
-    errors_file.unlink(missing_ok=True)  # a list from an earlier attempt no longer applies
+    if not dry_run:
+        errors_file.unlink(missing_ok=True)  # a list from an earlier attempt no longer applies
     prefix = env.settings.number_prefix
     database = env.open_db()
     if dry_run:
@@ -191,12 +198,17 @@ def _pause_for_tests():
     return pause
 
 
+def _show_problems(problems) -> None:
+    """Each problem on stderr, where it is (row and column) first."""
+    for problem in problems:
+        where = f"第 {problem.row} 行" + (f"“{problem.column}”列" if problem.column else "")
+        typer.echo(message_text(f"{where}：{problem.message}"), err=True)
+
+
 def _report_problems(problems, errors_file: Path) -> None:
     from hunnan_gk import ledger_io
 
-    for problem in problems[:SHOWN_PROBLEMS]:
-        where = f"第 {problem.row} 行" + (f"“{problem.column}”列" if problem.column else "")
-        typer.echo(message_text(f"{where}：{problem.message}"), err=True)
+    _show_problems(problems[:SHOWN_PROBLEMS])
     if len(problems) > SHOWN_PROBLEMS:
         typer.echo(f"……另有 {len(problems) - SHOWN_PROBLEMS} 处，见 {errors_file}", err=True)
     try:
