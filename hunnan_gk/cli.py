@@ -4,6 +4,7 @@ project error into a message on stderr with its documented exit code (README: �
 from __future__ import annotations
 
 import sqlite3
+import sys
 
 import typer
 from typer.core import TyperGroup
@@ -64,6 +65,21 @@ def _text_checked(callback, param):
     return checked
 
 
+def _end_on_closed_stdout() -> None:
+    """The reader of stdout went away (`hunnan-gk list | head -1`): end quietly, exit 0. The
+    Python docs' idiom (signal module, “Note on SIGPIPE”): catch BrokenPipeError at the entry
+    point and point stdout at /dev/null so that the flush at exit stays quiet; SIGPIPE is left
+    ignored, since its default would kill `notify` mid-talk with the SMTP server. The docs
+    exit 1; here 1 means refused, and nothing was (the reader had read what it wanted), so 0,
+    as after a commit whose result could not be printed. Returns when the broken pipe is not
+    stdout's (the error goes on)."""
+    from hunnan_gk.render import quiet_stdout, stdout_reader_gone
+
+    if stdout_reader_gone():
+        quiet_stdout()
+        raise typer.Exit(0)
+
+
 class GkGroup(TyperGroup):
     """The root group: every command runs inside this error boundary."""
 
@@ -82,7 +98,13 @@ class GkGroup(TyperGroup):
 
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            if sys.stdout is not None:  # None when started with stdout closed (>&-)
+                sys.stdout.flush()  # a closed pipe shows here, inside the boundary, not at exit
+            return result
+        except BrokenPipeError:
+            _end_on_closed_stdout()
+            raise
         except GkError as exc:
             fail(exc)
         except sqlite3.Error as exc:
@@ -109,6 +131,9 @@ class GkGroup(TyperGroup):
     def make_context(self, info_name, args, parent=None, **extra):
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
+        except BrokenPipeError:  # --help, --version
+            _end_on_closed_stdout()
+            raise
         except Exception as exc:
             typer_zh.handle_click_exception(exc)
             raise
@@ -175,5 +200,14 @@ _register_groups()
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    finally:  # what is still buffered for a closed stdout leaves no message at exit
+        try:
+            if sys.stdout is not None:
+                sys.stdout.flush()
+        except BrokenPipeError:
+            from hunnan_gk.render import quiet_stdout
+
+            quiet_stdout()
 

@@ -333,7 +333,12 @@ def handle_click_exception(exc: BaseException) -> None:
     if not is_usage_error(exc):
         return
     if type(exc).__name__ == "NoArgsIsHelpError":
-        typer.echo(exc.ctx.get_help())
+        try:
+            typer.echo(exc.ctx.get_help())
+        except BrokenPipeError:  # `hunnan-gk | head -1`: ends quietly, like any closed stdout
+            from hunnan_gk.render import quiet_stdout
+
+            quiet_stdout()
         raise typer.Exit(0)
     typer.echo(usage_error_text(exc), err=True)
     raise typer.Exit(exc.exit_code)

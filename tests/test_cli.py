@@ -1,5 +1,6 @@
 """The CLI as a whole: help for every command, Chinese usage errors, the installed command."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -152,3 +153,46 @@ def test_a_prefix_without_the_year_is_refused_and_registers_nothing(cli, isolate
 def test_a_path_with_a_nul_character_is_a_usage_error(cli, args):
     result = cli(*args)
     assert result.exit_code == 2 and "空字符" in result.stderr
+
+
+def _run_into_a_closed_pipe(*args: str) -> subprocess.CompletedProcess:
+    """Run the tool with stdout a pipe nobody reads any more (`hunnan-gk list | head -1`
+    once head has gone): the read end is closed before the command starts."""
+    from tests.helpers import subprocess_env
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        return subprocess.run([sys.executable, "-m", "hunnan_gk", *args], stdout=write_end,
+                              stderr=subprocess.PIPE, text=True, env=subprocess_env(), timeout=60)
+    finally:
+        os.close(write_end)
+
+
+@pytest.mark.parametrize("args", [
+    ("list",),  # a Rich table
+    ("list", "--json"),  # JSON written in one piece, flushed at the end
+    ("calendar", "years"),  # line by line
+    (),  # a group's help when no command is given
+    ("--version",),
+])
+def test_a_closed_stdout_ends_quietly_with_exit_0(cli, args):
+    from tests.helpers import register
+
+    register(cli, "2024-04-01")
+    result = _run_into_a_closed_pipe(*args)
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_a_closed_stdout_keeps_a_refusals_code_and_message():
+    result = _run_into_a_closed_pipe("show", "2024-0009")
+    assert result.returncode == 1 and result.stderr.startswith("错误：找不到申请 2024-0009")
+
+
+def test_a_broken_pipe_that_is_not_stdouts_is_no_success(cli, monkeypatch):
+    """A socket's broken pipe (an SMTP server hanging up) is not a reader leaving."""
+    def hang_up(*args, **kwargs):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr("hunnan_gk.workdays.WorkCalendar.add", hang_up)
+    assert cli("calendar", "add", "2024-04-01", "20").exit_code == 1

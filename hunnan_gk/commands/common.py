@@ -274,24 +274,14 @@ def after_commit(saved: str) -> Iterator[None]:
             reason = os_reason(exc)
         else:
             reason = type(exc).__name__
-        _quiet_stdout()
+        from hunnan_gk.render import quiet_stdout
+
+        quiet_stdout()
         try:
             typer.echo(f"已保存：{message_text(saved)}；但结果未能输出（{message_text(reason)}）", err=True)
         except Exception:
             pass  # stderr is gone too: the exit code still tells
         raise typer.Exit(0) from None
-
-
-def _quiet_stdout() -> None:
-    """Point a broken stdout at /dev/null, so that Python's flush at exit fails no more."""
-    import sys
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (AttributeError, OSError, ValueError):  # no real file behind it (tests, closed)
-        pass
 
 
 def print_request(env: Env, db, row: dict[str, Any], *, as_json: bool,

@@ -28,7 +28,40 @@ SUPERVISED_MARK = "督"  # beside a request with an open 督办单 (issue 13)
 def console(*, stderr: bool = False) -> "Console":
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    class QuietConsole(Console):
+        def on_broken_pipe(self) -> None:
+            # Rich would exit 1 itself; the CLI's boundary ends a closed pipe (exit 0)
+            self.quiet = True
+            raise BrokenPipeError
+
+    return QuietConsole(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def quiet_stdout() -> None:
+    """Point a broken stdout at /dev/null, so that Python's flush at exit fails no more."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError):  # no real file behind it (tests, closed)
+        pass
+
+
+def stdout_reader_gone() -> bool:
+    """Whether stdout is a pipe whose reader has closed it (`| head -1`); True where the
+    system cannot tell (no poll)."""
+    import select
+
+    if not hasattr(select, "poll"):
+        return True
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (AttributeError, OSError, ValueError):  # no real file behind it (tests)
+        return False
 
 
 def _json_default(value: Any) -> Any:
