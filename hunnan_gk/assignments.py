@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from hunnan_gk.clock import compute_clock
 from hunnan_gk.dates import stored_date
-from hunnan_gk.privacy import mask_fields
+from hunnan_gk.privacy import mask_fields, mask_in_text
 from hunnan_gk.reports import deadline_light
 from hunnan_gk.vocab import EventAction, Light, Outcome, Stage
 from hunnan_gk.workflow import Change, _check_on, _check_open, _refuse, check_not_voided
@@ -367,10 +367,22 @@ def record_undo_refusal(event: Mapping[str, Any]) -> str | None:
     return None
 
 
+def departments_of(department: str | None, assignments: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The departments to act on a request: the one it was registered to, then each it was
+    assigned to and that did not hand it back (退回: not its request), as `report overdue
+    --department` and `notify --by-department` count them (storage.requests.registered_or_assigned)."""
+    names = [department] if department else []
+    for assignment in assignments:
+        if assignment.get("handed_back_on") is None and assignment["department"] not in names:
+            names.append(assignment["department"])
+    return names
+
+
 def supervision_report(records: Iterable[Mapping[str, Any]], calendar: "WorkCalendar",
                        as_of: date, *, open_only: bool = False) -> dict[str, Any]:
-    """`report supervision`: each 督办单 (joined with its request's number, applicant and
-    department) with the working days it has been open — to its closing, or to `as_of`."""
+    """`report supervision`: each 督办单 (joined with its request's number, applicant,
+    department and assignments) with the working days it has been open — to its closing, or
+    to `as_of`. `departments`: the registered department, then those it was assigned to."""
     items = []
     for record in records:
         if open_only and record.get("closed_on"):
@@ -381,6 +393,8 @@ def supervision_report(records: Iterable[Mapping[str, Any]], calendar: "WorkCale
             "number": record["request_number"],
             "applicant": record["applicant"],
             "department": record.get("department"),
+            "departments": [mask_in_text(name) for name in
+                            departments_of(record.get("department"), record.get("assignments") or ())],
             "stage": record["stage"],
             "stage_label": Stage(record["stage"]).label,
             **supervision_view(record),

@@ -224,3 +224,27 @@ def test_appeal_db_demo_and_audit_report_json(cli, isolated, monkeypatch):
     assert backup["backup"] == str(isolated / "copy.db") and backup["bytes"] > 0
     demo = ok_json(cli("demo", "--json"))
     assert demo["requests"] == 30 and demo["overdue"]["counts"]["red"] >= 1
+
+
+def test_report_supervision_fits_80_columns_and_names_the_assigned_department(cli, monkeypatch):
+    monkeypatch.setenv("HUNNAN_GK_TODAY", "2024-11-20")
+    monkeypatch.setenv("COLUMNS", "80")
+    number = register(cli, "2024-11-01", "沈阳智联芯科技有限公司", type="commercial",
+                      content="老旧小区改造资金使用情况及相关审批文件")["number"]
+    ok(cli("assign", number, "--department", "区住房和城乡建设局", "--on", "2024-11-04"))
+    ok(cli("assign", number, "--department", "区教育局", "--on", "2024-11-04"))
+    ok(cli("handback", number, "--department", "区教育局", "--reason", "不属于本单位职责", "--on", "2024-11-05"))
+    ok(cli("supervise", number, "--by", "李主任", "--reason", "办理进度缓慢，请加快办理并书面反馈",
+           "--on", "2024-11-06", "--respond-by", "2024-11-12"))
+    lines = ok(cli("report", "supervision")).stdout.splitlines()
+    assert max(cell_width(line) for line in lines) <= 80
+    assert lines[0].split() == ["编号", "承办单位", "督办人", "事由", "督办日期", "要求反馈", "工作日", "状态"]
+    assert "".join(lines).count(number) == 1 and any("未办结" in line for line in lines)  # the last column too
+    monkeypatch.setenv("COLUMNS", "120")  # nothing folds: the row reads whole
+    (row,) = _rows(ok(cli("report", "supervision")).stdout.splitlines())
+    assert row.split()[:2] == [number, "区住房和城乡建设局"]  # not —; 区教育局 handed it back (退回)
+    assert row.endswith("未办结，逾期未反馈")
+    (item,) = ok_json(cli("report", "supervision", "--format", "json"))["supervisions"]
+    assert item["department"] is None and item["departments"] == ["区住房和城乡建设局"]
+    header, values = ok(cli("report", "supervision", "--format", "csv")).stdout.lstrip("\ufeff").splitlines()
+    assert dict(zip(header.split(","), values.split(",")))["承办单位（登记及转办）"] == "区住房和城乡建设局"

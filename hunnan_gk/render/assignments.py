@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
-from hunnan_gk.render import console, table, text
+from hunnan_gk.render import Column, console, fit_table, plain, table, terminal_width, text
 
 
 def light_text(code: str | None) -> str:
@@ -84,33 +85,41 @@ def assignment_rows(view: dict[str, Any]) -> None:
         out.print(result)
 
 
-def supervision_table(report: dict[str, Any]) -> None:
-    out = console()
+SUPERVISION_COLUMNS = (
+    Column("编号"),
+    Column("承办单位", fold=True, typical=8),
+    Column("督办人", fold=True, typical=6),
+    Column("事由", fold=True, typical=10),
+    Column("督办日期"),
+    Column("要求反馈"),
+    Column("工作日", right=True),
+    Column("状态", fold=True, typical=10),
+)
+
+
+def supervision_lines(report: dict[str, Any], width: int) -> list[str]:
+    """`report supervision` as lines `width` columns wide (like `report overdue`): the 承办单位
+    column names the registered department and those the request was assigned to."""
+    from hunnan_gk.textwidth import wrap
+
     items = report["supervisions"]
     if not items:
-        out.print("没有督办单。" if not report["open_only"] else "没有未办结的督办单。")
-        return
-    from rich.table import Table
-
-    result = Table(header_style="bold")
-    result.add_column("编号", no_wrap=True)
-    for name in ("承办单位", "督办人", "事由"):
-        result.add_column(name, overflow="fold", min_width=4)
-    for name in ("督办日期", "要求反馈"):
-        result.add_column(name, no_wrap=True)
-    result.add_column("工作日", justify="right", no_wrap=True)
-    result.add_column("状态", overflow="fold", min_width=4)
+        return ["没有督办单。" if not report["open_only"] else "没有未办结的督办单。"]
+    rows = []
     for item in items:
         state = f"{item['closed']} 办结" if item["closed"] else "未办结"
         if item["overdue_response"]:
             state += "，逾期未反馈"
-        result.add_row(
-            text(item["number"]), text(item["department"] or "—"), text(item["by"]),
-            text(item["reason"]), text(item["opened"]), text(item["respond_by"] or "—"),
-            text(item["days_open"]), text(state),
-        )
-    out.print(result)
-    out.print(f"共 {len(items)} 件（其中未办结 {report['open']} 件）；工作日：督办日至办结日（未办结的至今天）")
+        rows.append((
+            plain(item["number"]), plain("、".join(item["departments"]) or "—"), plain(item["by"]),
+            plain(item["reason"]), item["opened"], item["respond_by"] or "—", str(item["days_open"]), state,
+        ))
+    summary = f"共 {len(items)} 件（其中未办结 {report['open']} 件）；工作日：督办日至办结日（未办结的至今天）"
+    return fit_table(SUPERVISION_COLUMNS, rows, width) + wrap(summary, width)
+
+
+def supervision_table(report: dict[str, Any]) -> None:
+    sys.stdout.write("\n".join(supervision_lines(report, terminal_width())) + "\n")
 
 
 SUPERVISION_FORMATS = ("table", "json", "csv")
@@ -120,12 +129,16 @@ def supervision_csv(report: dict[str, Any]) -> str:
     from hunnan_gk.exports import csv_text
 
     columns = [
-        ("编号", "number"), ("申请人", "applicant"), ("承办单位", "department"), ("环节", "stage_label"),
+        ("编号", "number"), ("申请人", "applicant"), ("承办单位", "department"),
+        ("承办单位（登记及转办）", "departments"), ("环节", "stage_label"),
         ("督办人", "by"), ("督办事由", "reason"), ("督办日期", "opened"), ("要求反馈日期", "respond_by"),
         ("已督办工作日", "days_open"), ("办结日期", "closed"), ("办理情况", "note"),
     ]
+    def cell(item: dict[str, Any], key: str) -> Any:
+        return "、".join(item[key]) if key == "departments" else item[key]
+
     return csv_text([name for name, _ in columns],
-                    ([item[key] for _, key in columns] for item in report["supervisions"]))
+                    ([cell(item, key) for _, key in columns] for item in report["supervisions"]))
 
 
 def print_supervision(report: dict[str, Any], fmt: str) -> None:

@@ -87,14 +87,19 @@ def apply_record_change(db: sqlite_utils.Database, row: dict[str, Any], change, 
 
 
 def supervisions(db: sqlite_utils.Database, *, open_only: bool = False) -> list[dict[str, Any]]:
-    """Every 督办单 with its request's applicant, department and stage, oldest first."""
+    """Every 督办单 with its request's applicant, department and stage, oldest first, and
+    the request's assignments (key "assignments")."""
     sql = (
         "SELECT s.*, r.applicant, r.department, r.stage, r.outcome FROM supervisions s"
         " JOIN requests r ON r.number = s.request_number WHERE r.voided = 0"
     )
     if open_only:
         sql += " AND s.closed_on IS NULL"
-    return dict_rows(db.execute(sql + " ORDER BY s.opened_on, r.year, r.seq, s.seq"))
+    records = dict_rows(db.execute(sql + " ORDER BY s.opened_on, r.year, r.seq, s.seq"))
+    assigned = _records(db, "assignments", {record["request_number"] for record in records})
+    for record in records:
+        record["assignments"] = assigned[record["request_number"]]
+    return records
 
 
 def stored_department_names(db: sqlite_utils.Database) -> dict[str, int]:
