@@ -29,18 +29,6 @@ ASSIGNMENT = "assignment"
 SUPERVISION = "supervision"
 _RECORD_LABELS = {ASSIGNMENT: "转办记录", SUPERVISION: "督办单"}
 
-#: The request JSON's "assignments" entries hold exactly these keys (issue 13).
-ASSIGNMENT_KEYS = ("department", "handler", "assigned", "due", "accepted", "handed_back",
-                   "reason", "submitted", "light")
-SUPERVISION_KEYS = ("by", "reason", "opened", "respond_by", "closed", "note")
-PROPOSAL_KEYS = ("outcome", "reasons", "basis", "other_organ", "other_contact", "proposed",
-                 "approved")
-
-#: The request's own fields that hold the proposed reply (预答复).
-PROPOSAL_FIELDS = ("proposal_outcome", "proposal_reasons", "proposal_basis",
-                   "proposal_other_organ", "proposal_other_contact", "proposed_on",
-                   "proposal_approved_on")
-
 
 def _is_open(assignment: Mapping[str, Any]) -> bool:
     return not assignment.get("submitted_on") and not assignment.get("handed_back_on")

@@ -190,7 +190,6 @@ TOP_FIELDS: tuple[Field, ...] = (
 
 ITEM_KEYS = tuple(f.key for f in ITEM_FIELDS)
 _REPLACED_BY = {"公开事项": "一级事项"}  # a required key and the key that may stand in for it
-ELEMENTS = ("公开事项", "公开内容", "公开依据", "公开时限", "公开主体", "公开渠道", "责任单位")
 
 _STR = "tag:yaml.org,2002:str"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"

@@ -83,7 +83,6 @@ VALUE_SYNONYMS = {key: words for key, words in SUBHEADERS.items() if key != "公
 assert set(VALUE_SYNONYMS["公开对象"].values()) == set(AUDIENCES)
 assert set(VALUE_SYNONYMS["公开方式"].values()) == set(MODES)
 assert set(VALUE_SYNONYMS["公开层级"].values()) == set(LEVELS)
-CHECKLISTS = ("公开渠道", "公开对象", "公开方式", "公开层级")
 ONE_VALUE = ("公开对象", "公开方式")  # the format holds one of these; 公开层级 and 公开渠道 are lists
 HEADER_SCAN_ROWS = 20
 MIN_HEADERS = 3

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from hunnan_gk.dates import stored_date
+from hunnan_gk.dates import check_not_after_today, stored_date
 
 if TYPE_CHECKING:
     from hunnan_gk.catalogue import Catalogue
@@ -321,16 +321,16 @@ def new_publication(
     catalogue: "Catalogue", publication: Publication, today: date
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The item and the publication row `catalog publish` records (without who and when), or
-    InputError for a day or text that cannot be right."""
-    from hunnan_gk.errors import InputError
+    Refused (exit 1) for days out of order, as every other act recorded in advance or before
+    its cause; InputError (exit 2) for a link or title that cannot be right."""
+    from hunnan_gk.errors import InputError, Refused
 
     item = find_item(catalogue, publication.item_id)
     formed_on, published_on = publication.formed_on, publication.published_on
     url, title = publication.url, publication.title
-    if published_on > today:
-        raise InputError(f"--on {published_on} 是将来的日期：只能记录已经公开的信息")
+    check_not_after_today(published_on, today=today, label="--on", why="：只能记录已经公开的信息")
     if formed_on > published_on:
-        raise InputError(f"--formed {formed_on} 晚于公开日期 {published_on}：信息应先形成后公开")
+        raise Refused(f"--formed {formed_on} 晚于公开日期 {published_on}：信息应先形成后公开")
     try:
         link = publication_link(url)
     except ValueError as exc:
