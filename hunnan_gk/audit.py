@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 from hunnan_gk.vocab import EventAction, Stage
 
@@ -53,6 +53,25 @@ def hash_tail(row: Mapping[str, Any]) -> str:
 def linked_hash(prev_hash: str, tail: str) -> str:
     """`event_hash(prev_hash, row)` from the row's `hash_tail`, without serializing it again."""
     return hashlib.sha256(f'["{prev_hash}",{tail}'.encode("utf-8")).hexdigest()
+
+
+# The encoders of `serialized` (data) and of `hash_tail`, made once: many events are linked at a time.
+_DATA_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+_TAIL_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def linked_rows(prev_hash: str, events: Iterable[Sequence[Any]]) -> tuple[list[tuple], str]:
+    """Many events linked into the chain in one loop: each given as the values of
+    HASHED_FIELDS in order (data a dict, imported a bool), each returned as it is stored —
+    those values serialized as `serialized` gives them, then its prev_hash and hash, exactly as
+    `chained` links them one at a time. Returns the rows and the hash the next one links to."""
+    rows = []
+    for *head, data, imported in events:
+        values = (*head, _DATA_JSON(data or {}), 1 if imported else 0)
+        linked = hashlib.sha256(f'["{prev_hash}",{_TAIL_JSON(values)[1:]}'.encode("utf-8")).hexdigest()
+        rows.append((*values, prev_hash, linked))
+        prev_hash = linked
+    return rows, prev_hash
 
 
 def serialized(event: Mapping[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
 from hunnan_gk.errors import GkError
@@ -160,13 +161,17 @@ class Record:
 
 
 def _as_date(value: Any, today: date) -> date:
-    from hunnan_gk.dates import parse_date
-
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    text = str(value).strip()
+    return _date_in(str(value).strip(), today)
+
+
+@lru_cache(maxsize=8192)  # a ledger's dates repeat: a few thousand days over many rows
+def _date_in(text: str, today: date) -> date:
+    from hunnan_gk.dates import parse_date
+
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?", text):
         text = text[:10]  # a spreadsheet's date with a midnight time
     return parse_date(text, today=today, option="日期")
@@ -188,6 +193,13 @@ def stable_key(number: str, received_on: str, applicant: str, content: str) -> s
     return "sha256:" + digest.hexdigest()
 
 
+#: The same keys in a fixed order, worked out once: every row walks them.
+_DATE_ORDER = tuple(sorted(DATE_KEYS))
+_REQUIRED = tuple(c.key for c in COLUMNS if c.required)
+_STAGE_DATE_KEYS = tuple((s.value, stage_date_key(s)) for s in DATED_STAGES)
+_ARCHIVE, _CLOSED, _REVIEW = Stage.ARCHIVE.value, Stage.CLOSED.value, Stage.REVIEW.value
+
+
 def check_row(
     cells: Mapping[str, Any], *, row: int, headers: Mapping[str, str], today: date
 ) -> tuple[Record | None, list[Problem]]:
@@ -207,49 +219,48 @@ def check_row(
         if reason:
             problem(key, reason)
             unreadable.add(key)
-    values: dict[str, Any] = {}
-    for key in TEXT_KEYS:
-        values[key] = _text(cells.get(key)) or None
-    for column in COLUMNS:
-        if column.required and not _text(cells.get(column.key)):
-            problem(column.key, "不能为空")
-    for key in DATE_KEYS:
-        raw = cells.get(key)
-        if raw is None or _text(raw) == "":
+    texts = {key: _text(raw) for key, raw in cells.items()}  # each cell read once
+    values: dict[str, Any] = {key: texts.get(key) or None for key in TEXT_KEYS}
+    for key in _REQUIRED:
+        if not texts.get(key):
+            problem(key, "不能为空")
+    for key in _DATE_ORDER:
+        text = texts.get(key)
+        if not text:
             values[key] = None
             continue
         try:
-            day = _as_date(raw, today)
+            day = _as_date(cells[key], today)
         except GkError:
-            problem(key, f"无法识别日期“{_text(raw)}”")
+            problem(key, f"无法识别日期“{text}”")
             values[key] = None
             continue
         if day > today and key not in DEADLINE_KEYS:
             problem(key, f"日期 {day} 晚于今天（{today}）")
         values[key] = day.isoformat()
     for key, vocab in (("applicant_type", ApplicantType), ("channel", Channel)):
-        raw = _text(cells.get(key))
+        raw = texts.get(key)
         values[key] = None
         if raw:
             try:
-                values[key] = vocab.parse(raw).value
+                values[key] = _parsed(vocab, raw)
             except GkError:
                 problem(key, f"无法识别“{raw}”，可选：{_choices(vocab)}")
-    raw_outcome = _text(cells.get("outcome"))
+    raw_outcome = texts.get("outcome")
     values["outcome"] = None
     if raw_outcome:
         try:
             values["outcome"] = parse_outcome(raw_outcome).value
         except ValueError as exc:
             problem("outcome", str(exc))
-    raw_stage = _text(cells.get("stage"))
+    raw_stage = texts.get("stage")
     values["stage"] = None
     if raw_stage:
         try:
-            values["stage"] = Stage.parse(raw_stage).value
+            values["stage"] = _parsed(Stage, raw_stage)
         except GkError:
             problem("stage", f"无法识别环节“{raw_stage}”，可选：{_choices(Stage)}")
-    raw_days = _text(cells.get("extended_days"))
+    raw_days = texts.get("extended_days")
     values["extended_days"] = 0
     if raw_days:
         if not re.fullmatch(r"\d+", raw_days) or int(raw_days) > MAX_EXTENSION_WORKDAYS:
@@ -267,6 +278,11 @@ def check_row(
     return _record(values, row), []
 
 
+@lru_cache(maxsize=1024)  # a ledger writes the same few labels on every row
+def _parsed(vocab: type[Vocab], text: str) -> str:
+    return vocab.parse(text).value
+
+
 def _choices(vocab: type[Vocab]) -> str:
     return "、".join(member.label for member in vocab)
 
@@ -275,8 +291,8 @@ def _check_sequence(values: dict[str, Any], problem) -> None:
     """The dates must follow the request's life: receipt first, the outcome before archiving."""
     received = values["received_on"]
     if received:
-        for key in DATE_KEYS - {"received_on"}:
-            if values[key] and values[key] < received:
+        for key in _DATE_ORDER:
+            if key != "received_on" and values[key] and values[key] < received:
                 problem(key, f"{values[key]} 早于收到日期 {received}")
     if values["outcome"] and not values["outcome_on"]:
         problem("outcome_on", "填写了答复类型，须同时填写答复（办结）日期")
@@ -295,27 +311,25 @@ def _check_sequence(values: dict[str, Any], problem) -> None:
     ):
         problem("supplement_received_on", "补正收到日期早于补正告知日期")
     stage = values["stage"]
-    if stage and values["outcome"] and stage not in (Stage.ARCHIVE.value, Stage.CLOSED.value):
+    if stage and values["outcome"] and stage not in (_ARCHIVE, _CLOSED):
         problem("stage", f"已有答复类型的申请应处于“{Stage.ARCHIVE.label}”或“{Stage.CLOSED.label}”")
-    if stage == Stage.CLOSED.value and not values["closed_on"]:
+    if stage == _CLOSED and not values["closed_on"]:
         problem("closed_on", "已办结的申请须有归档日期")
 
 
 def _record(values: dict[str, Any], row: int) -> Record:
     """The checked values as a request's fields (stage derived when the ledger has none)."""
-    stage_dates = {
-        s.value: values.pop(stage_date_key(s)) for s in DATED_STAGES if values.get(stage_date_key(s))
-    }
+    stage_dates = {code: values.pop(key) for code, key in _STAGE_DATE_KEYS if values.get(key)}
     outcome = values["outcome"]
     if values["closed_on"]:
-        stage = Stage.CLOSED.value
+        stage = _CLOSED
     elif outcome:
-        stage = Stage.ARCHIVE.value
+        stage = _ARCHIVE
     elif values["stage"]:
         stage = values["stage"]
     else:  # the stage after the last one the ledger shows as completed
         done = [s for s in DATED_STAGES if s.value in stage_dates]
-        stage = done[-1].next().value if done else Stage.REVIEW.value
+        stage = done[-1].next().value if done else _REVIEW
     replied = values["outcome_on"] if outcome and outcome != Outcome.OTHER_NO_SUPPLEMENT.value else None
     dates = [d for d in (values[k] for k in DATE_KEYS if k in values) if d] + list(stage_dates.values())
     fields = {
@@ -361,7 +375,7 @@ def check_rows(
     for row, cells in rows:
         if on_row is not None:
             on_row()
-        if all(_text(value) == "" for value in cells.values()):
+        if all(value is None or (isinstance(value, str) and not value.strip()) for value in cells.values()):
             continue  # blank lines at the end of a sheet
         record, found = check_row(cells, row=row, headers=headers, today=today)
         problems.extend(found)

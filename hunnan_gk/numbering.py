@@ -127,3 +127,28 @@ def sequence_in(number: str, year: int) -> int | None:
         runs.remove(str(year))
     runs = [run for run in runs if len(run) <= 6]
     return int(runs[-1]) if runs and int(runs[-1]) > 0 else None
+
+
+def assign_numbers(wanted, *, taken: set[str], taken_seqs: set[tuple[int, int]],
+                   last_seqs: dict[int, int], number_for) -> list[tuple[str, int, int]]:
+    """The (number, year, seq) of each new request of an import, in order, as storing them one
+    at a time gives them. `wanted` holds (receipt year, the ledger's own number or None): the
+    own number is kept verbatim when no request has it (`taken`), with the sequence read from
+    it where that is free (`taken_seqs`), so that new registrations continue after it; else
+    the next of its year from the per-year counters `last_seqs`, formatted by
+    `number_for(year, seq)`. The three collections are updated as the numbers are given."""
+    given = []
+    for year, own in wanted:
+        if own and own not in taken:
+            number, seq = own, sequence_in(own, year)
+            if seq is None or (year, seq) in taken_seqs:
+                seq = last_seqs.get(year, 0) + 1
+            last_seqs[year] = max(last_seqs.get(year, 0), seq)
+        else:  # no number of its own, or one another request already has: the next of its year
+            seq = last_seqs.get(year, 0) + 1
+            last_seqs[year] = seq
+            number = number_for(year, seq)
+        taken.add(number)
+        taken_seqs.add((year, seq))
+        given.append((number, year, seq))
+    return given

@@ -7,11 +7,17 @@ an Excel cell could not be exported whole.
 
 from __future__ import annotations
 
+import re
+
 #: The most characters an Excel/WPS cell holds: longer text could not be exported whole.
 MAX_TEXT_CHARS = 32_767
 
 _NAMES = {0x00: "NUL", 0x09: "制表符", 0x0A: "换行", 0x0D: "回车", 0x1B: "ESC", 0x7F: "DEL"}
 _MULTILINE_ALLOWED = {"\t", "\n"}
+# Any character `text_problem` refuses (C0, DEL, C1, a lone surrogate): one C-speed search
+# clears the common, clean text; the loop below only names what it found.
+_REFUSED = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_REFUSED_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def is_control(char: str) -> bool:
@@ -31,6 +37,8 @@ def text_problem(value: str, *, multiline: bool = False) -> str | None:
     if len(value) > MAX_TEXT_CHARS:
         return f"超过 {MAX_TEXT_CHARS} 个字符（Excel 单元格的上限），共 {len(value)} 个"
     checked = value.replace("\r\n", "\n") if multiline else value
+    if not (_REFUSED_MULTILINE if multiline else _REFUSED).search(checked):
+        return None
     for position, char in enumerate(checked, 1):
         if is_control(char) and not (multiline and char in _MULTILINE_ALLOWED):
             return f"含有控制字符 {describe_char(char)}（第 {position} 个字符），请删除后重试"

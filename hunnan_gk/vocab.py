@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
+from functools import lru_cache
 
 from hunnan_gk.errors import InputError
 
@@ -215,15 +216,7 @@ class Outcome(Vocab):
     def matching(cls, text: str) -> list["Outcome"]:
         """The outcomes `text` names: the one whose name it is (spaces, brackets, marks and
         numbering aside), else those whose names contain it (国家秘密); [] when none."""
-        wanted = _name_key(text)
-        if not wanted:
-            return []
-        exact = [o for o in cls if wanted in {_name_key(name) for name in o.names()}]
-        if exact:
-            return exact
-        if len(wanted) < 2:
-            return []
-        return [o for o in cls if any(wanted in _name_key(name) for name in o.names())]
+        return list(_outcomes_matching(_name_key(text)))
 
     @classmethod
     def parse(cls, text: str, *, option: str = "") -> "Outcome":
@@ -278,6 +271,22 @@ class Outcome(Vocab):
 
 
 _CODE_WIDTH = max(len(o.value) for o in Outcome)
+
+
+@lru_cache(maxsize=None)
+def _outcome_keys() -> tuple[tuple[Outcome, frozenset[str]], ...]:
+    """Each outcome with its names reduced by `_name_key`, worked out once."""
+    return tuple((o, frozenset(_name_key(name) for name in o.names())) for o in Outcome)
+
+
+@lru_cache(maxsize=1024)  # a ledger names the same few outcomes on every row
+def _outcomes_matching(wanted: str) -> tuple[Outcome, ...]:
+    if not wanted:
+        return ()
+    exact = tuple(o for o, keys in _outcome_keys() if wanted in keys)
+    if exact or len(wanted) < 2:
+        return exact
+    return tuple(o for o, keys in _outcome_keys() if any(wanted in key for key in keys))
 
 
 def _name_key(text: str) -> str:

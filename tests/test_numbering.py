@@ -82,3 +82,26 @@ def test_lookup_reads_the_year_and_sequence(typed, year_seq, confirm):
 )
 def test_a_number_typed_as_on_paper_reads_as_the_stored_one(typed, stored, same):
     assert numbering.same_number(typed, stored) is same
+
+
+def test_assign_numbers_gives_what_storing_one_at_a_time_gives():
+    """A ledger import numbers all its rows at once (numbering.assign_numbers): own numbers kept
+    verbatim where free, their sequence where that is free, else the next of the year; the
+    numbers given along the way count as taken."""
+    from hunnan_gk.numbering import assign_numbers
+
+    taken, seqs, counters = {"2024-0001"}, {(2024, 1)}, {2024: 1}
+    given = assign_numbers(
+        [(2024, None), (2024, "HN2024-07"), (2024, "2024-0001"), (2024, "HN2024-07"),
+         (2024, "OLD2024-0007"), (2023, None), (2024, None)],
+        taken=taken, taken_seqs=seqs, last_seqs=counters, number_for=lambda y, s: f"{y}-{s:04d}")
+    assert given == [
+        ("2024-0002", 2024, 2),   # the next after the counter
+        ("HN2024-07", 2024, 7),   # its own number and sequence; the counter jumps to 7
+        ("2024-0008", 2024, 8),   # its number is another request's: the next
+        ("2024-0009", 2024, 9),   # a number this import already gave
+        ("OLD2024-0007", 2024, 10),  # number free, its sequence 7 taken: kept, with the next sequence
+        ("2023-0001", 2023, 1),
+        ("2024-0011", 2024, 11),
+    ]
+    assert counters == {2024: 11, 2023: 1}

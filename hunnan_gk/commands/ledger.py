@@ -96,7 +96,7 @@ def import_command(
     """
     from hunnan_gk import ledger, ledger_io, numbering
     from hunnan_gk.errors import Refused
-    from hunnan_gk.storage.bulk import NumberTaken, import_ledger_record, ledger_row_present, restore_histories
+    from hunnan_gk.storage.bulk import NumberTaken, import_ledger_records, ledger_rows_present, restore_histories
     from hunnan_gk.storage.db import write
 
     env = Env(config, db)
@@ -128,15 +128,21 @@ def import_command(
         errors_file.unlink(missing_ok=True)  # a list from an earlier attempt no longer applies
     prefix = env.settings.number_prefix
     database = env.open_db()
+
+    def new_records() -> list:
+        present = ledger_rows_present(database, [(r.key, r.fields) for r in records])
+        return [r for r, there in zip(records, present) if not there]
+
+    renumbered: list[str] = []
     if dry_run:
-        new = [r for r in records if not ledger_row_present(database, r.key, r.fields)]
+        new = new_records()
     else:
         with write(database):  # one transaction: all rows or none
-            new = [r for r in records if not ledger_row_present(database, r.key, r.fields)]
+            new = new_records()
             at, who = env.now().isoformat(), clerk_name(clerk)
-            pause = _pause_for_tests()
+            pause, pause_at = _pause_for_tests()
             pause(0)
-            renumbered: list[str] = []
+            flat = [r for r in new if r.number not in whole]
             try:
                 # whole records first: into an empty database they keep their events' ids
                 restore_histories(database, [
@@ -144,28 +150,27 @@ def import_command(
                      "events": sorted(history[r.number]["events"], key=lambda e: e["id"])}
                     for r in new if r.number in whole
                 ], at=at, source=file.name)
-                with _progress("导入", len(new)) as tick:
-                    for written, record in enumerate(new, 1):
-                        if record.number not in whole:
-                            stored = import_ledger_record(
-                                database,
-                                key=record.key,
-                                fields=record.fields,
-                                events=ledger.history(record),
-                                number_for=lambda y, s: numbering.format_number(prefix, y, s),
-                                clerk=who,
-                                at=at,
-                                source=file.name,
-                                source_row=record.row,
-                                number=record.number,
-                            )
-                            if record.number and stored != record.number:
-                                renumbered.append(f"{record.number} → {stored}")
-                        tick()
-                        pause(written)
             except NumberTaken as taken:
                 raise Refused(f"台账中的编号 {taken} 已是数据库中另一件申请的编号，未导入任何记录",
                               hint="编号按台账原样保留；请核对后改正台账中的编号") from None
+            restored = len(new) - len(flat)
+            with _progress("导入", len(new)) as tick:
+                tick(restored)
+
+                def written(rows: int, step: int) -> None:
+                    tick(step)
+                    pause(restored + rows)
+
+                stored = import_ledger_records(
+                    database,
+                    [{"key": r.key, "fields": r.fields, "events": ledger.history(r), "row": r.row,
+                      "number": r.number} for r in flat],
+                    number_for=lambda y, s: numbering.format_number(prefix, y, s),
+                    clerk=who, at=at, source=file.name, on_written=written,
+                    stops=() if pause_at is None else (pause_at - restored,),
+                )
+            renumbered = [f"{r.number} → {number}" for r, number in zip(flat, stored)
+                          if r.number and number != r.number]
     skipped = len(records) - len(new)
     verb = "检查通过：可导入" if dry_run else "已导入"
     with after_commit(f"从 {file.name} 导入 {len(new)} 件申请"):
@@ -182,10 +187,11 @@ def import_command(
 
 
 def _pause_for_tests():
-    """The test hook named by PAUSE_AFTER_ROWS_ENV, called with the rows written so far."""
+    """The test hook named by PAUSE_AFTER_ROWS_ENV: (a pause to call with the rows written so
+    far, the row count at which it waits, or None when the hook is unset)."""
     after = os.environ.get(PAUSE_AFTER_ROWS_ENV)
     if not after:
-        return lambda written: None
+        return (lambda written: None), None
     ready = Path(os.environ[PAUSE_READY_ENV])
 
     def pause(written: int) -> None:
@@ -195,7 +201,7 @@ def _pause_for_tests():
             partial.replace(ready)  # whole when it appears
             time.sleep(PAUSE_SECONDS)
 
-    return pause
+    return pause, int(after)
 
 
 def _show_problems(problems) -> None:
@@ -219,14 +225,14 @@ def _report_problems(problems, errors_file: Path) -> None:
 
 class _progress:
     """A Rich progress bar on stderr for large files, only when stderr is a terminal;
-    yields a `tick()` to call once per row."""
+    yields a `tick(rows=1)` to call as rows are done."""
 
     def __init__(self, what: str, total: int):
         self.what, self.total, self.bar = what, total, None
 
     def __enter__(self):
         if self.total < PROGRESS_FROM_ROWS or not sys.stderr.isatty():
-            return lambda: None
+            return lambda rows=1: None
         from rich.progress import Progress
 
         from hunnan_gk.render import console
@@ -234,7 +240,7 @@ class _progress:
         self.bar = Progress(console=console(stderr=True), transient=True)
         self.bar.start()
         task = self.bar.add_task(self.what, total=self.total)
-        return lambda: self.bar.advance(task)
+        return lambda rows=1: self.bar.advance(task, rows)
 
     def __exit__(self, *exc):
         if self.bar is not None:
