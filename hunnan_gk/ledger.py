@@ -112,6 +112,7 @@ def find_header_row(rows: Sequence[Sequence[Any]], scan: int = 10) -> int | None
     return None
 
 
+@lru_cache(maxsize=1024)  # a ledger names the same few outcomes on every row
 def parse_outcome(text: str) -> Outcome:
     found = Outcome.matching(text)
     if len(found) != 1:
@@ -197,6 +198,7 @@ def stable_key(number: str, received_on: str, applicant: str, content: str) -> s
 _DATE_ORDER = tuple(sorted(DATE_KEYS))
 _REQUIRED = tuple(c.key for c in COLUMNS if c.required)
 _STAGE_DATE_KEYS = tuple((s.value, stage_date_key(s)) for s in DATED_STAGES)
+_PLAIN_DATE_KEYS = tuple(k for k in _DATE_ORDER if k not in {key for _, key in _STAGE_DATE_KEYS})
 _ARCHIVE, _CLOSED, _REVIEW = Stage.ARCHIVE.value, Stage.CLOSED.value, Stage.REVIEW.value
 
 
@@ -219,7 +221,9 @@ def check_row(
         if reason:
             problem(key, reason)
             unreadable.add(key)
-    texts = {key: _text(raw) for key, raw in cells.items()}  # each cell read once
+    # each cell read once (text as it is the common case: _text's other cases only for the rest)
+    texts = {key: raw.replace("\r\n", "\n").strip() if type(raw) is str else _text(raw)
+             for key, raw in cells.items()}
     values: dict[str, Any] = {key: texts.get(key) or None for key in TEXT_KEYS}
     for key in _REQUIRED:
         if not texts.get(key):
@@ -331,7 +335,7 @@ def _record(values: dict[str, Any], row: int) -> Record:
         done = [s for s in DATED_STAGES if s.value in stage_dates]
         stage = done[-1].next().value if done else _REVIEW
     replied = values["outcome_on"] if outcome and outcome != Outcome.OTHER_NO_SUPPLEMENT.value else None
-    dates = [d for d in (values[k] for k in DATE_KEYS if k in values) if d] + list(stage_dates.values())
+    dates = [values[k] for k in _PLAIN_DATE_KEYS if values[k]] + list(stage_dates.values())
     fields = {
         "applicant": values["applicant"],
         "applicant_type": values["applicant_type"],

@@ -36,6 +36,8 @@ def text_problem(value: str, *, multiline: bool = False) -> str | None:
     content, reasons) may hold tabs and line breaks (a Windows line break counts as one)."""
     if len(value) > MAX_TEXT_CHARS:
         return f"超过 {MAX_TEXT_CHARS} 个字符（Excel 单元格的上限），共 {len(value)} 个"
+    if value.isprintable():  # no control character, no lone surrogate (nor a tab or line break)
+        return None
     checked = value.replace("\r\n", "\n") if multiline else value
     if not (_REFUSED_MULTILINE if multiline else _REFUSED).search(checked):
         return None

@@ -3,6 +3,7 @@ a killed import. Each bounded to seconds; none is skipped in CI."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -242,6 +243,57 @@ def test_import_killed_midway_leaves_nothing(cli, tmp_path, big_ledger, after_ro
     assert first_broken_event(db) is None
     assert db.execute("SELECT count(*) FROM requests").fetchone()[0] == 1  # the one from before
     assert db.execute("SELECT count(*) FROM ledger_keys").fetchone()[0] == 0
+
+
+def test_a_clerk_waits_for_a_long_import_and_then_registers(cli, tmp_path, big_ledger):
+    """While an import holds the write lock (paused halfway inside its transaction), another
+    clerk's `register` in another process says 正在等待其他操作完成… and waits; once the
+    import commits, the registration succeeds after it (no "locked" failure). Each step waits
+    on a file or a line of output, never on a guessed time."""
+    from benchmarks.generate import AS_OF
+    from hunnan_gk.storage.db import WAIT_NOTICE
+    from tests.helpers import register_args
+
+    attempt = Path(os.environ["HUNNAN_GK_DB"])
+    ready = tmp_path / "paused"
+    env = subprocess_env(HUNNAN_GK_TODAY=AS_OF.isoformat(),
+                         **{PAUSE_AFTER_ROWS_ENV: str(LEDGER_ROWS // 2), PAUSE_READY_ENV: str(ready)})
+    importing = subprocess.Popen(
+        [sys.executable, "-m", "hunnan_gk", "ledger", "import", str(big_ledger), "--db", str(attempt)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    registering = None
+    try:
+        while not ready.exists():
+            assert importing.poll() is None, importing.communicate()  # it must reach the pause
+            time.sleep(0.01)
+        registering = subprocess.Popen(
+            [sys.executable, "-m", "hunnan_gk", "register", *register_args(applicant="李四", received="2026-06-29"),
+             "--db", str(attempt), "--json"],
+            env=subprocess_env(HUNNAN_GK_TODAY=AS_OF.isoformat()),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        assert registering.stderr.readline().strip() == WAIT_NOTICE  # said while the import holds the lock
+        assert registering.poll() is None and importing.poll() is None
+        ready.unlink()  # the import goes on and commits
+        imported_out, imported_err = importing.communicate(timeout=120)
+        assert importing.returncode == 0, imported_err
+        registered_out, registered_err = registering.communicate(timeout=120)
+        assert registering.returncode == 0, registered_err
+    finally:
+        for process in (importing, registering):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.communicate()
+    assert f"已导入 {LEDGER_ROWS} 件" in imported_out
+    assert "locked" not in registered_err and "占用" not in registered_err
+    db = open_db(attempt)
+    assert db.execute("SELECT count(*) FROM requests").fetchone()[0] == LEDGER_ROWS + 1
+    number = json.loads(registered_out)["number"]
+    assert db.execute("SELECT applicant FROM requests WHERE number = ?", [number]).fetchone() == ("李四",)
+    # the registration came after the whole import: its event is the last of the chain
+    assert db.execute("SELECT request_number FROM events ORDER BY id DESC LIMIT 1").fetchone() == (number,)
+    assert first_broken_event(db) is None
 
 
 def test_import_not_killed_is_all_there(cli, big_ledger, monkeypatch):

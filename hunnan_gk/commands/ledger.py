@@ -29,8 +29,9 @@ EXPORT_FORMATS = ("csv", "xlsx", "json")
 PROGRESS_FROM_ROWS = 200  # smaller files import in a blink: no bar
 SHOWN_PROBLEMS = 30
 # For tests/test_faults.py: after this many rows are written inside the import's transaction,
-# create the file named by PAUSE_READY_ENV and wait there (at most PAUSE_SECONDS), so a test
-# kills the import at a known point rather than after a guessed sleep.
+# create the file named by PAUSE_READY_ENV and wait there until the test removes it (at most
+# PAUSE_SECONDS), so a test kills the import, or lets it go on, at a known point rather than
+# after a guessed sleep.
 PAUSE_AFTER_ROWS_ENV = "HUNNAN_GK_TEST_PAUSE_AFTER_ROWS"
 PAUSE_READY_ENV = "HUNNAN_GK_TEST_PAUSE_READY"
 PAUSE_SECONDS = 60
@@ -199,7 +200,9 @@ def _pause_for_tests():
             partial = ready.with_name(ready.name + ".partial")
             partial.write_text(str(written), encoding="utf-8")
             partial.replace(ready)  # whole when it appears
-            time.sleep(PAUSE_SECONDS)
+            until = time.monotonic() + PAUSE_SECONDS
+            while ready.exists() and time.monotonic() < until:
+                time.sleep(0.01)
 
     return pause, int(after)
 
