@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from hunnan_gk.departments import Directory
     from hunnan_gk.workdays import WorkCalendar
 
-DEFAULT_ESCALATE_AFTER = 3  # lights.escalate_after: red this many working days → the leader
 REVIEW_LIMIT_WARNING = 2  # 补正告知 limit (条例第30条, 7 working days) within this many
 ARCHIVE_WAITING = 5  # working days in 归档备查 before the mail reminds the clerk
 

@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from hunnan_gk import numbering
-from hunnan_gk.alerts import DEFAULT_ESCALATE_AFTER
 from hunnan_gk.departments import Department, Directory, Handler
 from hunnan_gk.errors import ConfigError, os_reason
 from hunnan_gk.organs import ORGAN_KEYS, Organ, Organs
 
 CONFIG_ENV = "HUNNAN_GK_CONFIG"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
+DEFAULT_ESCALATE_AFTER = 3  # lights.escalate_after: red this many working days → the leader (alerts)
 
 # Every key the file may hold and its type; a dict is a section, `str_map` a free mapping
 # of names to lists of addresses (the old form of departments), "departments" either that or
@@ -95,10 +95,13 @@ def config_candidates(explicit: Path | None) -> list[tuple[Path, bool]]:
     ]
 
 
-def load_settings(explicit: Path | None = None) -> Settings:
+def load_settings(explicit: Path | None = None, *, cache_dir: Path | None = None) -> Settings:
+    """The settings of the first config file found (config_candidates), or the defaults.
+    `cache_dir`: the user's cache folder, where what the file holds is remembered so that
+    PyYAML (≈14 ms) is not loaded while the file stays the same (cachefiles.remembered)."""
     for path, required in config_candidates(explicit):
         if path.is_file():
-            return parse_settings(_read(path), path)
+            return parse_settings(_read(path), path, cache_dir=cache_dir)
         if required:
             raise ConfigError(f"找不到配置文件 {path}")
     return Settings()
@@ -113,12 +116,22 @@ def _read(path: Path) -> str:
         raise ConfigError(f"无法读取配置文件 {path}：{os_reason(exc)}") from None
 
 
-def parse_settings(text: str, path: Path | None = None) -> Settings:
+def parse_settings(text: str, path: Path | None = None, *, cache_dir: Path | None = None) -> Settings:
     """Settings from the YAML text of a config file; ConfigError naming the key or line."""
-    from hunnan_gk.yamltext import load_yaml
+    from hunnan_gk.cachefiles import remembered
 
     where = str(path) if path else "配置"
-    raw = load_yaml(text, where)
+
+    def read() -> Any:
+        from hunnan_gk.yamltext import load_yaml
+
+        return load_yaml(text, where)
+
+    return remembered("config", text, cache_dir, read, lambda raw: _settings(raw, path, where))
+
+
+def _settings(raw: Any, path: Path | None, where: str) -> Settings:
+    """Settings from what the config file holds, every key checked."""
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -214,7 +227,6 @@ def _organs(default: Any, listed: list, where: str) -> Organs:
 
 def _letter_numbers(patterns: dict, where: str) -> dict[str, str]:
     """letters.numbers: the 文号 pattern of each letter kind, checked like numbering.prefix."""
-    from hunnan_gk.letters import check_number_pattern
     from hunnan_gk.vocab import LetterKind
 
     checked = {}
@@ -223,7 +235,7 @@ def _letter_numbers(patterns: dict, where: str) -> dict[str, str]:
             raise ConfigError(f"{where}：未知的配置项 letters.numbers.{kind}（可用：{'、'.join(k.value for k in LetterKind)}）")
         if not isinstance(pattern, str):
             raise ConfigError(f"{where}：letters.numbers.{kind} 应为文本，如 浑政依复〔{{year}}〕{{seq}}号")
-        checked[kind] = check_number_pattern(pattern, f"letters.numbers.{kind}")
+        checked[kind] = numbering.check_number_pattern(pattern, f"letters.numbers.{kind}")
     return checked
 
 

@@ -52,7 +52,31 @@ def _override_date(text: str, year: int, where: str) -> date:
     return day
 
 
-def _year_override(year: int, node, source: str) -> YearOverride:
+def _override_item(key: str, text: str, year: int, where: str,
+                   spans: list[tuple[date, date]], worked: dict[date, str]) -> None:
+    """One entry of a year's list, checked: a day worked (`workdays`, into `worked`) or a day
+    or a span 起..止 off (`holidays`, into `spans`)."""
+    if key == "workdays":
+        worked[_override_date(text, year, where)] = where
+        return
+    first_text, dots, last_text = text.partition("..")
+    first = _override_date(first_text, year, where)
+    last = _override_date(last_text, year, where) if dots else first
+    if last < first:
+        raise ConfigError(f"{where}：范围 {text} 的结束早于开始")
+    spans.append((first, last))
+
+
+def _year_done(spans: list[tuple[date, date]], worked: dict[date, str]) -> YearOverride:
+    for day, where in worked.items():
+        if any(first <= day <= last for first, last in spans):
+            raise ConfigError(f"{where}：{day.isoformat()} 同时列为放假和上班")
+    return YearOverride(tuple(spans), tuple(sorted(worked)))
+
+
+def _year_override(year: int, node, source: str, entries: list) -> YearOverride:
+    """The year's mapping in the file; each entry read is also added to `entries` as
+    [key, text, line], what `overrides_from_entries` builds the same year from."""
     import yaml
 
     if not isinstance(node, yaml.MappingNode) or not node.value:
@@ -70,34 +94,29 @@ def _year_override(year: int, node, source: str) -> YearOverride:
             raise ConfigError(f"{_where(source, key_node)}：{year} 年的 {key} 重复出现，只能写一次")
         seen.add(key)
         for item in _scalars(value_node, source, key):
-            where = _where(source, item)
-            if key == "workdays":
-                worked[_override_date(item.value, year, where)] = where
-                continue
-            first_text, dots, last_text = item.value.partition("..")
-            first = _override_date(first_text, year, where)
-            last = _override_date(last_text, year, where) if dots else first
-            if last < first:
-                raise ConfigError(f"{where}：范围 {item.value} 的结束早于开始")
-            spans.append((first, last))
-    for day, where in worked.items():
-        if any(first <= day <= last for first, last in spans):
-            raise ConfigError(f"{where}：{day.isoformat()} 同时列为放假和上班")
-    return YearOverride(tuple(spans), tuple(sorted(worked)))
+            _override_item(key, item.value, year, _where(source, item), spans, worked)
+            entries.append([key, item.value, item.start_mark.line + 1])
+    return _year_done(spans, worked)
 
 
 def parse_overrides(text: str, source: str = "节假日覆盖文件") -> dict[int, YearOverride]:
     """The override file's YAML text as {year: YearOverride}; ConfigError naming the line."""
+    return _read_overrides(text, source)[0]
+
+
+def _read_overrides(text: str, source: str) -> tuple[dict[int, YearOverride], list]:
+    """parse_overrides, and the file's entries as plain data: [[year, [[key, text, line], …]], …]."""
     import yaml
 
     from hunnan_gk.yamltext import compose_yaml
 
     root = compose_yaml(text, source, strict=False)  # repeated keys are refused below, by name
     if root is None:
-        return {}
+        return {}, []
     if not isinstance(root, yaml.MappingNode):
         raise ConfigError(f"{_where(source, root)}：应为“{_OVERRIDE_SHAPE}”的映射")
     overrides: dict[int, YearOverride] = {}
+    entries: list = []
     for key_node, value_node in root.value:
         text_year = str(key_node.value).strip()
         if not (isinstance(key_node, yaml.ScalarNode) and text_year.isdigit()
@@ -106,7 +125,25 @@ def parse_overrides(text: str, source: str = "节假日覆盖文件") -> dict[in
         year = int(text_year)
         if year in overrides:
             raise ConfigError(f"{_where(source, key_node)}：{year} 年重复出现")
-        overrides[year] = _year_override(year, value_node, source)
+        entries.append([year, []])
+        overrides[year] = _year_override(year, value_node, source, entries[-1][1])
+    return overrides, entries
+
+
+def overrides_from_entries(entries: list, source: str) -> dict[int, YearOverride]:
+    """The years of the override file from its entries (`_read_overrides`), each entry checked
+    by the same code as when the file itself is read."""
+    overrides: dict[int, YearOverride] = {}
+    for year, items in entries:
+        if type(year) is not int or not 1 <= year <= 9999 or year in overrides:
+            raise ValueError(f"not a year of the override file: {year!r}")
+        spans: list[tuple[date, date]] = []
+        worked: dict[date, str] = {}
+        for key, text, line in items:
+            if key not in _OVERRIDE_KEYS or type(text) is not str or type(line) is not int:
+                raise ValueError(f"not an entry of the override file: {key!r}")
+            _override_item(key, text, year, f"{source} 第 {line} 行", spans, worked)
+        overrides[year] = _year_done(spans, worked)
     return overrides
 
 
@@ -117,33 +154,31 @@ def _days_digest(year: int, days: dict[str, str]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def statutory_cache_text(year: int, found: dict[date, str]) -> str:
+def statutory_cache_data(year: int, found: dict[date, str]) -> dict:
     """The cache file of one year: its days, the cache version and the days' hash."""
     days = {d.isoformat(): name for d, name in found.items()}
-    return json.dumps({"version": STATUTORY_CACHE_VERSION, "year": year, "days": days,
-                       "sha256": _days_digest(year, days)}, ensure_ascii=False)
+    return {"version": STATUTORY_CACHE_VERSION, "year": year, "days": days, "sha256": _days_digest(year, days)}
+
+
+def statutory_cache_text(year: int, found: dict[date, str]) -> str:
+    return json.dumps(statutory_cache_data(year, found), ensure_ascii=False)
 
 
 def read_statutory_cache(path: Path, year: int) -> dict[date, str] | None:
     """The cached days of `year`, or None (compute them again) unless the file is a regular
-    file of this account that no one else can write, of this cache version and year, whose
-    days match its hash: a changed cache must never move a deadline."""
-    import os
-    import stat
+    file of this account that no one else can write (cachefiles.read_private_json), of this
+    cache version and year, whose days match its hash: a changed cache must never move a
+    deadline."""
+    from hunnan_gk.cachefiles import read_private_json
 
+    data = read_private_json(path, 64 * 1024)
     try:
-        with open(path, "rb", opener=lambda name, flags: os.open(name, flags | os.O_NOFOLLOW)) as handle:
-            status = os.fstat(handle.fileno())
-            if (not stat.S_ISREG(status.st_mode) or status.st_uid != os.geteuid()
-                    or status.st_mode & 0o022 or status.st_size > 64 * 1024):
-                return None
-            data = json.loads(handle.read().decode("utf-8"))
         days = data["days"]
         if (data.get("version") != STATUTORY_CACHE_VERSION or data.get("year") != year
                 or not isinstance(days, dict) or data.get("sha256") != _days_digest(year, days)):
             return None
         found = {date.fromisoformat(k): str(v) for k, v in days.items()}
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+    except (ValueError, TypeError, KeyError, AttributeError):
         return None
     return found if all(day.year == year for day in found) else None
 
@@ -159,19 +194,14 @@ def cached_statutory(cache_dir: Path) -> Statutory:
 
     @lru_cache(maxsize=64)
     def lookup(year: int) -> dict[date, str]:
+        from hunnan_gk.cachefiles import write_private_json
+
         path = Path(cache_dir) / f"statutory-{STATUTORY_CACHE_VERSION}-{year}.json"
         cached = read_statutory_cache(path, year)
         if cached is not None:
             return cached
         found = statutory_holidays(year)
-        try:
-            from hunnan_gk.exports import make_folder, replace_atomically
-
-            make_folder(path.parent)
-            content = statutory_cache_text(year, found)
-            replace_atomically(path, lambda temporary: temporary.write_text(content, "utf-8"), private=True)
-        except OSError:
-            pass
+        write_private_json(path, statutory_cache_data(year, found))
         return found
 
     return lookup
@@ -192,9 +222,18 @@ def load_calendar(override_path: Path | None, *, cache_dir: Path | None = None) 
         raise ConfigError(f"节假日覆盖文件 {path} 不是 UTF-8 编码，请另存为 UTF-8") from None
     except OSError as exc:
         raise ConfigError(f"无法读取节假日覆盖文件 {path}：{os_reason(exc)}") from None
-    overrides = parse_overrides(text, str(path))
+    overrides = overrides_file(text, str(path), cache_dir)
     check_festivals(overrides, statutory, str(path))
     return WorkCalendar(overrides, statutory=statutory)
+
+
+def overrides_file(text: str, source: str, cache_dir: Path | None = None) -> dict[int, YearOverride]:
+    """parse_overrides, its entries remembered in `cache_dir` while the file stays the same
+    (cachefiles.remembered: PyYAML, ≈14 ms, is then not loaded)."""
+    from hunnan_gk.cachefiles import remembered
+
+    return remembered("holidays", text, cache_dir, lambda: _read_overrides(text, source)[1],
+                      lambda entries: overrides_from_entries(entries, source))
 
 
 def check_festivals(overrides: dict[int, YearOverride], statutory: Statutory, source: str) -> None:

@@ -9,7 +9,6 @@ template by hand.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Mapping
@@ -195,26 +194,6 @@ DEFAULT_NUMBERS: dict[str, str] = {
     LetterKind.FEE.value: "浑政公开费〔{year}〕{seq}号",
     LetterKind.REPLY.value: "浑政公开复〔{year}〕{seq}号",
 }
-
-
-def format_letter_number(pattern: str, year: int, seq: int | str) -> str:
-    """The 文号 `pattern` gives for `year`'s `seq`-th letter: 浑政公开复〔2024〕12号."""
-    return pattern.format(year=year, seq=seq)
-
-
-def check_number_pattern(pattern: str, key: str) -> str:
-    """`pattern` if it makes a 文号 of GB/T 9704 form; ConfigError naming `key` otherwise:
-    {year} and {seq} required, the number without leading zeros and without 第."""
-    example = "浑政依复〔{year}〕{seq}号"
-    if "{year}" not in pattern or "{seq}" not in pattern:
-        raise ConfigError(f"{key} “{pattern}” 须含 {{year}} 和 {{seq}}，例如 {example}")
-    if re.search(r"第\s*\{seq\}", pattern):
-        raise ConfigError(f"{key} “{pattern}”：文号的序号前不写“第”（GB/T 9704），例如 {example}")
-    try:
-        format_letter_number(pattern, 2024, 1)
-    except (KeyError, IndexError, ValueError, AttributeError):
-        raise ConfigError(f"{key} “{pattern}” 无法使用：只能含 {{year}} 和 {{seq}}，例如 {example}") from None
-    return pattern
 
 
 def number_pattern(patterns: Mapping[str, str], kind: LetterKind) -> str:

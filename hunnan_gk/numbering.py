@@ -1,4 +1,5 @@
-"""Request numbers: the one place that formats and reads them. Pure.
+"""Request numbers: the one place that formats and reads them; and the letters' 文号
+patterns (config `letters.numbers`), checked the same way. Pure.
 
 A number is per receipt year: the configured pattern (config `numbering.prefix`, holding
 {year} and one {seq} or {seq:0Nd}) filled with the year and the year's sequence, e.g.
@@ -75,6 +76,28 @@ def format_number(prefix: str, year: int, seq: int) -> str:
     """The request number for `year`'s `seq`-th request under the pattern `prefix` (checked
     by `check_prefix` when the config was read)."""
     return prefix.format(year=year, seq=seq)
+
+
+def format_letter_number(pattern: str, year: int, seq: int | str) -> str:
+    """The 文号 `pattern` (config `letters.numbers`) gives for `year`'s `seq`-th letter:
+    浑政公开复〔2024〕12号."""
+    return pattern.format(year=year, seq=seq)
+
+
+def check_number_pattern(pattern: str, key: str) -> str:
+    """`pattern` if it makes a 文号 of GB/T 9704 form; ConfigError naming `key` otherwise:
+    {year} and {seq} required, the number without leading zeros and without 第. Here rather
+    than in letters, so that reading the config does not load the letters' rules."""
+    example = "浑政依复〔{year}〕{seq}号"
+    if "{year}" not in pattern or "{seq}" not in pattern:
+        raise ConfigError(f"{key} “{pattern}” 须含 {{year}} 和 {{seq}}，例如 {example}")
+    if re.search(r"第\s*\{seq\}", pattern):
+        raise ConfigError(f"{key} “{pattern}”：文号的序号前不写“第”（GB/T 9704），例如 {example}")
+    try:
+        format_letter_number(pattern, 2024, 1)
+    except (KeyError, IndexError, ValueError, AttributeError):
+        raise ConfigError(f"{key} “{pattern}” 无法使用：只能含 {{year}} 和 {{seq}}，例如 {example}") from None
+    return pattern
 
 
 def _half_width(text: str) -> str:

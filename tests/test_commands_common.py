@@ -89,3 +89,24 @@ def test_a_date_that_is_no_date_is_exit_2_before_anything_is_read(cli, isolated,
     result = cli(*bad)
     assert result.exit_code == 2 and "--on" in result.stderr
     assert count_rows(isolated / "gk.db", "events") == 1
+
+
+@pytest.mark.parametrize("environment", [
+    {},  # neither XDG variable: under HOME
+    {"XDG_DATA_HOME": "/srv/data", "XDG_CACHE_HOME": "/var/tmp/cache/"},
+    {"XDG_DATA_HOME": "relative/data", "XDG_CACHE_HOME": ""},  # not absolute: ignored
+    {"HOME": "/"},
+    {"HOME": "relative-home"},  # no absolute home: platformdirs decides
+], ids=["home", "xdg", "relative-xdg", "root-home", "relative-home"])
+def test_the_user_folders_are_the_ones_platformdirs_gives(monkeypatch, tmp_path, environment):
+    import platformdirs
+
+    from hunnan_gk.commands.common import user_folder
+
+    for name in ("XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert user_folder("data") == platformdirs.user_data_path("hunnan-gk", appauthor=False)
+    assert user_folder("cache") == platformdirs.user_cache_path("hunnan-gk", appauthor=False)

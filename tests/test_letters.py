@@ -15,7 +15,7 @@ import pytest
 from docx import Document
 from docx.shared import Mm, Pt
 
-from hunnan_gk import letters
+from hunnan_gk import letters, numbering
 from hunnan_gk.vocab import LetterKind, Outcome
 from tests.helpers import VALID_ID, ok, ok_json, register, work_calendar
 
@@ -111,7 +111,7 @@ def test_letter_number_patterns_are_checked(pattern, problem):
     from hunnan_gk.errors import ConfigError
 
     with pytest.raises(ConfigError) as refused:
-        letters.check_number_pattern(pattern, "letters.numbers.reply")
+        numbering.check_number_pattern(pattern, "letters.numbers.reply")
     assert problem in refused.value.message and "letters.numbers.reply" in refused.value.message
 
 

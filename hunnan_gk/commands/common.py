@@ -4,6 +4,7 @@ shape every transition command has (Transition)."""
 from __future__ import annotations
 
 import os
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -133,10 +134,34 @@ def report_format(year: int, given: str | None, output: Path | None, choices: Se
     return chosen
 
 
-def default_db_path() -> Path:
-    from platformdirs import user_data_path
+APP_NAME = "hunnan-gk"
+# The user's folders by the XDG rule: the variable, else this folder under the home.
+_XDG_FOLDERS = {"data": ("XDG_DATA_HOME", ".local/share"), "cache": ("XDG_CACHE_HOME", ".cache")}
 
-    return user_data_path("hunnan-gk", appauthor=False) / "hunnan-gk.db"
+
+def user_folder(kind: str) -> Path:
+    """The tool's folder of `kind` ("data": the default database; "cache": holidays, parsed
+    files) for this user: the folder platformdirs gives. On Linux that is the XDG rule —
+    $XDG_DATA_HOME or ~/.local/share, $XDG_CACHE_HOME or ~/.cache, each followed by hunnan-gk,
+    a variable counting only when it holds an absolute path — worked out here, for importing
+    platformdirs costs ≈4 ms on every command; anywhere else (macOS, Windows, Android), or
+    without an absolute HOME, platformdirs itself answers."""
+    variable, under_home = _XDG_FOLDERS[kind]
+    if sys.platform == "linux" and not (hasattr(sys, "getandroidapilevel") or "ANDROID_ROOT" in os.environ):
+        base = os.environ.get(variable, "")
+        if os.path.isabs(base):
+            return Path(base) / APP_NAME
+        home = os.environ.get("HOME", "")
+        if os.path.isabs(home):
+            return Path(home) / under_home / APP_NAME
+    import platformdirs
+
+    found = platformdirs.user_data_path if kind == "data" else platformdirs.user_cache_path
+    return found(APP_NAME, appauthor=False)
+
+
+def default_db_path() -> Path:
+    return user_folder("data") / "hunnan-gk.db"
 
 
 @dataclass
@@ -153,7 +178,7 @@ class Env:
     def settings(self) -> "Settings":
         from hunnan_gk.config import load_settings  # not at import: --help never reads the config
 
-        return load_settings(self.config_path)
+        return load_settings(self.config_path, cache_dir=user_folder("cache"))
 
     @cached_property
     def today(self) -> date:
@@ -188,11 +213,9 @@ class Env:
 
     @cached_property
     def calendar(self) -> "WorkCalendar":
-        from platformdirs import user_cache_path
-
         from hunnan_gk.holiday_files import load_calendar
 
-        return load_calendar(self.settings.holidays, cache_dir=user_cache_path("hunnan-gk", appauthor=False))
+        return load_calendar(self.settings.holidays, cache_dir=user_folder("cache"))
 
     @property
     def db_path(self) -> Path:
@@ -257,7 +280,6 @@ def after_commit(saved: str) -> Iterator[None]:
     exits 0, for a command that exits non-zero has changed nothing (a retry would register
     twice)."""
     import errno
-    import sys
 
     from hunnan_gk.errors import GkError, os_reason
     from hunnan_gk.safetext import message_text

@@ -85,7 +85,8 @@ def preview(
 
     示例：hunnan-gk letter preview reply 2024-0001 --variant provided
     """
-    from hunnan_gk.letters import format_letter_number, number_pattern
+    from hunnan_gk.letters import number_pattern
+    from hunnan_gk.numbering import format_letter_number
     from hunnan_gk.render.letters import letter_text, render_docx
 
     env = Env(config, db)
@@ -151,7 +152,8 @@ def _issue(env: Env, kind: LetterKind, number: str, output: Path, *, day, replac
 
     from hunnan_gk.errors import Refused
     from hunnan_gk.exports import discard_new_file, write_new_file
-    from hunnan_gk.letters import SINGLE_KINDS, format_letter_number, issued_change, number_pattern
+    from hunnan_gk.letters import SINGLE_KINDS, issued_change, number_pattern
+    from hunnan_gk.numbering import format_letter_number
     from hunnan_gk.render.letters import render_docx
     from hunnan_gk.storage.db import write
     from hunnan_gk.storage.letters import (letter_number_taken, letters_of, next_letter_seq, store_letter,
