@@ -15,7 +15,9 @@ from hunnan_gk.workdays import (Statutory, WorkCalendar, YearOverride, missing_f
                                 statutory_holidays)
 
 # Bump when statutory_holidays() would give other days for the same year (a new law).
-STATUTORY_CACHE_VERSION = 2  # 2: the file holds its version, year and the days' hash
+# 2: the file holds its version, year and the days' hash; 3: the hash is a CRC-32 (zlib is
+# loaded anyway, hashlib's OpenSSL costs ≈3 ms: the file is private, the check is for edits)
+STATUTORY_CACHE_VERSION = 3
 
 
 _OVERRIDE_KEYS = ("holidays", "workdays")
@@ -148,16 +150,16 @@ def overrides_from_entries(entries: list, source: str) -> dict[int, YearOverride
 
 
 def _days_digest(year: int, days: dict[str, str]) -> str:
-    import hashlib
+    import zlib
 
     canonical = json.dumps([STATUTORY_CACHE_VERSION, year, sorted(days.items())], ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return f"{zlib.crc32(canonical.encode('utf-8')):08x}"
 
 
 def statutory_cache_data(year: int, found: dict[date, str]) -> dict:
     """The cache file of one year: its days, the cache version and the days' hash."""
     days = {d.isoformat(): name for d, name in found.items()}
-    return {"version": STATUTORY_CACHE_VERSION, "year": year, "days": days, "sha256": _days_digest(year, days)}
+    return {"version": STATUTORY_CACHE_VERSION, "year": year, "days": days, "crc32": _days_digest(year, days)}
 
 
 def statutory_cache_text(year: int, found: dict[date, str]) -> str:
@@ -175,7 +177,7 @@ def read_statutory_cache(path: Path, year: int) -> dict[date, str] | None:
     try:
         days = data["days"]
         if (data.get("version") != STATUTORY_CACHE_VERSION or data.get("year") != year
-                or not isinstance(days, dict) or data.get("sha256") != _days_digest(year, days)):
+                or not isinstance(days, dict) or data.get("crc32") != _days_digest(year, days)):
             return None
         found = {date.fromisoformat(k): str(v) for k, v in days.items()}
     except (ValueError, TypeError, KeyError, AttributeError):

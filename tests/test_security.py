@@ -364,12 +364,12 @@ def test_dev_null_is_not_a_database(cli):
 ])
 def test_a_full_disk_is_a_chinese_database_error(cli, monkeypatch, message, expected):
     register(cli)
-    from hunnan_gk.storage import requests as storage_requests
+    from hunnan_gk.storage import audit as storage_audit
 
     def full(*args, **kwargs):
         raise sqlite3.OperationalError(message)
 
-    monkeypatch.setattr(storage_requests, "append_event", full)
+    monkeypatch.setattr(storage_audit, "append_event", full)
     result = cli("advance", "2024-0001", "--on", "2024-04-02")
     assert result.exit_code == 3 and expected in result.stderr and "Traceback" not in result.output
     assert ok_json(cli("show", "2024-0001", "--json"))["stage"] == "review"  # nothing changed

@@ -8,15 +8,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Iterable
 
 
-from hunnan_gk.assignments import ASSIGNMENT, REMOVED, SUPERVISION
 from hunnan_gk.storage.db import dict_rows
 from hunnan_gk.storage.requests import apply_change
 
 if TYPE_CHECKING:  # sqlite-utils loads only where a command needs it (storage.db)
     import sqlite_utils
-
-_TABLES = {ASSIGNMENT: "assignments", SUPERVISION: "supervisions"}
-
 
 def assignments_of(db: sqlite_utils.Database, number: str) -> list[dict[str, Any]]:
     return _records(db, "assignments", [number])[number]
@@ -70,8 +66,10 @@ def apply_record_change(db: sqlite_utils.Database, row: dict[str, Any], change, 
     """Store an assignment's or a supervision's record as the Change leaves it, with the
     change's event (call inside `write`); an undo of the step that opened one removes it.
     Returns the updated request row."""
+    from hunnan_gk.assignments import ASSIGNMENT, REMOVED, SUPERVISION  # not at import: reports only read
+
     extra = change.extra or {}
-    for key, table in _TABLES.items():
+    for key, table in ((ASSIGNMENT, "assignments"), (SUPERVISION, "supervisions")):
         removed = (extra.get(REMOVED) or {}).get(key)
         if removed is not None:
             db.execute(f"DELETE FROM {table} WHERE request_number = ? AND seq = ?",

@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 
 from hunnan_gk import applicants, numbering
-from hunnan_gk.audit import change_effect, register_event
-from hunnan_gk.storage.audit import append_event
 from hunnan_gk.storage.db import dict_rows, insert
 from hunnan_gk.vocab import EventAction
 
@@ -60,6 +58,9 @@ def register_request(db: sqlite_utils.Database, fields: dict[str, Any], *,
     """Number and store a new request with its `register` event (call inside `write`).
     `number_for(year, seq)` formats the number; the sequence is per receipt year; `extra`
     goes into the event's data."""
+    from hunnan_gk.audit import register_event  # the chain's hashing (OpenSSL) only where events are written
+    from hunnan_gk.storage.audit import append_event
+
     row = new_request_row(db, {"clerk": clerk, **fields, "imported": int(imported)},
                           number_for=number_for, at=at)
     append_event(db, register_event(row, clerk=clerk, at=at, imported=imported, extra=extra))
@@ -92,6 +93,9 @@ def apply_change(db: sqlite_utils.Database, row: dict[str, Any], change, *, cler
                  at: str) -> dict[str, Any]:
     """Apply a workflow Change to a request: its fields, its consultation, and its event,
     together (call inside `write`). Returns the updated row."""
+    from hunnan_gk.audit import change_effect
+    from hunnan_gk.storage.audit import append_event
+
     fields, event = change_effect(row, change, clerk=clerk, at=at)
     sets = ", ".join(f"{name} = ?" for name in fields)
     db.execute(f"UPDATE requests SET {sets} WHERE number = ?", [*fields.values(), row["number"]])
