@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import re
@@ -228,6 +227,8 @@ def write_output(content: str, output: Path | None, *, encoding: str = "utf-8") 
 
 def csv_text(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """A header row and the rows, CRLF line ends; None is an empty cell."""
+    import csv  # not at import: every command that opens a database loads this module
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([to_csv_cell(header) for header in headers])

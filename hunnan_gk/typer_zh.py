@@ -107,6 +107,15 @@ def chinese_usage(message: str) -> str:
 # Metavars
 
 
+def _first_words(text: str) -> str:
+    """`text` up to its first comma, bracket, colon, 、, semicolon or space (a loop: that
+    character class takes `re` ≈0.7 ms to compile)."""
+    for index, char in enumerate(text):
+        if char in "，,（(：:、；;" or char.isspace():
+            return text[:index]
+    return text
+
+
 def metavar_of(param) -> str:
     """The Chinese name of a parameter's value: its own metavar when that is not ASCII; for an
     argument, else the first words of its help (申请编号，如 … → 申请编号); for an option, else
@@ -115,7 +124,7 @@ def metavar_of(param) -> str:
     if own and not own.isascii():
         return own
     if param.param_type_name == "argument":
-        lead = re.split(r"[，,（(：:、；;\s]", param.help or "", maxsplit=1)[0]
+        lead = _first_words(param.help or "")
         if lead and not lead.isascii() and len(lead) <= 10:
             return lead
     for name in sorted(getattr(param, "opts", ()), key=len, reverse=True):

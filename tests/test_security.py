@@ -138,6 +138,14 @@ def test_visible_keeps_text_and_newlines():
     assert visible("a\x1bb\x00c\x7fd\u202ee") == "a␛b␀c␡d�e"
 
 
+def test_the_control_check_finds_exactly_the_characters_made_visible():
+    from hunnan_gk import safetext
+
+    found = {code for code in range(0x3000) if safetext.visible(chr(code)) != chr(code)}
+    assert found == {code for code in range(0x3000) if safetext.visible(f"a{chr(code)}\n") != f"a{chr(code)}\n"}
+    assert found == set(safetext._VISIBLE)
+
+
 def test_catalogue_markdown_escapes_html(cli, tmp_path):
     source = tmp_path / "c.yaml"
     hostile = '"<img src=x onerror=alert(1)>"'
