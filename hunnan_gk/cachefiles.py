@@ -19,7 +19,9 @@ from typing import Any, Callable
 from hunnan_gk import __version__
 
 MAX_CACHE_BYTES = 1024 * 1024
-# Bump when what `remembered` stores, or how the parsers read what it stores, changes.
+# Bump when what `remembered` stores changes, or what its readers accept: yamltext.load_yaml
+# (limits, repeated keys) and the override file's walk over YAML nodes (holiday_files._read_overrides)
+# are skipped for a cached text, everything after them runs as for a fresh one.
 REMEMBER_VERSION = 1
 
 

@@ -155,3 +155,17 @@ def test_an_override_file_in_error_gives_its_error_and_line_each_time(tmp_path):
         with pytest.raises(ConfigError, match="holidays.yaml 第 3 行：2027-01-01 同时列为放假和上班"):
             holiday_files.overrides_file(text, "holidays.yaml", cache)
     assert not cached_files(cache, "holidays")
+
+
+def test_without_a_home_folder_the_config_is_read_every_time(cli, config_file, monkeypatch):
+    import platformdirs
+
+    def nowhere(*args, **kwargs):
+        raise RuntimeError("could not determine the home directory")
+
+    config_file.write_text(CONFIG, encoding="utf-8")
+    monkeypatch.setenv("HOME", "relative")
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setattr(platformdirs, "user_cache_path", nowhere)
+    assert cli("outcomes").exit_code == 0
+    assert cli("report", "overdue", "--format", "json", "--department", "营商局", "--db", "x.db").exit_code == 3

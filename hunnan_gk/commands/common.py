@@ -175,7 +175,11 @@ class Env:
     def settings(self) -> "Settings":
         from hunnan_gk.config import load_settings  # not at import: --help never reads the config
 
-        return load_settings(self.config_path, cache_dir=user_folder("cache"))
+        try:
+            cache = user_folder("cache")
+        except RuntimeError:  # no home folder to be found (platformdirs): the file is read each time
+            cache = None
+        return load_settings(self.config_path, cache_dir=cache)
 
     @cached_property
     def today(self) -> date:
