@@ -399,43 +399,48 @@ def missing_required(found: Iterable[str]) -> list[Column]:
     return [c for c in COLUMNS if c.required and c.key not in have]
 
 
+#: What `history` writes, worked out once (it runs for every row of a large ledger).
+_REGISTER, _REPLY = Stage.REGISTER.value, Stage.REPLY.value
+_IMPORT, _ADVANCE, _EXTEND = EventAction.IMPORT.value, EventAction.ADVANCE.value, EventAction.EXTEND.value
+_ASK, _RECEIVED = EventAction.SUPPLEMENT_ASK.value, EventAction.SUPPLEMENT_RECEIVED.value
+_LAPSED, _NO_SUPPLEMENT = EventAction.SUPPLEMENT_LAPSED.value, Outcome.OTHER_NO_SUPPLEMENT.value
+_STAGE_STEPS = tuple((position, s.value, s.next().value) for position, s in enumerate(DATED_STAGES, start=1))
+
+
 def history(record: Record) -> list[dict[str, Any]]:
     """The events an imported request gets, each dated as in the ledger (imported = 1):
     the import itself on the receipt date, then the stages and the 补正 in date order.
     Every event names the stage before and after it, as events made by the commands do."""
     fields = record.fields
-    planned: list[tuple[str, int, EventAction, tuple[str, str] | None, dict[str, Any]]] = []
-
-    def add(on: str, order: int, action: EventAction, move: tuple[str, str] | None = None, **data) -> None:
-        planned.append((on, order, action, move, data))
-
-    add(fields["received_on"], 0, EventAction.IMPORT, (Stage.REGISTER.value, Stage.REVIEW.value))
-    for position, stage in enumerate(DATED_STAGES, start=1):
-        if stage.value in record.stage_dates:
-            add(record.stage_dates[stage.value], position, EventAction.ADVANCE, (stage.value, stage.next().value))
+    stage_dates = record.stage_dates
+    # (date, order on that date, action, (stage before, after) or None, data)
+    planned: list[tuple[str, int, str, tuple[str | None, str] | None, dict[str, Any]]] = [
+        (fields["received_on"], 0, _IMPORT, (_REGISTER, _REVIEW), {})]
+    for position, stage, following in _STAGE_STEPS:
+        if stage in stage_dates:
+            planned.append((stage_dates[stage], position, _ADVANCE, (stage, following), {}))
     if fields["supplement_asked_on"]:
-        add(fields["supplement_asked_on"], 1, EventAction.SUPPLEMENT_ASK,
-            after={"supplement_until": fields["supplement_until"]})
+        planned.append((fields["supplement_asked_on"], 1, _ASK, None,
+                        {"after": {"supplement_until": fields["supplement_until"]}}))
     if fields["supplement_received_on"]:
-        add(fields["supplement_received_on"], 1, EventAction.SUPPLEMENT_RECEIVED)
+        planned.append((fields["supplement_received_on"], 1, _RECEIVED, None, {}))
     if fields["extended_days"]:
-        add(fields["outcome_on"] or fields["last_event_on"], 6, EventAction.EXTEND,
-            after={"extended_days": fields["extended_days"]})
+        planned.append((fields["outcome_on"] or fields["last_event_on"], 6, _EXTEND, None,
+                        {"after": {"extended_days": fields["extended_days"]}}))
     if fields["outcome"]:
-        lapsed = fields["outcome"] == Outcome.OTHER_NO_SUPPLEMENT.value
-        add(fields["outcome_on"], 7, EventAction.SUPPLEMENT_LAPSED if lapsed else EventAction.ADVANCE,
-            (None if lapsed else Stage.REPLY.value, Stage.ARCHIVE.value),
-            after={"outcome": fields["outcome"]})
+        lapsed = fields["outcome"] == _NO_SUPPLEMENT
+        planned.append((fields["outcome_on"], 7, _LAPSED if lapsed else _ADVANCE,
+                        (None if lapsed else _REPLY, _ARCHIVE), {"after": {"outcome": fields["outcome"]}}))
     if fields["closed_on"]:
-        add(fields["closed_on"], 8, EventAction.ADVANCE, (Stage.ARCHIVE.value, Stage.CLOSED.value))
+        planned.append((fields["closed_on"], 8, _ADVANCE, (_ARCHIVE, _CLOSED), {}))
     planned.sort(key=lambda item: (item[0], item[1]))
     events = []
-    current = Stage.REGISTER.value
+    current = _REGISTER
     for on, _, action, move, data in planned:
         before, after = move if move else (current, current)
         before = before or current
         current = after
-        events.append({"action": action.value, "stage_before": before, "stage_after": after,
+        events.append({"action": action, "stage_before": before, "stage_after": after,
                        "happened_on": on, "data": data})
     return events
 

@@ -36,7 +36,7 @@ def read_cells(path: Path) -> list[list[Any]]:
         return _json_cells(decode(data)[0], path)
     # Our own CSV export guards formulas with a `'` (exports.csv_text): take exactly that off.
     rows = sheets.read_csv(path, sheets.LEDGER_LIMITS).rows
-    return [[from_csv_cell(cell) for cell in row] for row in rows]
+    return [[from_csv_cell(cell) if cell.startswith("'") else cell for cell in row] for row in rows]
 
 
 #: A ledger export is a list of requests, each an object of values (and lists of objects for
