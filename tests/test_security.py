@@ -318,6 +318,31 @@ def test_the_wal_and_shm_of_a_shared_database_are_group_writable(tmp_path):
         os.umask(old)
 
 
+def test_a_shared_database_makes_its_side_files_group_writable_from_the_start(tmp_path):
+    """SQLite creates -wal/-shm with the database's mode cut by the umask, then widens them
+    (seen with strace: openat(…-shm, O_CREAT, 0660) then fchmod(0660)); with umask 022 another
+    clerk opening them in between got "readonly database" (it happened in the two-account
+    test under load). Opening a shared database clears the umask's group bits; a private one
+    leaves the umask alone."""
+    import os
+
+    from hunnan_gk.storage.db import init_db, open_db
+
+    shared, private = tmp_path / "shared", tmp_path / "private"
+    shared.mkdir()
+    os.chmod(shared, 0o2770)
+    private.mkdir(mode=0o700)
+    old = os.umask(0o027)
+    try:
+        init_db(private / "gk.db")[0].conn.close()
+        assert os.umask(0o027) == 0o027  # private: untouched
+        init_db(shared / "gk.db")[0].conn.close()
+        open_db(shared / "gk.db").conn.close()
+        assert os.umask(0o027) == 0o007  # the group may write what SQLite makes; others still not
+    finally:
+        os.umask(old)
+
+
 def test_the_holiday_cache_is_private_and_a_changed_one_is_never_used(tmp_path, monkeypatch):
     import os
     from datetime import date

@@ -164,6 +164,7 @@ def open_db(path: Path) -> sqlite_utils.Database:
     path = Path(path)
     check_database_file(path)
     _check_file(path)
+    _let_the_group_write_side_files(path)
     try:
         conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -178,6 +179,19 @@ def open_db(path: Path) -> sqlite_utils.Database:
     except sqlite3.Error as exc:
         raise describe_sqlite_error(exc) from None
     return db
+
+
+def _let_the_group_write_side_files(path: Path) -> None:
+    """In a shared folder (docs/deployment.md), clear the group bits of this process's umask.
+    SQLite makes the -wal and -shm files with the database's mode cut by the umask and widens
+    them to that mode only after (an fchmod); with the usual umask 022 another clerk who opens
+    them in that moment cannot write them and gets "attempt to write a readonly database".
+    The last connection removes both files, so they are made again many times a day."""
+    from hunnan_gk.exports import shared_folder
+
+    if shared_folder(path.parent):
+        mask = os.umask(0o077)
+        os.umask(mask & ~0o070)
 
 
 def _check_file(path: Path) -> None:
