@@ -164,8 +164,9 @@ def import_command(
 
                 stored = import_ledger_records(
                     database,
-                    [{"key": r.key, "fields": r.fields, "events": ledger.history(r), "row": r.row,
-                      "number": r.number} for r in flat],
+                    [{"key": r.key, "fields": r.fields, "row": r.row, "number": r.number, "checked": r}
+                     for r in flat],
+                    events_of=lambda record: ledger.history(record["checked"]),
                     number_for=lambda y, s: numbering.format_number(prefix, y, s),
                     clerk=who, at=at, source=file.name, on_written=written,
                     stops=() if pause_at is None else (pause_at - restored,),

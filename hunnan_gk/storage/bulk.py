@@ -70,10 +70,13 @@ def import_ledger_records(
     source: str,
     stops: Iterable[int] = (),
     on_written: Callable[[int, int], None] = lambda rows, step: None,
+    events_of: Callable[[dict[str, Any]], Iterable[dict[str, Any]]] = lambda record: record["events"],
 ) -> list[str]:
     """Store imported requests, each with its history (events marked imported) and its key
-    (call inside `write`): each record a dict of `key`, `fields`, `events`, `row` (in the file)
-    and `number` (the ledger's own, or None). Numbered as `numbering.assign_numbers` says;
+    (call inside `write`): each record a dict of `key`, `fields`, `row` (in the file), `number`
+    (the ledger's own, or None) and its events, `events_of(record)` — made as each statement
+    is built, so that a large ledger's histories are never all in memory at once (they are
+    most of an import's memory: ~8 events a row). Numbered as `numbering.assign_numbers` says;
     stored exactly as registering them one at a time would store them, hash chain included,
     but WRITE_ROWS requests to a statement: the lookups first, then every row numbered, its
     events serialized and linked in one loop. A statement also ends after each row count in
@@ -108,7 +111,7 @@ def import_ledger_records(
                 columns = list(row)
                 row_values = itemgetter(*columns)
             requests.append(row_values(row))
-            for event in record["events"]:
+            for event in events_of(record):
                 action = event["action"]
                 if action == IMPORT:
                     data = {"after": registered, "os_user": user,
