@@ -73,7 +73,7 @@ def _end_on_closed_stdout() -> None:
     exit 1; here 1 means refused, and nothing was (the reader had read what it wanted), so 0,
     as after a commit whose result could not be printed. Returns when the broken pipe is not
     stdout's (the error goes on)."""
-    from hunnan_gk.render import quiet_stdout, stdout_reader_gone
+    from hunnan_gk.stdio import quiet_stdout, stdout_reader_gone
 
     if stdout_reader_gone():
         quiet_stdout()
@@ -200,6 +200,9 @@ _register_groups()
 
 
 def main() -> None:
+    from hunnan_gk.stdio import plug_closed_stdout
+
+    plug_closed_stdout()
     try:
         app()
     finally:  # what is still buffered for a closed stdout leaves no message at exit
@@ -207,7 +210,7 @@ def main() -> None:
             if sys.stdout is not None:
                 sys.stdout.flush()
         except BrokenPipeError:
-            from hunnan_gk.render import quiet_stdout
+            from hunnan_gk.stdio import quiet_stdout
 
             quiet_stdout()
 

@@ -345,7 +345,7 @@ def handle_click_exception(exc: BaseException) -> None:
         try:
             typer.echo(exc.ctx.get_help())
         except BrokenPipeError:  # `hunnan-gk | head -1`: ends quietly, like any closed stdout
-            from hunnan_gk.render import quiet_stdout
+            from hunnan_gk.stdio import quiet_stdout
 
             quiet_stdout()
         raise typer.Exit(0)

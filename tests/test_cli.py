@@ -184,6 +184,26 @@ def test_a_closed_stdout_ends_quietly_with_exit_0(cli, args):
     assert (result.returncode, result.stderr) == (0, "")
 
 
+def test_started_with_stdout_closed_no_command_fails_and_no_file_takes_its_place(cli, isolated):
+    """`hunnan-gk … >&-`: Python has no sys.stdout, and descriptor 1 is free — the next file
+    opened would get it. `list` ends quietly (it used to end in a traceback), and an export
+    opened then is written whole, with nothing meant for stdout in it."""
+    from tests.helpers import register, subprocess_env
+
+    register(cli, "2024-04-01")
+    base = " ".join(f"'{a}'" for a in [sys.executable, "-m", "hunnan_gk"])
+    for args in ("list", "list --json"):
+        result = subprocess.run(["sh", "-c", f"{base} {args} >&-"], env=subprocess_env(),
+                                stderr=subprocess.PIPE, text=True, timeout=60)
+        assert (result.returncode, result.stderr) == (0, ""), args
+    target = isolated / "out.csv"
+    result = subprocess.run(["sh", "-c", f"{base} ledger export -o '{target}' >&-"], env=subprocess_env(),
+                            stderr=subprocess.PIPE, text=True, timeout=60)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    text = target.read_text(encoding="utf-8-sig")
+    assert text.startswith("编号,") and "已导出" not in text
+
+
 def test_a_closed_stdout_keeps_a_refusals_code_and_message():
     result = _run_into_a_closed_pipe("show", "2024-0009")
     assert result.returncode == 1 and result.stderr.startswith("错误：找不到申请 2024-0009")

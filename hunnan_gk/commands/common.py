@@ -280,15 +280,15 @@ def after_commit(saved: str) -> Iterator[None]:
     error), the clerk reads that `saved` was saved — never a traceback — and the command
     exits 0, for a command that exits non-zero has changed nothing (a retry would register
     twice)."""
-    import errno
-
     from hunnan_gk.errors import GkError, os_reason
     from hunnan_gk.safetext import message_text
 
     try:
         yield
-        if sys.stdout is None:  # started with stdout closed: what was printed went nowhere
-            raise OSError(errno.EBADF, "标准输出已关闭")
+        from hunnan_gk.stdio import stdout_was_closed
+
+        if stdout_was_closed():  # started with stdout closed: what was printed went nowhere
+            raise OSError("标准输出已关闭")
         sys.stdout.flush()
     except Exception as exc:
         if isinstance(exc, GkError):
@@ -297,7 +297,7 @@ def after_commit(saved: str) -> Iterator[None]:
             reason = os_reason(exc)
         else:
             reason = type(exc).__name__
-        from hunnan_gk.render import quiet_stdout
+        from hunnan_gk.stdio import quiet_stdout
 
         quiet_stdout()
         try:

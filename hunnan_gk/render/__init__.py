@@ -36,33 +36,6 @@ def console(*, stderr: bool = False) -> "Console":
     return QuietConsole(stderr=stderr, highlight=False, soft_wrap=False)
 
 
-def quiet_stdout() -> None:
-    """Point a broken stdout at /dev/null, so that Python's flush at exit fails no more."""
-    import os
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (AttributeError, OSError, ValueError):  # no real file behind it (tests, closed)
-        pass
-
-
-def stdout_reader_gone() -> bool:
-    """Whether stdout is a pipe whose reader has closed it (`| head -1`); True where the
-    system cannot tell (no poll)."""
-    import select
-
-    if not hasattr(select, "poll"):
-        return True
-    try:
-        poller = select.poll()
-        poller.register(sys.stdout.fileno(), select.POLLOUT)
-        return any(events & select.POLLERR for _, events in poller.poll(0))
-    except (AttributeError, OSError, ValueError):  # no real file behind it (tests)
-        return False
-
-
 def _json_default(value: Any) -> Any:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
